@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set up, seed the dataset cache from the repo's copy of MNIST, train the example CNN.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/python examples/mnist_convnet.py "$@"

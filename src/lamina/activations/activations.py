@@ -1,0 +1,89 @@
+"""The activation functions, each written once in ``lamina.ops``."""
+
+from __future__ import annotations
+
+from lamina import ops
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """max(x, 0), with optional leak below ``threshold`` and a ceiling of ``max_value``."""
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return ops.relu(x)
+    negative = negative_slope * (x - threshold) if negative_slope else 0.0
+    out = ops.where(ops.greater(x, threshold), x, negative if negative_slope else ops.zeros_like(x))
+    if max_value is not None:
+        out = ops.minimum(out, max_value)
+    return out
+
+
+def relu6(x):
+    return ops.relu6(x)
+
+
+def sigmoid(x):
+    return ops.sigmoid(x)
+
+
+def tanh(x):
+    return ops.tanh(x)
+
+
+def softmax(x, axis=-1):
+    return ops.softmax(x, axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    return ops.log_softmax(x, axis=axis)
+
+
+def softplus(x):
+    return ops.softplus(x)
+
+
+def softsign(x):
+    return ops.softsign(x)
+
+
+def silu(x):
+    return ops.silu(x)
+
+
+def swish(x):
+    return ops.silu(x)
+
+
+def gelu(x, approximate=False):
+    """Gaussian error linear unit; exact (erf) by default, as Keras's activation."""
+    return ops.gelu(x, approximate=approximate)
+
+
+def elu(x, alpha=1.0):
+    return ops.elu(x, alpha=alpha)
+
+
+def selu(x):
+    return ops.selu(x)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return ops.leaky_relu(x, negative_slope=negative_slope)
+
+
+def hard_sigmoid(x):
+    return ops.hard_sigmoid(x)
+
+
+def hard_silu(x):
+    return ops.hard_silu(x)
+
+
+def exponential(x):
+    return ops.exp(x)
+
+
+def mish(x):
+    return x * ops.tanh(ops.softplus(x))
+
+
+def linear(x):
+    return x

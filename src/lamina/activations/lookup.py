@@ -1,0 +1,54 @@
+"""Resolve activations by name, as ``keras.activations.get``."""
+
+from __future__ import annotations
+
+import difflib
+
+from lamina.activations import activations as _functions
+from lamina.serialization import deserialize_keras_object, serialize_keras_object
+
+ALL_ACTIVATIONS = {
+    name: getattr(_functions, name)
+    for name in (
+        "relu", "relu6", "sigmoid", "tanh", "softmax", "log_softmax", "softplus", "softsign",
+        "silu", "swish", "gelu", "elu", "selu", "leaky_relu", "hard_sigmoid", "hard_silu",
+        "exponential", "mish", "linear",
+    )
+}  # fmt: skip
+ALL_ACTIVATIONS["hard_swish"] = _functions.hard_silu
+
+
+def get(identifier):
+    """None → linear; a name → the function; a callable is returned as it is."""
+    if identifier is None:
+        return _functions.linear
+    if isinstance(identifier, str):
+        function = ALL_ACTIVATIONS.get(identifier)
+        if function is None:
+            close = difflib.get_close_matches(identifier, ALL_ACTIVATIONS, n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise ValueError(
+                f"Unknown activation: {identifier!r}.{hint} "
+                f"Valid names: {', '.join(sorted(ALL_ACTIVATIONS))}."
+            )
+        return function
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise ValueError(
+        f"Could not interpret activation identifier: expected a name, a callable or None; "
+        f"received {identifier!r}."
+    )
+
+
+def serialize(activation):
+    if activation in ALL_ACTIVATIONS.values():
+        return activation.__name__
+    return serialize_keras_object(activation)
+
+
+def deserialize(config, custom_objects=None):
+    return deserialize_keras_object(
+        config, module_objects=ALL_ACTIVATIONS, custom_objects=custom_objects, kind="activation"
+    )

@@ -1,0 +1,76 @@
+"""Floor 1: the active engine's uniform function set, plus the engine-independent pieces.
+
+``engine`` is the active engine package (``lamina.backend.torch`` …); every floor above
+talks to it through ``engine.core``, ``engine.numpy``, ``engine.nn``, ``engine.math``,
+``engine.linalg``, ``engine.random``, ``engine.image`` and ``engine.trainer``, never
+importing an engine itself.
+"""
+
+import importlib as _importlib
+
+from lamina.backend.common import global_state
+from lamina.backend.common.dtypes import result_type, standardize_dtype
+from lamina.backend.common.global_state import clear_session, name_scope
+from lamina.backend.common.keras_tensor import KerasTensor, any_symbolic_tensors, is_keras_tensor
+from lamina.backend.common.seed_generator import SeedGenerator
+from lamina.backend.common.variables import KerasVariable, standardize_shape
+from lamina.backend.config import (
+    backend,
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+    standardize_data_format,
+)
+
+engine = _importlib.import_module(f"lamina.backend.{backend()}")
+
+Variable = engine.Variable
+LayerBase = engine.LayerBase
+convert_to_tensor = engine.core.convert_to_tensor
+convert_to_numpy = engine.core.convert_to_numpy
+is_tensor = engine.core.is_tensor
+cast = engine.core.cast
+shape = engine.core.shape
+device = engine.core.device_scope
+compute_output_spec = engine.core.compute_output_spec
+
+
+def is_float_dtype(dtype) -> bool:
+    return standardize_dtype(dtype) in ("float16", "bfloat16", "float32", "float64")
+
+
+__all__ = [
+    "KerasTensor",
+    "KerasVariable",
+    "LayerBase",
+    "SeedGenerator",
+    "Variable",
+    "any_symbolic_tensors",
+    "backend",
+    "cast",
+    "clear_session",
+    "compute_output_spec",
+    "convert_to_numpy",
+    "convert_to_tensor",
+    "device",
+    "engine",
+    "epsilon",
+    "floatx",
+    "global_state",
+    "image_data_format",
+    "is_float_dtype",
+    "is_keras_tensor",
+    "is_tensor",
+    "name_scope",
+    "result_type",
+    "set_epsilon",
+    "set_floatx",
+    "set_image_data_format",
+    "shape",
+    "standardize_data_format",
+    "standardize_dtype",
+    "standardize_shape",
+]

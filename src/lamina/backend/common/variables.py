@@ -1,0 +1,224 @@
+"""The engine-independent part of a Variable: naming, paths, shape checks, operators.
+
+Each engine subclasses ``KerasVariable`` and provides ``_initialize`` (store the first
+value), ``_direct_assign`` (write a value in place), ``_set_trainable`` and, as the class
+attribute ``_engine``, its own ``core``/``numpy`` modules for the arithmetic operators.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.backend.common import global_state
+from lamina.backend.common.dtypes import standardize_dtype
+
+
+def standardize_shape(shape) -> tuple:
+    if shape is None:
+        raise ValueError("Undefined shapes are not supported: received shape=None.")
+    if isinstance(shape, int):
+        shape = (shape,)
+    try:
+        shape = tuple(shape)
+    except TypeError as error:
+        raise ValueError(f"Cannot interpret {shape!r} as a shape.") from error
+    result = []
+    for dim in shape:
+        if dim is None:
+            result.append(None)
+            continue
+        if hasattr(dim, "item"):
+            dim = dim.item()
+        if not isinstance(dim, (int, np.integer)) or dim < 0:
+            raise ValueError(
+                f"Cannot interpret {shape!r} as a shape: dimensions must be non-negative "
+                f"integers or None; received {dim!r}."
+            )
+        result.append(int(dim))
+    return tuple(result)
+
+
+class KerasVariable:
+    """A named, stateful tensor: a layer's weight, an optimizer's slot, a metric's total."""
+
+    _engine = None  # set by each engine subclass: a namespace with core and numpy
+
+    def __init__(
+        self,
+        initializer,
+        shape=None,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        aggregation="none",
+        synchronization="auto",
+        name=None,
+    ):
+        name = name or global_state.unique_name("variable")
+        if not isinstance(name, str) or "/" in name:
+            raise ValueError(
+                f"A variable name must be a string without '/'; received name={name!r}."
+            )
+        self.name = name
+        parent = global_state.current_path()
+        self.path = f"{parent}/{name}" if parent else name
+        self._dtype = standardize_dtype(dtype)
+        self._trainable = bool(trainable)
+        self._autocast = autocast
+        self.aggregation = aggregation
+        self.synchronization = synchronization
+        if callable(initializer):
+            if shape is None:
+                raise ValueError(
+                    f"Variable {name!r}: a shape is needed when the initializer is callable."
+                )
+            self._shape = standardize_shape(shape)
+            value = initializer(self._shape, dtype=self._dtype)
+        else:
+            value = initializer
+            if shape is not None:
+                self._shape = standardize_shape(shape)
+            else:
+                self._shape = (
+                    tuple(np.shape(value))
+                    if not hasattr(value, "shape")
+                    else (standardize_shape(value.shape))
+                )
+        self._initialize(value)
+        actual = tuple(self._value.shape)
+        if actual != self._shape:
+            raise ValueError(
+                f"Variable {name!r}: initial value has shape {actual}, expected {self._shape}."
+            )
+
+    # ---- engine hooks --------------------------------------------------------------------
+
+    def _initialize(self, value):
+        raise NotImplementedError
+
+    def _direct_assign(self, value):
+        raise NotImplementedError
+
+    def _set_trainable(self, value: bool):
+        pass
+
+    # ---- public API ----------------------------------------------------------------------
+
+    @property
+    def value(self):
+        return self._value
+
+    @property
+    def shape(self) -> tuple:
+        return self._shape
+
+    @property
+    def dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self._shape)
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool):
+        self._trainable = bool(value)
+        self._set_trainable(self._trainable)
+
+    def numpy(self) -> np.ndarray:
+        return self._engine.core.convert_to_numpy(self.value)
+
+    def assign(self, value):
+        value = self._engine.core.convert_to_tensor(value, dtype=self._dtype)
+        if tuple(value.shape) != self._shape:
+            raise ValueError(
+                f"Cannot assign a value of shape {tuple(value.shape)} to variable "
+                f"{self.path!r} of shape {self._shape}."
+            )
+        self._direct_assign(value)
+        return value
+
+    def assign_add(self, value):
+        return self.assign(self._engine.numpy.add(self.value, value))
+
+    def assign_sub(self, value):
+        return self.assign(self._engine.numpy.subtract(self.value, value))
+
+    def __repr__(self) -> str:
+        return f"<Variable path={self.path}, shape={self._shape}, dtype={self._dtype}>"
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy()
+        return array.astype(dtype) if dtype is not None else array
+
+    def __len__(self):
+        return self._shape[0]
+
+    def __bool__(self):
+        raise TypeError("A Variable cannot be used as a Python bool.")
+
+    def __getitem__(self, key):
+        return self.value[key]
+
+    # ---- arithmetic: the value's, so a Variable can stand in for a tensor ---------------
+
+    def _binary(self, name, other, reverse=False):
+        function = getattr(self._engine.numpy, name)
+        if isinstance(other, KerasVariable):
+            other = other.value
+        return function(other, self.value) if reverse else function(self.value, other)
+
+    def __add__(self, other):
+        return self._binary("add", other)
+
+    def __radd__(self, other):
+        return self._binary("add", other, reverse=True)
+
+    def __sub__(self, other):
+        return self._binary("subtract", other)
+
+    def __rsub__(self, other):
+        return self._binary("subtract", other, reverse=True)
+
+    def __mul__(self, other):
+        return self._binary("multiply", other)
+
+    def __rmul__(self, other):
+        return self._binary("multiply", other, reverse=True)
+
+    def __truediv__(self, other):
+        return self._binary("true_divide", other)
+
+    def __rtruediv__(self, other):
+        return self._binary("true_divide", other, reverse=True)
+
+    def __pow__(self, other):
+        return self._binary("power", other)
+
+    def __rpow__(self, other):
+        return self._binary("power", other, reverse=True)
+
+    def __matmul__(self, other):
+        return self._binary("matmul", other)
+
+    def __rmatmul__(self, other):
+        return self._binary("matmul", other, reverse=True)
+
+    def __neg__(self):
+        return self._engine.numpy.negative(self.value)
+
+    def __lt__(self, other):
+        return self._binary("less", other)
+
+    def __le__(self, other):
+        return self._binary("less_equal", other)
+
+    def __gt__(self, other):
+        return self._binary("greater", other)
+
+    def __ge__(self, other):
+        return self._binary("greater_equal", other)

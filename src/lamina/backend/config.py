@@ -1,0 +1,97 @@
+"""Process-wide settings: which engine runs, default float type, fuzz factor, image layout.
+
+The engine is chosen once per process: ``LAMINA_BACKEND``, else ``KERAS_BACKEND``, else the
+``backend`` entry of ``~/.lamina/lamina.json`` (``$LAMINA_HOME/lamina.json``), else torch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+ENGINES = ("torch", "jax", "numpy")
+IMAGE_DATA_FORMATS = ("channels_last", "channels_first")
+FLOAT_TYPES = ("float16", "bfloat16", "float32", "float64")
+
+
+def lamina_home() -> str:
+    return os.environ.get("LAMINA_HOME", os.path.join(os.path.expanduser("~"), ".lamina"))
+
+
+def _read_config_file() -> dict:
+    path = os.path.join(lamina_home(), "lamina.json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            config = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+_file_config = _read_config_file()
+
+
+def _choose_backend() -> str:
+    name = (
+        os.environ.get("LAMINA_BACKEND")
+        or os.environ.get("KERAS_BACKEND")
+        or _file_config.get("backend")
+        or "torch"
+    )
+    if name == "tensorflow":
+        raise ValueError("The TensorFlow engine is not available yet; use torch, jax or numpy.")
+    if name not in ENGINES:
+        raise ValueError(f"Unknown backend {name!r}: expected one of {ENGINES}.")
+    return name
+
+
+_BACKEND = _choose_backend()
+_FLOATX = _file_config.get("floatx", "float32")
+_EPSILON = float(_file_config.get("epsilon", 1e-7))
+_IMAGE_DATA_FORMAT = _file_config.get("image_data_format", "channels_last")
+
+
+def backend() -> str:
+    """Name of the active engine: ``"torch"``, ``"jax"`` or ``"numpy"``."""
+    return _BACKEND
+
+
+def floatx() -> str:
+    return _FLOATX
+
+
+def set_floatx(value: str) -> None:
+    global _FLOATX
+    if value not in FLOAT_TYPES:
+        raise ValueError(f"floatx must be one of {FLOAT_TYPES}; received {value!r}.")
+    _FLOATX = value
+
+
+def epsilon() -> float:
+    return _EPSILON
+
+
+def set_epsilon(value: float) -> None:
+    global _EPSILON
+    _EPSILON = float(value)
+
+
+def image_data_format() -> str:
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format: str) -> None:
+    global _IMAGE_DATA_FORMAT
+    data_format = standardize_data_format(data_format)
+    _IMAGE_DATA_FORMAT = data_format
+
+
+def standardize_data_format(data_format: str | None) -> str:
+    if data_format is None:
+        return image_data_format()
+    value = str(data_format).lower()
+    if value not in IMAGE_DATA_FORMATS:
+        raise ValueError(
+            f"data_format must be one of {IMAGE_DATA_FORMATS}; received {data_format!r}."
+        )
+    return value

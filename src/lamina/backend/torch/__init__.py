@@ -1,0 +1,23 @@
+"""The PyTorch engine: the only place (with the other engine folders) that imports torch."""
+
+from lamina.backend.torch import core, image, linalg, math, nn, numpy, random, trainer
+from lamina.backend.torch.core import Variable
+from lamina.backend.torch.layer import LayerBase
+
+__all__ = [
+    "LayerBase",
+    "Variable",
+    "core",
+    "image",
+    "linalg",
+    "math",
+    "nn",
+    "numpy",
+    "random",
+    "trainer",
+]
+
+# Variables do their arithmetic with this engine's functions.
+import types as _types
+
+Variable._engine = _types.SimpleNamespace(core=core, numpy=numpy)

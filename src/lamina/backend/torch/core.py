@@ -1,0 +1,311 @@
+"""Tensors, variables, conversion and shape inference on PyTorch."""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+import torch
+from torch._subclasses.fake_tensor import FakeTensorMode, unset_fake_temporarily
+
+from lamina.backend import config
+from lamina.backend.common import global_state
+from lamina.backend.common.dtypes import standardize_dtype
+from lamina.backend.common.keras_tensor import KerasTensor
+from lamina.backend.common.variables import KerasVariable
+
+SUPPORTS_TRAINING = True
+
+_TORCH_DTYPES = {
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "uint8": torch.uint8,
+    "uint16": torch.uint16,
+    "uint32": torch.uint32,
+    "uint64": torch.uint64,
+    "int8": torch.int8,
+    "int16": torch.int16,
+    "int32": torch.int32,
+    "int64": torch.int64,
+    "bool": torch.bool,
+    "complex64": torch.complex64,
+    "complex128": torch.complex128,
+}
+_DTYPE_NAMES = {value: key for key, value in _TORCH_DTYPES.items()}
+
+_default_device = "cuda" if torch.cuda.is_available() else "cpu"
+_device_stack: list[str] = []
+
+
+def get_device() -> str:
+    return _device_stack[-1] if _device_stack else _default_device
+
+
+@contextlib.contextmanager
+def device_scope(device_name: str):
+    """Place new tensors and variables on ``device_name`` ("cpu", "gpu:0", "cuda:1")."""
+    name = str(device_name).lower().replace("gpu", "cuda")
+    _device_stack.append(name)
+    try:
+        yield
+    finally:
+        _device_stack.pop()
+
+
+def to_torch_dtype(dtype) -> torch.dtype:
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    name = standardize_dtype(dtype)
+    try:
+        return _TORCH_DTYPES[name]
+    except KeyError:
+        raise ValueError(f"dtype {name!r} is not supported by the torch engine.") from None
+
+
+def dtype_name(tensor) -> str:
+    return _DTYPE_NAMES[tensor.dtype]
+
+
+class Variable(KerasVariable):
+    """A KerasVariable whose value is a ``torch.nn.Parameter`` (so autograd and modules see it)."""
+
+    def __init__(self, *args, **kwargs):
+        # A layer may first be built while shapes are inferred on fake tensors; its weights
+        # must still be real.
+        with unset_fake_temporarily():
+            super().__init__(*args, **kwargs)
+
+    _engine = None  # set in lamina.backend.torch.__init__ once numpy is importable
+
+    def _initialize(self, value):
+        tensor = convert_to_tensor(value, dtype=self._dtype)
+        requires_grad = self._trainable and tensor.is_floating_point()
+        self._value = torch.nn.Parameter(tensor.detach().clone(), requires_grad=requires_grad)
+
+    def _direct_assign(self, value):
+        if global_state.in_symbolic_scope():
+            return  # shape inference must not change state
+        with torch.no_grad():
+            self._value.copy_(value)
+
+    def _set_trainable(self, value: bool):
+        if self._value.is_floating_point():
+            self._value.requires_grad_(value)
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        def unwrap(x):
+            if isinstance(x, KerasVariable):
+                return x.value
+            if isinstance(x, (list, tuple)):
+                return type(x)(unwrap(item) for item in x)
+            return x
+
+        return func(*unwrap(args), **{k: unwrap(v) for k, v in (kwargs or {}).items()})
+
+
+def is_tensor(x) -> bool:
+    return isinstance(x, torch.Tensor)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None):
+    if isinstance(x, torch.Tensor):
+        if dtype is None:
+            return x
+        torch_dtype = to_torch_dtype(dtype)
+        return x if x.dtype == torch_dtype else x.to(torch_dtype)
+    if isinstance(x, KerasVariable):
+        return convert_to_tensor(x.value, dtype)
+    if isinstance(x, KerasTensor):
+        raise TypeError(
+            "A symbolic KerasTensor cannot be converted to a concrete tensor; it has no value. "
+            f"Received {x}."
+        )
+    torch_dtype = None if dtype is None else to_torch_dtype(dtype)
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind not in "biufc":
+            raise TypeError(
+                f"Expected a numeric array; received an array of dtype {x.dtype} "
+                f"(first element: {x.flat[0]!r})."
+                if x.size
+                else f"Expected a numeric array; received an array of dtype {x.dtype}."
+            )
+        if torch_dtype is None and x.dtype == np.float64:
+            torch_dtype = to_torch_dtype(global_floatx())
+        tensor = torch.from_numpy(np.ascontiguousarray(x))
+        return tensor.to(device=get_device(), dtype=torch_dtype or tensor.dtype)
+    if isinstance(x, (bool, int, float, np.generic)) and torch_dtype is None:
+        if isinstance(x, (bool, np.bool_)):
+            torch_dtype = torch.bool
+        elif isinstance(x, (int, np.integer)):
+            torch_dtype = torch.int32
+        elif isinstance(x, np.floating):
+            torch_dtype = to_torch_dtype(x.dtype.name)
+        else:
+            torch_dtype = to_torch_dtype(global_floatx())
+    if isinstance(x, (list, tuple)):
+        if any(isinstance(item, torch.Tensor) for item in x):
+            return torch.stack([convert_to_tensor(item, dtype) for item in x])
+        array = np.asarray(x)
+        if array.dtype.kind not in "biufc":
+            raise TypeError(f"Expected numeric values; received {x!r:.200}.")
+        if torch_dtype is None:
+            if array.dtype == np.float64:
+                torch_dtype = to_torch_dtype(global_floatx())
+            elif array.dtype == np.int64:
+                torch_dtype = torch.int32
+        return convert_to_tensor(
+            array, dtype=standardize_dtype(torch_dtype) if torch_dtype else None
+        )
+    try:
+        return torch.as_tensor(x, dtype=torch_dtype, device=get_device())
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise TypeError(f"Cannot convert {x!r:.200} to a tensor: {error}") from None
+
+
+def global_floatx() -> str:
+    return config.floatx()
+
+
+def convert_to_numpy(x) -> np.ndarray:
+    if isinstance(x, KerasVariable):
+        x = x.value
+    if isinstance(x, torch.Tensor):
+        x = x.detach()
+        if x.dtype == torch.bfloat16:
+            x = x.float()
+        if x.device.type != "cpu":
+            x = x.cpu()
+        return x.numpy()
+    return np.asarray(x)
+
+
+def autocast(x, dtype: str):
+    """Cast a floating tensor to ``dtype`` (a layer's compute dtype); leave others alone."""
+    if isinstance(x, torch.Tensor):
+        if x.is_floating_point():
+            torch_dtype = _TORCH_DTYPES[dtype]
+            if x.dtype != torch_dtype:
+                return x.to(torch_dtype)
+        return x
+    if isinstance(x, KerasVariable):
+        return autocast(x.value, dtype)
+    tensor = convert_to_tensor(x)
+    return autocast(tensor, dtype)
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x).to(to_torch_dtype(dtype))
+
+
+def shape(x) -> tuple:
+    return tuple(x.shape)
+
+
+def stop_gradient(x):
+    return convert_to_tensor(x).detach()
+
+
+def cond(pred, true_fn, false_fn):
+    return true_fn() if bool(pred) else false_fn()
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    if xs is None:
+        if length is None:
+            raise ValueError("scan needs xs or length.")
+        steps = [None] * length
+    else:
+        steps = list(torch.unbind(convert_to_tensor(xs), dim=0))
+    if reverse:
+        steps = steps[::-1]
+    carry, outputs = init, []
+    for item in steps:
+        carry, output = f(carry, item)
+        outputs.append(output)
+    if reverse:
+        outputs = outputs[::-1]
+    stacked = torch.stack(outputs) if outputs and outputs[0] is not None else None
+    return carry, stacked
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    value = init_val
+    for index in range(lower, upper):
+        value = body_fun(index, value)
+    return value
+
+
+def get_item(x, key):
+    return convert_to_tensor(x)[key]
+
+
+# ---- shape inference ----------------------------------------------------------------------
+
+_SENTINELS = (83, 89)  # two unlikely sizes: a dimension that follows them is unknown (None)
+
+
+def _to_fake(x, fill):
+    if isinstance(x, KerasTensor):
+        shape = tuple(fill if d is None else d for d in x.shape)
+        return torch.empty(shape, dtype=to_torch_dtype(x.dtype))
+    if isinstance(x, (list, tuple)):
+        return type(x)(_to_fake(item, fill) for item in x)
+    if isinstance(x, dict):
+        return {key: _to_fake(value, fill) for key, value in x.items()}
+    return x
+
+
+def _to_spec(x):
+    if isinstance(x, torch.Tensor):
+        return KerasTensor(tuple(x.shape), dtype=dtype_name(x))
+    if isinstance(x, (list, tuple)):
+        return type(x)(_to_spec(item) for item in x)
+    if isinstance(x, dict):
+        return {key: _to_spec(value) for key, value in x.items()}
+    return x
+
+
+def _merge_specs(first, second):
+    if isinstance(first, KerasTensor):
+        shape = tuple(a if a == b else None for a, b in zip(first.shape, second.shape))
+        return KerasTensor(shape, dtype=first.dtype)
+    if isinstance(first, (list, tuple)):
+        return type(first)(_merge_specs(a, b) for a, b in zip(first, second))
+    if isinstance(first, dict):
+        return {key: _merge_specs(first[key], second[key]) for key in first}
+    return first
+
+
+def _has_unknown_dim(args, kwargs) -> bool:
+    def walk(x):
+        if isinstance(x, KerasTensor):
+            return None in x.shape
+        if isinstance(x, (list, tuple)):
+            return any(walk(item) for item in x)
+        if isinstance(x, dict):
+            return any(walk(item) for item in x.values())
+        return False
+
+    return walk(args) or walk(kwargs)
+
+
+def _evaluate(fn, args, kwargs, fill):
+    with (
+        global_state.symbolic_scope(),
+        torch.no_grad(),
+        FakeTensorMode(allow_non_fake_inputs=True),
+    ):
+        outputs = fn(*_to_fake(args, fill), **_to_fake(kwargs, fill))
+    return _to_spec(outputs)
+
+
+def compute_output_spec(fn, *args, **kwargs):
+    """Run ``fn`` on fake tensors (no memory, no compute) to learn its output shapes/dtypes."""
+    first = _evaluate(fn, args, kwargs, _SENTINELS[0])
+    if not _has_unknown_dim(args, kwargs):
+        return first
+    second = _evaluate(fn, args, kwargs, _SENTINELS[1])
+    return _merge_specs(first, second)

@@ -1,0 +1,28 @@
+"""Image functions on PyTorch (channels_last by default, as the layers)."""
+
+from __future__ import annotations
+
+import torch.nn.functional as F
+
+from lamina.backend.config import standardize_data_format
+from lamina.backend.torch.core import convert_to_tensor
+
+_MODES = {"nearest": "nearest", "bilinear": "bilinear", "bicubic": "bicubic"}
+
+
+def resize(images, size, interpolation="bilinear", antialias=False, data_format=None):
+    data_format = standardize_data_format(data_format)
+    images = convert_to_tensor(images)
+    if interpolation not in _MODES:
+        raise ValueError(
+            f"interpolation must be one of {sorted(_MODES)}; received {interpolation!r}."
+        )
+    batched = images.ndim == 4
+    x = images if batched else images.unsqueeze(0)
+    if data_format == "channels_last":
+        x = x.permute(0, 3, 1, 2)
+    extra = {} if interpolation == "nearest" else {"align_corners": False, "antialias": antialias}
+    out = F.interpolate(x, size=tuple(size), mode=_MODES[interpolation], **extra)
+    if data_format == "channels_last":
+        out = out.permute(0, 2, 3, 1)
+    return out if batched else out.squeeze(0)

@@ -1,0 +1,325 @@
+"""Neural-network functions on PyTorch: activations, convolution, pooling, normalization, losses.
+
+Images and sequences arrive channels_last (Keras's default). torch's kernels are declared
+channels_first, so inputs are permuted to NC... as a *view*: the permuted tensor has torch's
+``channels_last`` strides, which its convolution and pooling kernels take directly, and the
+outputs come back in that layout, so permuting back is a view too. No copy in between.
+"""
+
+from __future__ import annotations
+
+import math as _math
+
+import torch
+import torch.nn.functional as F
+
+from lamina.backend import config
+from lamina.backend.config import standardize_data_format
+from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
+
+_t = convert_to_tensor
+
+
+def _float(x):
+    x = _t(x)
+    return x if x.is_floating_point() else x.to(to_torch_dtype(None))
+
+
+# ---- activations --------------------------------------------------------------------------
+
+
+def relu(x):
+    return F.relu(_float(x))
+
+
+def relu6(x):
+    return F.relu6(_float(x))
+
+
+def sigmoid(x):
+    return torch.sigmoid(_float(x))
+
+
+def tanh(x):
+    return torch.tanh(_float(x))
+
+
+def softplus(x):
+    return F.softplus(_float(x))
+
+
+def softsign(x):
+    return F.softsign(_float(x))
+
+
+def silu(x):
+    return F.silu(_float(x))
+
+
+def gelu(x, approximate=True):
+    return F.gelu(_float(x), approximate="tanh" if approximate else "none")
+
+
+def elu(x, alpha=1.0):
+    return F.elu(_float(x), alpha=alpha)
+
+
+def selu(x):
+    return F.selu(_float(x))
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return F.leaky_relu(_float(x), negative_slope=negative_slope)
+
+
+def hard_sigmoid(x):
+    return F.hardsigmoid(_float(x))
+
+
+def hard_silu(x):
+    return F.hardswish(_float(x))
+
+
+def log_sigmoid(x):
+    return F.logsigmoid(_float(x))
+
+
+def softmax(x, axis=-1):
+    x = _float(x)
+    if axis is None or isinstance(axis, (tuple, list)):
+        dims = tuple(range(x.ndim)) if axis is None else tuple(axis)
+        exp = torch.exp(x - torch.amax(x, dim=dims, keepdim=True))
+        return exp / torch.sum(exp, dim=dims, keepdim=True)
+    return torch.softmax(x, dim=axis)
+
+
+def log_softmax(x, axis=-1):
+    x = _float(x)
+    if axis is None or isinstance(axis, (tuple, list)):
+        dims = tuple(range(x.ndim)) if axis is None else tuple(axis)
+        return x - torch.logsumexp(x, dim=dims, keepdim=True)
+    return torch.log_softmax(x, dim=axis)
+
+
+def one_hot(x, num_classes, axis=-1, dtype=None):
+    x = _t(x).to(torch.int64)
+    out = F.one_hot(torch.clamp(x, min=0), num_classes)  # (..., C)
+    out = out * (x >= 0).unsqueeze(-1)  # negative ids give all-zero rows, as in Keras
+    if axis != -1:
+        out = torch.movedim(out, -1, axis)
+    return out.to(to_torch_dtype(dtype))
+
+
+# ---- convolution and pooling --------------------------------------------------------------
+
+
+def _tuple(value, rank, name):
+    if isinstance(value, int):
+        return (value,) * rank
+    value = tuple(value)
+    if len(value) != rank:
+        raise ValueError(f"{name} must be an int or a tuple of {rank} ints; received {value}.")
+    return value
+
+
+def _to_channels_first(x, data_format):
+    if data_format == "channels_first":
+        return x
+    rank = x.ndim - 2
+    return x.permute(0, rank + 1, *range(1, rank + 1))  # a view: (N, C, *spatial)
+
+
+def _to_channels_last(x, data_format):
+    if data_format == "channels_first":
+        return x
+    rank = x.ndim - 2
+    return x.permute(0, *range(2, rank + 2), 1)
+
+
+def _same_padding(sizes, kernel, strides, dilation):
+    """Per-dimension (before, after) padding that TensorFlow's 'same' uses."""
+    pads = []
+    for size, k, s, d in zip(sizes, kernel, strides, dilation):
+        effective = (k - 1) * d + 1
+        out = -(-size // s)
+        total = max((out - 1) * s + effective - size, 0)
+        pads.append((total // 2, total - total // 2))
+    return pads
+
+
+def _pad_spatial(x, pads, value=0.0):
+    flat = []
+    for before, after in reversed(pads):
+        flat.extend([before, after])
+    return F.pad(x, flat, value=value)
+
+
+_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """N-D convolution. ``kernel`` is Keras-shaped: (*spatial, in_channels / groups, filters)."""
+    data_format = standardize_data_format(data_format)
+    inputs, kernel = _t(inputs), _t(kernel)
+    rank = inputs.ndim - 2
+    strides = _tuple(strides, rank, "strides")
+    dilation = _tuple(dilation_rate, rank, "dilation_rate")
+    x = _to_channels_first(inputs, data_format)
+    w = kernel.permute(rank + 1, rank, *range(rank))  # (filters, in/groups, *spatial)
+    groups = x.shape[1] // w.shape[1]
+    padding = padding.lower()
+    torch_padding = 0
+    if padding == "same":
+        if all(s == 1 for s in strides):
+            torch_padding = "same"
+        else:
+            pads = _same_padding(x.shape[2:], w.shape[2:], strides, dilation)
+            if all(a == b for a, b in pads):
+                torch_padding = tuple(a for a, _ in pads)
+            else:
+                x = _pad_spatial(x, pads)
+    elif padding != "valid":
+        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
+    if x.dtype != w.dtype:
+        w = w.to(x.dtype)
+    out = _CONV[rank](x, w, stride=strides, padding=torch_padding, dilation=dilation, groups=groups)
+    return _to_channels_last(out, data_format)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """Depthwise convolution; ``kernel`` is (*spatial, in_channels, depth_multiplier)."""
+    kernel = _t(kernel)
+    rank = kernel.ndim - 2
+    in_channels, multiplier = kernel.shape[-2], kernel.shape[-1]
+    kernel = kernel.reshape(*kernel.shape[:rank], 1, in_channels * multiplier)
+    return conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+
+
+_MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+_AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+
+
+def _pool_args(inputs, pool_size, strides, data_format):
+    data_format = standardize_data_format(data_format)
+    inputs = _t(inputs)
+    rank = inputs.ndim - 2
+    pool_size = _tuple(pool_size, rank, "pool_size")
+    strides = pool_size if strides is None else _tuple(strides, rank, "strides")
+    return data_format, inputs, rank, pool_size, strides
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    data_format, inputs, rank, pool_size, strides = _pool_args(
+        inputs, pool_size, strides, data_format
+    )
+    x = _to_channels_first(inputs, data_format)
+    if padding.lower() == "same":
+        pads = _same_padding(x.shape[2:], pool_size, strides, (1,) * rank)
+        x = _pad_spatial(x, pads, value=-_math.inf)
+    elif padding.lower() != "valid":
+        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
+    out = _MAX_POOL[rank](x, kernel_size=pool_size, stride=strides)
+    return _to_channels_last(out, data_format)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    data_format, inputs, rank, pool_size, strides = _pool_args(
+        inputs, pool_size, strides, data_format
+    )
+    x = _to_channels_first(inputs, data_format)
+    if padding.lower() == "same":
+        # 'same' averages only the real values under the window (padding is not counted).
+        pads = _same_padding(x.shape[2:], pool_size, strides, (1,) * rank)
+        ones = torch.ones((1, 1, *x.shape[2:]), dtype=x.dtype, device=x.device)
+        sums = _AVG_POOL[rank](_pad_spatial(x, pads), kernel_size=pool_size, stride=strides)
+        counts = _AVG_POOL[rank](_pad_spatial(ones, pads), kernel_size=pool_size, stride=strides)
+        out = sums / counts
+    elif padding.lower() == "valid":
+        out = _AVG_POOL[rank](x, kernel_size=pool_size, stride=strides)
+    else:
+        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
+    return _to_channels_last(out, data_format)
+
+
+# ---- normalization ------------------------------------------------------------------------
+
+
+def moments(x, axes, keepdims=False, synchronized=False):
+    x = _float(x)
+    axes = tuple(axes) if isinstance(axes, (list, tuple)) else (axes,)
+    compute = x.to(torch.float32) if x.dtype in (torch.float16, torch.bfloat16) else x
+    variance, mean = torch.var_mean(compute, dim=axes, keepdim=keepdims, correction=0)
+    return mean.to(x.dtype), variance.to(x.dtype)
+
+
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    x = _t(x)
+    shape = [1] * x.ndim
+    shape[axis] = x.shape[axis]
+
+    def broadcast(v):
+        return None if v is None else _t(v).reshape(shape)
+
+    inv = torch.rsqrt(broadcast(variance) + epsilon)
+    if scale is not None:
+        inv = inv * broadcast(scale)
+    out = (x - broadcast(mean)) * inv
+    return out if offset is None else out + broadcast(offset)
+
+
+# ---- losses -------------------------------------------------------------------------------
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _float(target), _float(output)
+    if target.shape != output.shape:
+        raise ValueError(
+            "categorical_crossentropy: target and output must have the same shape; received "
+            f"target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}."
+        )
+    if from_logits:
+        log_prob = torch.log_softmax(output, dim=axis)
+    else:
+        output = output / torch.sum(output, dim=axis, keepdim=True)
+        eps = _epsilon()
+        log_prob = torch.log(torch.clamp(output, eps, 1.0 - eps))
+    return -torch.sum(target * log_prob, dim=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _t(target), _float(output)
+    if target.ndim == output.ndim and target.shape[-1] == 1:
+        target = target.squeeze(-1)
+    target = target.to(torch.int64)
+    if target.ndim != output.ndim - 1:
+        raise ValueError(
+            "sparse_categorical_crossentropy: target must have one dimension less than output; "
+            f"received target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}."
+        )
+    if from_logits:
+        log_prob = torch.log_softmax(output, dim=axis)
+    else:
+        output = output / torch.sum(output, dim=axis, keepdim=True)
+        eps = _epsilon()
+        log_prob = torch.log(torch.clamp(output, eps, 1.0 - eps))
+    if axis != -1:
+        log_prob = torch.movedim(log_prob, axis, -1)
+    return -torch.gather(log_prob, -1, target.unsqueeze(-1)).squeeze(-1)
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    target, output = _float(target), _float(output)
+    if target.shape != output.shape:
+        raise ValueError(
+            "binary_crossentropy: target and output must have the same shape; received "
+            f"target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}."
+        )
+    if from_logits:
+        return F.binary_cross_entropy_with_logits(output, target, reduction="none")
+    eps = _epsilon()
+    output = torch.clamp(output, eps, 1.0 - eps)
+    return -(target * torch.log(output) + (1.0 - target) * torch.log1p(-output))
+
+
+def _epsilon():
+    return config.epsilon()

@@ -1,0 +1,78 @@
+"""Random numbers on PyTorch. ``seed`` is None (the global stream), an int or a SeedGenerator."""
+
+from __future__ import annotations
+
+import torch
+
+from lamina.backend.common.seed_generator import draw_seed
+from lamina.backend.torch.core import convert_to_tensor, get_device, to_torch_dtype
+
+
+def _generator(seed):
+    seed = draw_seed(seed)
+    if seed is None:
+        return None
+    generator = torch.Generator(device=get_device())
+    generator.manual_seed(seed)
+    return generator
+
+
+def _shape(shape):
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def set_global_seed(seed: int) -> None:
+    torch.manual_seed(seed)
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    out = torch.empty(_shape(shape), dtype=to_torch_dtype(dtype), device=get_device())
+    return out.normal_(mean, stddev, generator=_generator(seed))
+
+
+def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    out = torch.empty(_shape(shape), dtype=to_torch_dtype(dtype), device=get_device())
+    return out.uniform_(minval, maxval, generator=_generator(seed))
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Normal values redrawn until they fall within two standard deviations of the mean."""
+    out = torch.empty(_shape(shape), dtype=to_torch_dtype(dtype), device=get_device())
+    torch.nn.init.trunc_normal_(out, 0.0, 1.0, -2.0, 2.0, generator=_generator(seed))
+    return out * stddev + mean
+
+
+def randint(shape, minval, maxval, dtype="int32", seed=None):
+    return torch.randint(
+        minval, maxval, _shape(shape), generator=_generator(seed),
+        dtype=to_torch_dtype(dtype), device=get_device(),
+    )  # fmt: skip
+
+
+def dropout(inputs, rate, noise_shape=None, seed=None):
+    inputs = convert_to_tensor(inputs)
+    if noise_shape is None:
+        generator = _generator(seed)
+        if generator is None:
+            return torch.nn.functional.dropout(inputs, p=rate, training=True)
+        noise_shape = inputs.shape
+    else:
+        noise_shape = tuple(d if d is not None else s for d, s in zip(noise_shape, inputs.shape))
+        generator = _generator(seed)
+    keep = torch.empty(noise_shape, device=inputs.device).uniform_(generator=generator) >= rate
+    return torch.where(keep, inputs / (1.0 - rate), torch.zeros_like(inputs))
+
+
+def shuffle(x, axis=0, seed=None):
+    x = convert_to_tensor(x)
+    generator = _generator(seed)
+    order = torch.randperm(x.shape[axis], generator=generator, device="cpu").to(x.device)
+    return torch.index_select(x, axis, order)
+
+
+def categorical(logits, num_samples, dtype="int32", seed=None):
+    probabilities = torch.softmax(convert_to_tensor(logits), dim=-1)
+    samples = torch.multinomial(
+        probabilities, num_samples, replacement=True, generator=_generator(seed)
+    )
+    return samples.to(to_torch_dtype(dtype))

@@ -1,0 +1,52 @@
+"""The torch engine's train / test / predict steps and how they are compiled.
+
+The steps take the model and use only its public API (``__call__``, ``compute_loss``,
+``optimizer.apply``), so this floor never imports the model floor.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def train_step(model, x, y, sample_weight):
+    y_pred = model(x, training=True)
+    loss = model._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+    variables = model._trainable_variables_for_step()
+    for variable in variables:
+        variable.value.grad = None
+    if loss.requires_grad:
+        loss.backward()
+    gradients = [variable.value.grad for variable in variables]
+    with torch.no_grad():
+        model.optimizer.apply(gradients, variables)
+    return loss, y_pred
+
+
+def test_step(model, x, y, sample_weight):
+    with torch.no_grad():
+        y_pred = model(x, training=False)
+        loss = model._compute_loss(
+            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
+        )
+    return loss, y_pred
+
+
+def predict_step(model, x):
+    with torch.no_grad():
+        return model(x, training=False)
+
+
+def no_grad():
+    return torch.no_grad()
+
+
+def compile_function(function, jit_compile: bool):
+    """Wrap a step function with ``torch.compile`` when asked (opt-in on torch)."""
+    if not jit_compile:
+        return function
+    return torch.compile(function)
+
+
+def default_jit_compile() -> bool:
+    return False

@@ -1,0 +1,518 @@
+"""Layer: the unit models are made of. Config in `__init__`, weights in `build`, math in `call`.
+
+On the torch engine a Layer is also a ``torch.nn.Module`` (see ``backend/torch/layer.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+
+from lamina import backend
+from lamina.backend import KerasTensor, KerasVariable, any_symbolic_tensors, global_state
+from lamina.backend.common import tree
+from lamina.layers.input_spec import InputSpec, assert_input_compatibility
+from lamina.layers.tracking import TrackedDict, TrackedList
+from lamina.ops.node import Node
+from lamina.ops.operation import Operation
+from lamina.serialization import deserialize_keras_object, serialize_keras_object
+
+_core = backend.engine.core
+_SIGNATURES: dict = {}
+
+
+def _call_signature(cls):
+    """(has training arg, has mask arg) of ``cls.call``, computed once per class."""
+    flags = _SIGNATURES.get(cls)
+    if flags is None:
+        parameters = inspect.signature(cls.call).parameters
+        has_kwargs = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+        flags = ("training" in parameters, "mask" in parameters, has_kwargs)
+        _SIGNATURES[cls] = flags
+    return flags
+
+
+def _dtype_name(dtype):
+    """A layer's ``dtype`` may be a name or Keras's serialized DTypePolicy dict."""
+    if isinstance(dtype, dict):
+        dtype = dtype.get("config", {}).get("name", None)
+    if hasattr(dtype, "name") and not isinstance(dtype, str):
+        dtype = dtype.name
+    if dtype is not None and "mixed_" in str(dtype):
+        return str(dtype)
+    return backend.standardize_dtype(dtype)
+
+
+def _shape_of(x):
+    if isinstance(x, KerasTensor):
+        return x.shape
+    if hasattr(x, "shape"):
+        return tuple(x.shape)
+    return None
+
+
+class Layer(backend.LayerBase, Operation):
+    """Base class of all layers.
+
+    Subclasses store their configuration in ``__init__``, create weights in
+    ``build(input_shape)`` with ``add_weight``, and compute in ``call(inputs, training=None,
+    mask=None)`` with ``lamina.ops``. The first call builds the layer.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls, *args, **kwargs)
+        # Remember constructor arguments: subclasses without get_config still round-trip.
+        try:
+            bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+            arguments = dict(bound.arguments)
+            arguments.pop(next(iter(arguments)))  # self
+            extra = arguments.pop("kwargs", None)
+            if isinstance(extra, dict):
+                arguments.update(extra)
+            object.__setattr__(instance, "_auto_config", arguments)
+        except TypeError:
+            object.__setattr__(instance, "_auto_config", None)
+        return instance
+
+    def __init__(
+        self,
+        *,
+        activity_regularizer=None,
+        trainable=True,
+        dtype=None,
+        autocast=True,
+        name=None,
+        **kwargs,
+    ):
+        input_shape = kwargs.pop("input_shape", None)
+        input_dim = kwargs.pop("input_dim", None)
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
+        batch_size = kwargs.pop("batch_size", None)
+        kwargs.pop("input_dtype", None)
+        if kwargs:
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
+            )
+        Operation.__init__(self, name=name)
+        self._dtype = _dtype_name(dtype)
+        self.autocast = autocast
+        self._trainable = bool(trainable)
+        self.built = False
+        self._layers: list = []
+        self._trainable_variables: list = []
+        self._non_trainable_variables: list = []
+        self._seed_generators: list = []
+        self._losses: list = []
+        self._build_shapes = None
+        self.input_spec = None
+        self.supports_masking = False
+        from lamina import regularizers
+
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        if batch_input_shape is not None:
+            self._input_shape_arg = tuple(batch_input_shape)
+        elif input_shape is not None:
+            self._input_shape_arg = (batch_size, *tuple(input_shape))
+        else:
+            self._input_shape_arg = None
+
+    # ---- attribute tracking --------------------------------------------------------------
+
+    def __setattr__(self, name, value):
+        if name.startswith("_"):
+            # Private bookkeeping (lists of variables, nodes) is not tracked; a layer or
+            # variable held in a private attribute is.
+            if "_layers" in self.__dict__ and isinstance(value, (Layer, KerasVariable)):
+                self._track(value, attribute=name)
+            if isinstance(value, KerasVariable):
+                object.__setattr__(self, name, value)
+            else:
+                super().__setattr__(name, value)
+            return
+        if "_layers" in self.__dict__:
+            if isinstance(value, list) and not isinstance(value, TrackedList):
+                value = TrackedList(value, self)
+            elif isinstance(value, dict) and not isinstance(value, TrackedDict):
+                value = TrackedDict(value, self)
+            self._track(value, attribute=name)
+        if isinstance(value, KerasVariable):
+            object.__setattr__(self, name, value)  # not nn.Module's parameter slot
+        else:
+            super().__setattr__(name, value)
+
+    def _track(self, value, attribute=None):
+        if isinstance(value, Layer):
+            if not any(layer is value for layer in self._layers):
+                self._layers.append(value)
+            self._engine_track_layer(attribute or value.name, value)
+        elif isinstance(value, KerasVariable):
+            known = self._trainable_variables + self._non_trainable_variables
+            if not any(v is value for v in known):
+                target = (
+                    self._trainable_variables
+                    if value.trainable
+                    else (self._non_trainable_variables)
+                )
+                target.append(value)
+                self._engine_track_variable(value)
+        elif isinstance(value, backend.SeedGenerator):
+            self._seed_generators.append(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                self._track(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                self._track(item)
+
+    # ---- weights -------------------------------------------------------------------------
+
+    def add_weight(
+        self,
+        shape=None,
+        initializer=None,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        regularizer=None,
+        constraint=None,
+        aggregation="none",
+        name=None,
+    ):
+        from lamina import constraints, initializers, regularizers
+
+        shape = () if shape is None else shape
+        dtype = backend.standardize_dtype(dtype or self.variable_dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if backend.is_float_dtype(dtype) else "zeros"
+        initializer = initializers.get(initializer)
+        # _maybe_build already opened this layer's scope; a weight made elsewhere opens it.
+        in_own_scope = global_state.current_path().rsplit("/", 1)[-1] == self.name
+        with contextlib.nullcontext() if in_own_scope else backend.name_scope(self.name):
+            variable = backend.Variable(
+                initializer=initializer,
+                shape=shape,
+                dtype=dtype,
+                trainable=trainable,
+                autocast=autocast,
+                aggregation=aggregation,
+                name=name,
+            )
+        variable.regularizer = regularizers.get(regularizer)
+        variable.constraint = constraints.get(constraint)
+        self._track(variable)
+        return variable
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool):
+        value = bool(value)
+        self._trainable = value
+        for variable in self._trainable_variables:
+            variable.trainable = value
+        for layer in self._layers:
+            layer.trainable = value
+
+    def _all_own_variables(self):
+        return self._trainable_variables + self._non_trainable_variables
+
+    @property
+    def weights(self) -> list:
+        seen, result = set(), []
+        for variable in self._all_own_variables():
+            if id(variable) not in seen:
+                seen.add(id(variable))
+                result.append(variable)
+        for layer in self._layers:
+            for variable in layer.weights:
+                if id(variable) not in seen:
+                    seen.add(id(variable))
+                    result.append(variable)
+        return result
+
+    @property
+    def variables(self) -> list:
+        return self.weights
+
+    @property
+    def trainable_weights(self) -> list:
+        if not self.trainable:
+            return []
+        return [v for v in self.weights if v.trainable]
+
+    trainable_variables = trainable_weights
+
+    @property
+    def non_trainable_weights(self) -> list:
+        if not self.trainable:
+            return self.weights
+        return [v for v in self.weights if not v.trainable]
+
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self) -> list:
+        return [variable.numpy() for variable in self.weights]
+
+    def set_weights(self, weights) -> None:
+        variables = self.weights
+        if len(weights) != len(variables):
+            raise ValueError(
+                f"Layer {self.name!r} expects {len(variables)} weights, but the weight list "
+                f"received has {len(weights)} elements."
+            )
+        for variable, value in zip(variables, weights):
+            if tuple(value.shape) != tuple(variable.shape):
+                raise ValueError(
+                    f"Layer {self.name!r}: weight {variable.path!r} has shape "
+                    f"{tuple(variable.shape)}; received a value of shape {tuple(value.shape)}."
+                )
+        for variable, value in zip(variables, weights):
+            variable.assign(value)
+
+    def count_params(self) -> int:
+        if not self.built:
+            raise ValueError(
+                f"Layer {self.name!r} has not been built yet, so its weights do not exist; "
+                "call it on an input or call build() first."
+            )
+        total = 0
+        for variable in self.weights:
+            count = 1
+            for dim in variable.shape:
+                count *= dim
+            total += count
+        return total
+
+    # ---- losses --------------------------------------------------------------------------
+
+    def add_loss(self, loss) -> None:
+        self._losses.append(loss)
+
+    @property
+    def losses(self) -> list:
+        collected = list(self._losses)
+        for variable in self._trainable_variables:
+            regularizer = getattr(variable, "regularizer", None)
+            if regularizer is not None:
+                collected.append(regularizer(variable.value))
+        for layer in self._layers:
+            collected.extend(layer.losses)
+        return collected
+
+    def _clear_losses(self) -> None:
+        self._losses.clear()
+        for layer in self._layers:
+            layer._clear_losses()
+
+    # ---- dtype ---------------------------------------------------------------------------
+
+    @property
+    def dtype(self) -> str:
+        return self.variable_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return "float32" if self._dtype.startswith("mixed_") else self._dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        if self._dtype == "mixed_float16":
+            return "float16"
+        if self._dtype == "mixed_bfloat16":
+            return "bfloat16"
+        return self._dtype
+
+    @property
+    def dtype_policy(self) -> dict:
+        return {
+            "module": "keras",
+            "class_name": "DTypePolicy",
+            "config": {"name": self._dtype},
+            "registered_name": None,
+        }
+
+    # ---- calling -------------------------------------------------------------------------
+
+    def build(self, input_shape) -> None:
+        self.built = True
+
+    def _maybe_build(self, args, kwargs) -> None:
+        if self.built:
+            return
+        first = args[0] if args else next(iter(kwargs.values()), None)
+        shapes = tree.map_structure(_shape_of, first) if tree.is_nested(first) else _shape_of(first)
+        self._check_input_spec(first)
+        with backend.name_scope(self.name):
+            self.build(shapes)
+        self.built = True
+        self._build_shapes = shapes
+
+    def _check_input_spec(self, inputs) -> None:
+        spec = self.input_spec
+        if spec is None:
+            return
+        if isinstance(spec, (list, tuple)):
+            flat = tree.flatten(inputs)
+            if len(flat) != len(spec):
+                raise ValueError(
+                    f"Layer {self.name!r} expects {len(spec)} input(s); received {len(flat)}."
+                )
+            for item_spec, item in zip(spec, flat):
+                assert_input_compatibility(item_spec, _shape_of(item), self.name)
+        else:
+            assert_input_compatibility(spec, _shape_of(inputs), self.name)
+
+    def _convert_inputs(self, inputs):
+        if tree.is_nested(inputs):
+            return tree.map_structure(self._convert_inputs, inputs)
+        if self.autocast and not isinstance(inputs, KerasTensor):
+            return _core.autocast(inputs, self.compute_dtype)
+        return inputs
+
+    def __call__(self, *args, **kwargs):
+        if args:
+            args = (self._convert_inputs(args[0]), *args[1:])
+        if any_symbolic_tensors(args, kwargs):
+            return self._symbolic_call(args, kwargs)
+        if not self.built:
+            self._maybe_build(args, kwargs)
+        elif self.input_spec is not None:
+            self._check_input_spec(args[0] if args else None)
+        has_training, _, _ = _call_signature(type(self))
+        previous = global_state.get_training()
+        training = kwargs.get("training")
+        if training is None:
+            training = previous
+        if has_training and training is not None:
+            kwargs["training"] = training
+        elif not has_training:
+            kwargs.pop("training", None)
+        global_state.set_training(training)
+        if self._losses:
+            self._losses.clear()
+        try:
+            outputs = self.call(*args, **kwargs)
+        finally:
+            global_state.set_training(previous)
+        if self.activity_regularizer is not None:
+            for output in tree.flatten(outputs):
+                self.add_loss(self.activity_regularizer(output))
+        return outputs
+
+    def _symbolic_call(self, args, kwargs):
+        self._maybe_build(args, kwargs)
+        self._check_input_spec(args[0] if args else None)
+        has_training, _, _ = _call_signature(type(self))
+        if not has_training:
+            kwargs.pop("training", None)
+        outputs = self.compute_output_spec(*args, **kwargs)
+        Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
+        return outputs
+
+    def call(self, *args, **kwargs):
+        raise NotImplementedError(f"Layer {type(self).__name__} does not implement call().")
+
+    def compute_output_spec(self, *args, **kwargs):
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            first = args[0]
+            shapes = (
+                tree.map_structure(_shape_of, first) if tree.is_nested(first) else (first.shape)
+            )
+            output_shape = self.compute_output_shape(shapes)
+            if isinstance(output_shape, tuple) and all(
+                d is None or isinstance(d, int) for d in output_shape
+            ):
+                return KerasTensor(output_shape, dtype=self.compute_dtype)
+            return tree.map_structure(
+                lambda s: KerasTensor(s, dtype=self.compute_dtype), output_shape
+            )
+        kwargs = {k: v for k, v in kwargs.items() if k != "training"}
+        return backend.compute_output_spec(self.call, *args, **kwargs)
+
+    def compute_output_shape(self, input_shape):
+        spec = backend.compute_output_spec(
+            self.call,
+            tree.map_structure(lambda s: KerasTensor(s), input_shape)
+            if isinstance(input_shape, (list, dict))
+            else KerasTensor(input_shape),
+        )
+        return tree.map_structure(lambda t: t.shape, spec) if tree.is_nested(spec) else spec.shape
+
+    # ---- functional-graph helpers --------------------------------------------------------
+
+    @property
+    def input(self):
+        return self._inbound_nodes[0].call_args[0] if self._inbound_nodes else None
+
+    @property
+    def output(self):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer {self.name!r} has never been called: it has no output.")
+        return self._inbound_nodes[0].outputs
+
+    # ---- config --------------------------------------------------------------------------
+
+    def get_config(self) -> dict:
+        config = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": self.dtype_policy,
+        }
+        if self._input_shape_arg is not None:
+            config["batch_input_shape"] = list(self._input_shape_arg)
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = serialize_keras_object(self.activity_regularizer)
+        base_init = Layer.__init__
+        if type(self).__init__ is not base_init and type(self).get_config is Layer.get_config:
+            auto = getattr(self, "_auto_config", None)
+            if auto is None:
+                raise NotImplementedError(
+                    f"Layer {type(self).__name__} has constructor arguments that cannot be "
+                    "serialized automatically; implement get_config()."
+                )
+            config.update({k: serialize_keras_object(v) for k, v in auto.items()})
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if "activity_regularizer" in config and isinstance(config["activity_regularizer"], dict):
+            config["activity_regularizer"] = deserialize_keras_object(
+                config["activity_regularizer"]
+            )
+        try:
+            return cls(**config)
+        except TypeError as error:
+            raise TypeError(
+                f"Error when deserializing class {cls.__name__!r} using config={config}: {error}"
+            ) from error
+
+    def get_build_config(self):
+        if self._build_shapes is not None:
+            return {"input_shape": self._build_shapes}
+        return None
+
+    def build_from_config(self, config) -> None:
+        if config and not self.built:
+            shape = config.get("input_shape")
+            if shape is not None:
+                with backend.name_scope(self.name):
+                    self.build(shape)
+                self.built = True
+                self._build_shapes = shape
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):
+        return self is other
+
+
+__all__ = ["InputSpec", "Layer"]

@@ -1,0 +1,180 @@
+"""serialize_keras_object / deserialize_keras_object in Keras 3's config schema.
+
+A serialized object is ``{"module", "class_name", "config", "registered_name"}``; built-in
+functions (activations, loss functions) serialize to their plain name, as Keras does.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import types
+
+import numpy as np
+
+from lamina.serialization.registration import (
+    _GLOBAL_CUSTOM_NAMES,
+    get_registered_object,
+)
+
+# The public lamina packages a config may name, and Keras's spelling of each.
+_PUBLIC_MODULES = (
+    "layers",
+    "models",
+    "losses",
+    "metrics",
+    "optimizers",
+    "optimizers.schedules",
+    "activations",
+    "initializers",
+    "regularizers",
+    "constraints",
+    "callbacks",
+)
+
+
+def _public_module_name(python_module: str) -> str:
+    """``lamina.layers.core.dense`` → ``keras.layers`` (the schema's module field)."""
+    parts = python_module.split(".")
+    if parts[0] != "lamina" or len(parts) < 2:
+        return python_module
+    if len(parts) >= 3 and f"{parts[1]}.{parts[2]}" in _PUBLIC_MODULES:
+        return f"keras.{parts[1]}.{parts[2]}"
+    if parts[1] in _PUBLIC_MODULES:
+        return f"keras.{parts[1]}"
+    return python_module
+
+
+def _import_public_module(module: str):
+    parts = module.split(".")
+    if parts[0] not in ("keras", "lamina"):
+        return None
+    tail = ".".join(parts[1:])
+    if tail.startswith("src."):
+        tail = tail[4:]
+    # keras.src.layers.core.dense → layers; keep only the public package part.
+    for candidate in (tail, ".".join(tail.split(".")[:2]), tail.split(".")[0]):
+        if candidate in _PUBLIC_MODULES:
+            return importlib.import_module(f"lamina.{candidate}")
+    return None
+
+
+def _plain(value):
+    """Make a config value JSON-ready (tuples to lists, numpy scalars to Python)."""
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
+def serialize_keras_object(obj):
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, (list, tuple, dict, np.ndarray, np.generic)):
+        return (
+            _plain(obj)
+            if not isinstance(obj, (list, tuple))
+            else [serialize_keras_object(item) for item in obj]
+        )
+    if isinstance(obj, types.FunctionType):
+        if obj in _GLOBAL_CUSTOM_NAMES:
+            return {
+                "module": obj.__module__,
+                "class_name": "function",
+                "config": _GLOBAL_CUSTOM_NAMES[obj],
+                "registered_name": _GLOBAL_CUSTOM_NAMES[obj],
+            }
+        return obj.__name__
+    if hasattr(obj, "get_config"):
+        cls = type(obj)
+        registered = _GLOBAL_CUSTOM_NAMES.get(cls)
+        config = obj.get_config()
+        return {
+            "module": _public_module_name(cls.__module__),
+            "class_name": cls.__name__,
+            "config": _plain(config),
+            "registered_name": registered,
+            **_build_config(obj),
+        }
+    raise TypeError(f"Cannot serialize {obj!r}: it has no get_config().")
+
+
+def _build_config(obj) -> dict:
+    getter = getattr(obj, "get_build_config", None)
+    if getter is None:
+        return {}
+    build_config = getter()
+    return {"build_config": _plain(build_config)} if build_config else {}
+
+
+def _unknown(kind, name, known):
+    close = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.5)
+    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return ValueError(
+        f"Unknown {kind}: {name!r}.{hint} Register custom objects with "
+        "@lamina.saving.register_keras_serializable() or pass custom_objects."
+    )
+
+
+def deserialize_keras_object(
+    config, module_objects=None, custom_objects=None, kind="object", safe_mode=True
+):
+    """Rebuild an object from a name or a ``{module, class_name, config}`` dict."""
+    if config is None or isinstance(config, (bool, int, float)):
+        return config
+    if isinstance(config, str):
+        found = get_registered_object(config, custom_objects, module_objects)
+        if found is None:
+            raise _unknown(kind, config, (module_objects or {}).keys())
+        return found
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            f"Invalid {kind} config: expected a dict with 'class_name'; got {config!r}."
+        )
+    class_name = config["class_name"]
+    inner = config.get("config", {})
+    if class_name == "function":
+        name = config.get("registered_name") or inner
+        found = get_registered_object(name, custom_objects, module_objects)
+        if found is None:
+            raise _unknown(kind, name, (module_objects or {}).keys())
+        return found
+    if class_name == "__lambda__":
+        raise ValueError(
+            "Refusing to load a lambda: deserializing Python bytecode can run arbitrary code. "
+            "Pass safe_mode=False only for files you trust."
+        )
+    cls = _find_class(config, module_objects, custom_objects)
+    if cls is None:
+        raise _unknown(
+            kind, config.get("registered_name") or class_name, (module_objects or {}).keys()
+        )
+    if hasattr(cls, "from_config"):
+        obj = cls.from_config(inner)
+    else:
+        obj = cls(**inner)
+    build_config = config.get("build_config")
+    if build_config and hasattr(obj, "build_from_config"):
+        obj.build_from_config(build_config)
+    return obj
+
+
+def _find_class(config, module_objects, custom_objects):
+    registered = config.get("registered_name")
+    class_name = config["class_name"]
+    for name in (registered, class_name):
+        if name:
+            found = get_registered_object(name, custom_objects, module_objects)
+            if found is not None:
+                return found
+    module = _import_public_module(config.get("module") or "")
+    if module is not None:
+        return getattr(module, class_name, None)
+    return None

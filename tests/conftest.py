@@ -1,0 +1,26 @@
+import numpy as np
+import pytest
+
+from lamina import backend
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_session():
+    backend.clear_session()
+    return
+
+
+def pytest_collection_modifyitems(config, items):
+    from lamina.backend import engine
+
+    if getattr(engine.core, "SUPPORTS_TRAINING", True):
+        return
+    skip = pytest.mark.skip(reason=f"the {backend.backend()} engine cannot train")
+    for item in items:
+        if "training" in item.keywords:
+            item.add_marker(skip)
