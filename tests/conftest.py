@@ -11,8 +11,10 @@ def rng():
 
 @pytest.fixture(autouse=True)
 def _fresh_session():
+    from lamina.utils import set_random_seed
+
     backend.clear_session()
-    return
+    set_random_seed(1337)  # weight initialisation, shuffling and dropout repeat run to run
 
 
 def pytest_collection_modifyitems(config, items):

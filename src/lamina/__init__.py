@@ -3,24 +3,57 @@
 from lamina import (
     activations,
     backend,
+    callbacks,
     constraints,
+    datasets,
     initializers,
     layers,
+    losses,
+    metrics,
+    models,
     ops,
+    optimizers,
     regularizers,
+    saving,
+    utils,
 )
-from lamina.layers import Input, Layer
+from lamina.backend import SeedGenerator
+from lamina.layers import Input, InputSpec, Layer
+from lamina.models import Model, Sequential
+from lamina.ops.operation import Operation
+from lamina.trainers.data_adapters.py_dataset import PyDataset
 
 __version__ = "0.1.0"
 
+
+def version() -> str:
+    return __version__
+
+
 __all__ = [
     "Input",
+    "InputSpec",
     "Layer",
+    "Model",
+    "Operation",
+    "PyDataset",
+    "SeedGenerator",
+    "Sequential",
+    "__version__",
     "activations",
     "backend",
+    "callbacks",
     "constraints",
+    "datasets",
     "initializers",
     "layers",
+    "losses",
+    "metrics",
+    "models",
     "ops",
+    "optimizers",
     "regularizers",
+    "saving",
+    "utils",
+    "version",
 ]

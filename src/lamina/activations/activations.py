@@ -6,14 +6,19 @@ from lamina import ops
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    """max(x, 0), with optional leak below ``threshold`` and a ceiling of ``max_value``."""
+    """max(x, 0), with optional leak below ``threshold`` and a ceiling of ``max_value``.
+
+    As Keras 3: values above ``threshold`` pass (clipped to [0, max_value] when a ceiling is
+    set), and ``negative_slope * (x - threshold)`` is added below the threshold.
+    """
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return ops.relu(x)
-    negative = negative_slope * (x - threshold) if negative_slope else 0.0
-    out = ops.where(ops.greater(x, threshold), x, negative if negative_slope else ops.zeros_like(x))
+    positive = ops.where(ops.greater(x, threshold), x, ops.zeros_like(x))
     if max_value is not None:
-        out = ops.minimum(out, max_value)
-    return out
+        positive = ops.clip(positive, 0.0, max_value)
+    if negative_slope == 0.0:
+        return positive
+    return positive - negative_slope * ops.relu(threshold - x)
 
 
 def relu6(x):

@@ -73,6 +73,8 @@ def epsilon() -> float:
 
 def set_epsilon(value: float) -> None:
     global _EPSILON
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"epsilon must be a positive float; received {value!r}.")
     _EPSILON = float(value)
 
 

@@ -32,6 +32,7 @@ class MaxNorm(Constraint):
         self.max_value, self.axis = max_value, axis
 
     def __call__(self, w):
+        w = ops.convert_to_tensor(w)  # a NumPy array would hijack the arithmetic below
         norms = ops.sqrt(ops.sum(ops.square(w), axis=self.axis, keepdims=True))
         desired = ops.clip(norms, 0, self.max_value)
         return w * (desired / (backend.epsilon() + norms))
@@ -47,6 +48,7 @@ class UnitNorm(Constraint):
         self.axis = axis
 
     def __call__(self, w):
+        w = ops.convert_to_tensor(w)  # a NumPy array would hijack the arithmetic below
         norms = ops.sqrt(ops.sum(ops.square(w), axis=self.axis, keepdims=True))
         return w / (backend.epsilon() + norms)
 
@@ -61,6 +63,7 @@ class MinMaxNorm(Constraint):
         self.min_value, self.max_value, self.rate, self.axis = min_value, max_value, rate, axis
 
     def __call__(self, w):
+        w = ops.convert_to_tensor(w)  # a NumPy array would hijack the arithmetic below
         norms = ops.sqrt(ops.sum(ops.square(w), axis=self.axis, keepdims=True))
         desired = (
             self.rate * ops.clip(norms, self.min_value, self.max_value) + (1 - self.rate) * norms

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from lamina import ops
+from lamina import backend, ops
 from lamina.initializers.initializer import Initializer
 
 
@@ -165,7 +165,7 @@ class Orthogonal(Initializer):
         q = q * ops.sign(ops.diag(r))  # makes the decomposition unique (uniform over O(n))
         if rows < cols:
             q = ops.transpose(q)
-        return ops.cast(ops.reshape(self.gain * q, shape), dtype or "float32")
+        return ops.cast(ops.reshape(self.gain * q, shape), dtype or backend.floatx())
 
     def get_config(self) -> dict:
         return {"gain": self.gain, "seed": self.seed}

@@ -1,8 +1,193 @@
-"""Floor 3: layers, one per module, grouped by family."""
+"""Floor 3: layers, one per module, grouped by family folders."""
 
-from lamina.layers.core.dense import Dense
-from lamina.layers.core.input_layer import Input, InputLayer
-from lamina.layers.input_spec import InputSpec
-from lamina.layers.layer import Layer
+from lamina.layers.convolutional import (
+    Conv1D as Conv1D,
+)
+from lamina.layers.convolutional import (
+    Conv2D as Conv2D,
+)
+from lamina.layers.convolutional import (
+    Convolution1D as Convolution1D,
+)
+from lamina.layers.convolutional import (
+    Convolution2D as Convolution2D,
+)
+from lamina.layers.core import (
+    Activation as Activation,
+)
+from lamina.layers.core import (
+    Dense as Dense,
+)
+from lamina.layers.core import (
+    Embedding as Embedding,
+)
+from lamina.layers.core import (
+    Identity as Identity,
+)
+from lamina.layers.core import (
+    Input as Input,
+)
+from lamina.layers.core import (
+    InputLayer as InputLayer,
+)
+from lamina.layers.input_spec import InputSpec as InputSpec
+from lamina.layers.layer import Layer as Layer
+from lamina.layers.merging import (
+    Add as Add,
+)
+from lamina.layers.merging import (
+    Average as Average,
+)
+from lamina.layers.merging import (
+    Concatenate as Concatenate,
+)
+from lamina.layers.merging import (
+    Maximum as Maximum,
+)
+from lamina.layers.merging import (
+    Minimum as Minimum,
+)
+from lamina.layers.merging import (
+    Multiply as Multiply,
+)
+from lamina.layers.merging import (
+    Subtract as Subtract,
+)
+from lamina.layers.merging import (
+    add as add,
+)
+from lamina.layers.merging import (
+    average as average,
+)
+from lamina.layers.merging import (
+    concatenate as concatenate,
+)
+from lamina.layers.merging import (
+    maximum as maximum,
+)
+from lamina.layers.merging import (
+    minimum as minimum,
+)
+from lamina.layers.merging import (
+    multiply as multiply,
+)
+from lamina.layers.merging import (
+    subtract as subtract,
+)
+from lamina.layers.normalization import (
+    BatchNormalization as BatchNormalization,
+)
+from lamina.layers.normalization import (
+    LayerNormalization as LayerNormalization,
+)
+from lamina.layers.pooling import (
+    AveragePooling1D as AveragePooling1D,
+)
+from lamina.layers.pooling import (
+    AveragePooling2D as AveragePooling2D,
+)
+from lamina.layers.pooling import (
+    AvgPool1D as AvgPool1D,
+)
+from lamina.layers.pooling import (
+    AvgPool2D as AvgPool2D,
+)
+from lamina.layers.pooling import (
+    GlobalAveragePooling1D as GlobalAveragePooling1D,
+)
+from lamina.layers.pooling import (
+    GlobalAveragePooling2D as GlobalAveragePooling2D,
+)
+from lamina.layers.pooling import (
+    GlobalAvgPool1D as GlobalAvgPool1D,
+)
+from lamina.layers.pooling import (
+    GlobalAvgPool2D as GlobalAvgPool2D,
+)
+from lamina.layers.pooling import (
+    GlobalMaxPool1D as GlobalMaxPool1D,
+)
+from lamina.layers.pooling import (
+    GlobalMaxPool2D as GlobalMaxPool2D,
+)
+from lamina.layers.pooling import (
+    GlobalMaxPooling1D as GlobalMaxPooling1D,
+)
+from lamina.layers.pooling import (
+    GlobalMaxPooling2D as GlobalMaxPooling2D,
+)
+from lamina.layers.pooling import (
+    MaxPool1D as MaxPool1D,
+)
+from lamina.layers.pooling import (
+    MaxPool2D as MaxPool2D,
+)
+from lamina.layers.pooling import (
+    MaxPooling1D as MaxPooling1D,
+)
+from lamina.layers.pooling import (
+    MaxPooling2D as MaxPooling2D,
+)
+from lamina.layers.preprocessing import (
+    Rescaling as Rescaling,
+)
+from lamina.layers.regularization import (
+    Dropout as Dropout,
+)
+from lamina.layers.reshaping import (
+    Flatten as Flatten,
+)
+from lamina.layers.reshaping import (
+    Reshape as Reshape,
+)
 
-__all__ = ["Dense", "Input", "InputLayer", "InputSpec", "Layer"]
+__all__ = [
+    "Activation",
+    "Add",
+    "Average",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "BatchNormalization",
+    "Concatenate",
+    "Conv1D",
+    "Conv2D",
+    "Convolution1D",
+    "Convolution2D",
+    "Dense",
+    "Dropout",
+    "Embedding",
+    "Flatten",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "Identity",
+    "Input",
+    "InputLayer",
+    "InputSpec",
+    "Layer",
+    "LayerNormalization",
+    "MaxPool1D",
+    "MaxPool2D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Rescaling",
+    "Reshape",
+    "Subtract",
+    "add",
+    "average",
+    "concatenate",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
+]

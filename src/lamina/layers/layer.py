@@ -467,7 +467,8 @@ class Layer(backend.LayerBase, Operation):
         if self.activity_regularizer is not None:
             config["activity_regularizer"] = serialize_keras_object(self.activity_regularizer)
         base_init = Layer.__init__
-        if type(self).__init__ is not base_init and type(self).get_config is Layer.get_config:
+        generic = type(self).get_config.__qualname__ in ("Layer.get_config", "Model.get_config")
+        if type(self).__init__ is not base_init and generic:
             auto = getattr(self, "_auto_config", None)
             if auto is None:
                 raise NotImplementedError(

@@ -79,6 +79,12 @@ class OrthogonalRegularizer(Regularizer):
         self.factor, self.mode = _check_factor("factor", factor), mode
 
     def __call__(self, x):
+        x = ops.convert_to_tensor(x)
+        if len(x.shape) != 2:
+            raise ValueError(
+                "OrthogonalRegularizer needs a 2-D weight (for example a Dense kernel); "
+                f"received shape={tuple(x.shape)}."
+            )
         if self.mode == "columns":
             x = ops.transpose(x)
         x = x / ops.maximum(ops.norm(x, axis=1, keepdims=True), 1e-12)

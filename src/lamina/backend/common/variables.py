@@ -130,7 +130,9 @@ class KerasVariable:
         self._set_trainable(self._trainable)
 
     def numpy(self) -> np.ndarray:
-        return self._engine.core.convert_to_numpy(self.value)
+        # A copy: the engine's array may share memory with the variable, which later
+        # assignments would then change under the caller.
+        return np.array(self._engine.core.convert_to_numpy(self.value), copy=True)
 
     def assign(self, value):
         value = self._engine.core.convert_to_tensor(value, dtype=self._dtype)

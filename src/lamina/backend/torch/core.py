@@ -134,7 +134,8 @@ def convert_to_tensor(x, dtype=None, sparse=None):
             )
         if torch_dtype is None and x.dtype == np.float64:
             torch_dtype = to_torch_dtype(global_floatx())
-        tensor = torch.from_numpy(np.ascontiguousarray(x))
+        # ascontiguousarray makes 0-d arrays 1-d; the reshape keeps a scalar a scalar.
+        tensor = torch.from_numpy(np.ascontiguousarray(x).reshape(x.shape))
         return tensor.to(device=get_device(), dtype=torch_dtype or tensor.dtype)
     if isinstance(x, (bool, int, float, np.generic)) and torch_dtype is None:
         if isinstance(x, (bool, np.bool_)):
@@ -192,8 +193,9 @@ def autocast(x, dtype: str):
         return x
     if isinstance(x, KerasVariable):
         return autocast(x.value, dtype)
-    tensor = convert_to_tensor(x)
-    return autocast(tensor, dtype)
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        return convert_to_tensor(x, dtype=dtype)  # no detour through floatx
+    return autocast(convert_to_tensor(x), dtype)
 
 
 def cast(x, dtype):

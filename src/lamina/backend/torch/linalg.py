@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import torch
 
-from lamina.backend.torch.core import convert_to_tensor
+from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
 
-_t = convert_to_tensor
+
+def _t(x):
+    """A float tensor: torch's linear algebra has no integer kernels; ints give floatx."""
+    x = convert_to_tensor(x)
+    return x if x.is_floating_point() or x.is_complex() else x.to(to_torch_dtype(None))
 
 
 def norm(x, ord=None, axis=None, keepdims=False):

@@ -170,14 +170,14 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     padding = padding.lower()
     torch_padding = 0
     if padding == "same":
-        if all(s == 1 for s in strides):
-            torch_padding = "same"
+        # Not torch's padding="same": with an even window it pads unevenly, copies the input
+        # and warns. Even padding goes to the kernel; uneven padding (TF puts the extra zero
+        # after) is the one case that needs a padded copy.
+        pads = _same_padding(x.shape[2:], w.shape[2:], strides, dilation)
+        if all(a == b for a, b in pads):
+            torch_padding = tuple(a for a, _ in pads)
         else:
-            pads = _same_padding(x.shape[2:], w.shape[2:], strides, dilation)
-            if all(a == b for a, b in pads):
-                torch_padding = tuple(a for a, _ in pads)
-            else:
-                x = _pad_spatial(x, pads)
+            x = _pad_spatial(x, pads)
     elif padding != "valid":
         raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
     if x.dtype != w.dtype:
@@ -208,17 +208,31 @@ def _pool_args(inputs, pool_size, strides, data_format):
     return data_format, inputs, rank, pool_size, strides
 
 
+def _even_padding(pads):
+    """(before, ...) for the pooling kernel's own padding argument, or None when uneven.
+
+    'same' never pads more than (window - 1) // 2 before, within torch's half-window limit.
+    """
+    return tuple(before for before, _ in pads) if all(a == b for a, b in pads) else None
+
+
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     data_format, inputs, rank, pool_size, strides = _pool_args(
         inputs, pool_size, strides, data_format
     )
     x = _to_channels_first(inputs, data_format)
+    torch_padding = 0
     if padding.lower() == "same":
+        # Even padding goes to the kernel (it pads with -inf, no copy); uneven padding is padded
+        # here, with the extra -inf after, as TensorFlow does.
         pads = _same_padding(x.shape[2:], pool_size, strides, (1,) * rank)
-        x = _pad_spatial(x, pads, value=-_math.inf)
+        torch_padding = _even_padding(pads)
+        if torch_padding is None:
+            torch_padding = 0
+            x = _pad_spatial(x, pads, value=-_math.inf)
     elif padding.lower() != "valid":
         raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
-    out = _MAX_POOL[rank](x, kernel_size=pool_size, stride=strides)
+    out = _MAX_POOL[rank](x, kernel_size=pool_size, stride=strides, padding=torch_padding)
     return _to_channels_last(out, data_format)
 
 
@@ -230,10 +244,18 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     if padding.lower() == "same":
         # 'same' averages only the real values under the window (padding is not counted).
         pads = _same_padding(x.shape[2:], pool_size, strides, (1,) * rank)
-        ones = torch.ones((1, 1, *x.shape[2:]), dtype=x.dtype, device=x.device)
-        sums = _AVG_POOL[rank](_pad_spatial(x, pads), kernel_size=pool_size, stride=strides)
-        counts = _AVG_POOL[rank](_pad_spatial(ones, pads), kernel_size=pool_size, stride=strides)
-        out = sums / counts
+        even_padding = _even_padding(pads)
+        if even_padding is not None:
+            out = _AVG_POOL[rank](
+                x, pool_size, strides, padding=even_padding, count_include_pad=False
+            )
+        else:
+            ones = torch.ones((1, 1, *x.shape[2:]), dtype=x.dtype, device=x.device)
+            sums = _AVG_POOL[rank](_pad_spatial(x, pads), kernel_size=pool_size, stride=strides)
+            counts = _AVG_POOL[rank](
+                _pad_spatial(ones, pads), kernel_size=pool_size, stride=strides
+            )
+            out = sums / counts
     elif padding.lower() == "valid":
         out = _AVG_POOL[rank](x, kernel_size=pool_size, stride=strides)
     else:

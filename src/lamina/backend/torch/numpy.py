@@ -7,7 +7,8 @@ import builtins
 import numpy as np
 import torch
 
-from lamina.backend.common.dtypes import result_type, standardize_dtype
+from lamina.backend.common.dtypes import result_type
+from lamina.backend.common.variables import KerasVariable
 from lamina.backend.torch.core import (
     convert_to_tensor,
     dtype_name,
@@ -22,6 +23,11 @@ def _pair(x1, x2):
     """Convert two operands, keeping Python scalars weak (they take the tensor's dtype)."""
     if isinstance(x1, torch.Tensor) and isinstance(x2, torch.Tensor):
         return x1, x2
+    # A Variable's value, so that `variable * 0.9` keeps the scalar weak, not a new tensor.
+    if isinstance(x1, KerasVariable):
+        x1 = x1.value
+    if isinstance(x2, KerasVariable):
+        x2 = x2.value
     if isinstance(x1, torch.Tensor) and isinstance(x2, (int, float, bool)):
         if isinstance(x2, float) and not (x1.is_floating_point() or x1.is_complex()):
             x1 = x1.to(to_torch_dtype(None))
@@ -52,7 +58,7 @@ def add(x1, x2):
 def subtract(x1, x2):
     x1, x2 = _pair(x1, x2)
     if not isinstance(x1, torch.Tensor):
-        return torch.sub(torch.as_tensor(x1, dtype=x2.dtype, device=x2.device), x2)
+        return torch.rsub(x2, x1)  # scalar - tensor without copying the scalar to the device
     return torch.sub(x1, x2)
 
 
@@ -72,6 +78,12 @@ def divide(x1, x2):
 
 
 true_divide = divide
+
+
+def divide_no_nan(x1, x2):
+    out = divide(x1, x2)
+    x2 = x2 if isinstance(x2, torch.Tensor) else torch.as_tensor(x2, device=out.device)
+    return torch.where(x2 == 0, torch.zeros((), dtype=out.dtype, device=out.device), out)
 
 
 def floor_divide(x1, x2):
@@ -191,7 +203,14 @@ def ceil(x):
 
 
 def round(x, decimals=0):
-    return torch.round(_t(x), decimals=decimals)
+    x = _t(x)
+    if not (x.is_floating_point() or x.is_complex()):
+        if decimals >= 0:
+            return x  # integers are already rounded; torch has no integer round kernel
+        factor = 10 ** (-decimals)
+        rounded = torch.round(x.to(torch.float64) / factor) * factor
+        return rounded.to(x.dtype)
+    return torch.round(x, decimals=decimals)
 
 
 def clip(x, x_min, x_max):
@@ -317,12 +336,23 @@ def outer(x1, x2):
 # ---- reductions ---------------------------------------------------------------------------
 
 
+def _accumulator_dtype(x):
+    """Keras keeps an integer sum in its input dtype; bool and narrow ints give int32.
+
+    torch promotes every integer sum and product to int64; this undoes that.
+    """
+    if x.dtype in (torch.bool, torch.uint8, torch.int8, torch.int16):
+        return torch.int32
+    return x.dtype
+
+
 def sum(x, axis=None, keepdims=False):
     x = _t(x)
+    dtype = _accumulator_dtype(x)
     if axis is None:
-        out = torch.sum(x)
+        out = torch.sum(x, dtype=dtype)
         return out.reshape((1,) * x.ndim) if keepdims else out
-    return torch.sum(x, dim=_axes(axis), keepdim=keepdims)
+    return torch.sum(x, dim=_axes(axis), keepdim=keepdims, dtype=dtype)
 
 
 def mean(x, axis=None, keepdims=False):
@@ -335,14 +365,15 @@ def mean(x, axis=None, keepdims=False):
 
 def prod(x, axis=None, keepdims=False):
     x = _t(x)
+    dtype = _accumulator_dtype(x)
     if axis is None:
-        out = torch.prod(x)
+        out = torch.prod(x, dtype=dtype)
         return out.reshape((1,) * x.ndim) if keepdims else out
     if isinstance(axis, (list, tuple)):
         for dim in sorted((d % x.ndim for d in axis), reverse=True):
-            x = torch.prod(x, dim=dim, keepdim=keepdims)
+            x = torch.prod(x, dim=dim, keepdim=keepdims, dtype=dtype)
         return x
-    return torch.prod(x, dim=axis, keepdim=keepdims)
+    return torch.prod(x, dim=axis, keepdim=keepdims, dtype=dtype)
 
 
 def max(x, axis=None, keepdims=False, initial=None):
@@ -403,14 +434,16 @@ def cumsum(x, axis=None, dtype=None):
     x = _t(x)
     if axis is None:
         x, axis = x.flatten(), 0
-    return torch.cumsum(x, dim=axis, dtype=None if dtype is None else to_torch_dtype(dtype))
+    dtype = _accumulator_dtype(x) if dtype is None else to_torch_dtype(dtype)
+    return torch.cumsum(x, dim=axis, dtype=dtype)
 
 
 def cumprod(x, axis=None, dtype=None):
     x = _t(x)
     if axis is None:
         x, axis = x.flatten(), 0
-    return torch.cumprod(x, dim=axis, dtype=None if dtype is None else to_torch_dtype(dtype))
+    dtype = _accumulator_dtype(x) if dtype is None else to_torch_dtype(dtype)
+    return torch.cumprod(x, dim=axis, dtype=dtype)
 
 
 def any(x, axis=None, keepdims=False):
@@ -569,11 +602,30 @@ def pad(x, pad_width, mode="constant", constant_values=None):
             raise ValueError(
                 f"pad: constant_values is only used with mode='constant'; got {mode!r}."
             )
-        torch_mode = {"reflect": "reflect", "edge": "replicate", "symmetric": "reflect"}[mode]
-        return torch.nn.functional.pad(x, flat, mode=torch_mode)
+        # torch's own reflect/replicate pads only the last 1-3 axes of batched inputs and has
+        # no 'symmetric'; gathering along each axis with NumPy-computed indices has no limit.
+        for axis, (before, after) in enumerate(pad_width):
+            if before or after:
+                indices = _pad_indices(x.shape[axis], int(before), int(after), mode)
+                x = torch.index_select(x, axis, torch.as_tensor(indices, device=x.device))
+        return x
     raise ValueError(
         f"pad: mode must be 'constant', 'reflect', 'symmetric' or 'edge'; received {mode!r}."
     )
+
+
+def _pad_indices(size, before, after, mode):
+    """Source index of each padded position along one axis, as ``np.pad`` picks it."""
+    positions = np.arange(-before, size + after)
+    if mode == "edge" or size == 1:
+        return np.clip(positions, 0, size - 1)
+    if mode == "reflect":  # mirror without repeating the edge: period 2 * (size - 1)
+        period = 2 * (size - 1)
+        folded = np.mod(positions, period)
+        return np.where(folded >= size, period - folded, folded)
+    period = 2 * size  # symmetric: the edge value is repeated
+    folded = np.mod(positions, period)
+    return np.where(folded >= size, period - 1 - folded, folded)
 
 
 def tril(x, k=0):
@@ -608,8 +660,9 @@ def ones(shape, dtype=None):
 
 
 def full(shape, fill_value, dtype=None):
-    if dtype is None:
-        dtype = standardize_dtype(type(fill_value)) if isinstance(fill_value, (int, bool)) else None
+    if dtype is None and isinstance(fill_value, (bool, int)):
+        # Python ints give int32, as convert_to_tensor and Keras do (not int64).
+        dtype = "bool" if isinstance(fill_value, bool) else "int32"
     return torch.full(
         _shape_tuple(shape), fill_value, dtype=to_torch_dtype(dtype), device=get_device()
     )

@@ -50,3 +50,7 @@ def compile_function(function, jit_compile: bool):
 
 def default_jit_compile() -> bool:
     return False
+
+
+def check_can_train() -> None:
+    """The torch engine trains (the NumPy engine raises here)."""

@@ -58,6 +58,9 @@ from lamina.ops.numpy.elementwise import (
     divide as divide,
 )
 from lamina.ops.numpy.elementwise import (
+    divide_no_nan as divide_no_nan,
+)
+from lamina.ops.numpy.elementwise import (
     equal as equal,
 )
 from lamina.ops.numpy.elementwise import (
@@ -336,6 +339,7 @@ __all__ = [
     "cumsum",
     "diag",
     "divide",
+    "divide_no_nan",
     "dot",
     "einsum",
     "equal",

@@ -1,0 +1,164 @@
+"""Training-step speed: the example MNIST CNN in Lamina against a plain PyTorch loop.
+
+Prints median milliseconds per step (after warm-up) for Lamina ``fit``, Lamina
+``train_on_batch`` and a hand-written PyTorch loop with the same layers, optimizer, loss and
+batch size (128, float32), and the ratio Lamina / PyTorch. Runs on CUDA when present.
+
+    python benchmarks/train_step.py [--steps 60] [--warmup 10] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("LAMINA_BACKEND", "torch")
+
+import numpy as np
+import torch
+
+import lamina as keras
+from lamina import layers
+
+BATCH = 128
+
+
+def make_data(num_batches, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.random((num_batches * BATCH, 28, 28, 1), dtype=np.float32)
+    labels = rng.integers(0, 10, size=num_batches * BATCH)
+    y = np.eye(10, dtype=np.float32)[labels]
+    return x, y
+
+
+def lamina_model():
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(32, kernel_size=(3, 3), activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Conv2D(64, kernel_size=(3, 3), activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Conv2D(64, kernel_size=(3, 3), activation="relu"),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    return model
+
+
+class StepTimer(keras.callbacks.Callback):
+    def __init__(self, warmup):
+        super().__init__()
+        self.warmup = warmup
+        self.times = []
+        self._last = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+        now = time.perf_counter()
+        if self._last is not None and batch >= self.warmup:
+            self.times.append(now - self._last)
+        self._last = now
+
+
+def bench_fit(x, y, warmup):
+    model = lamina_model()
+    timer = StepTimer(warmup)
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, callbacks=[timer], shuffle=True)
+    return timer.times
+
+
+def _sync():
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+def bench_train_on_batch(x, y, warmup):
+    model = lamina_model()
+    times = []
+    for step in range(len(x) // BATCH):
+        xb, yb = x[step * BATCH : (step + 1) * BATCH], y[step * BATCH : (step + 1) * BATCH]
+        start = time.perf_counter()
+        model.train_on_batch(xb, yb)
+        _sync()
+        if step >= warmup:
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def torch_model(device):
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(1, 32, 3),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(32, 64, 3),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(64, 64, 3),
+        torch.nn.ReLU(),
+        torch.nn.Flatten(),
+        torch.nn.Linear(576, 64),
+        torch.nn.ReLU(),
+        torch.nn.Linear(64, 10),
+        torch.nn.Softmax(dim=-1),
+    ).to(device)
+
+
+def bench_torch(x, y, warmup):
+    """A hand-written loop: NCHW tensors on the device, shuffled batches, Adam, same loss."""
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model = torch_model(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    xs = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous().to(device)
+    ys = torch.from_numpy(y).to(device)
+    order = torch.randperm(len(xs), device=device)
+    times = []
+    last = None
+    for step in range(len(xs) // BATCH):
+        index = order[step * BATCH : (step + 1) * BATCH]
+        xb, yb = xs[index], ys[index]
+        probabilities = model(xb)
+        probabilities = probabilities / probabilities.sum(-1, keepdim=True)
+        loss = -(yb * torch.log(probabilities.clamp(1e-7, 1 - 1e-7))).sum(-1).mean()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        _sync()
+        now = time.perf_counter()
+        if last is not None and step >= warmup:
+            times.append(now - last)
+        last = now
+    return times
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    x, y = make_data(args.steps + args.warmup + 1)
+    runs = {"lamina fit": bench_fit, "lamina train_on_batch": bench_train_on_batch,
+            "pytorch loop": bench_torch}  # fmt: skip
+    samples = {name: [] for name in runs}
+    for _ in range(args.rounds):  # interleaved rounds, so drift hits every variant alike
+        for name, run in runs.items():
+            samples[name].extend(run(x, y, args.warmup))
+    medians = {name: 1000 * statistics.median(values) for name, values in samples.items()}
+    device = torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu"
+    print(f"MNIST CNN, batch {BATCH}, float32, device {device}, torch {torch.__version__}, "
+          f"{torch.get_num_threads()} threads")  # fmt: skip
+    print(f"{'variant':<24}{'median ms/step':>16}{'ratio vs pytorch':>18}")
+    base = medians["pytorch loop"]
+    for name, value in medians.items():
+        print(f"{name:<24}{value:>16.2f}{value / base:>18.3f}")
+
+
+if __name__ == "__main__":
+    main()

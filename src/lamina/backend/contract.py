@@ -1,0 +1,244 @@
+"""The engine contract: every function an engine folder must provide, with its parameters.
+
+An engine is a package ``lamina.backend.<name>`` with the submodules listed in
+``SUBMODULES`` and the top-level names in ``TOP_LEVEL``. Each function is listed as the
+names of its parameters, in order; ``*name`` and ``**name`` mark variadic ones. An engine
+may add parameters after the listed ones only when they have defaults, and may add
+functions of its own (helpers, native kernels), but it may not leave one out:
+``check_engine`` reports what is missing and ``tests/backend/test_contract.py`` runs it on
+every engine folder.
+"""
+
+from __future__ import annotations
+
+import inspect
+from types import ModuleType
+
+Signature = tuple[str, ...]
+
+_UNARY: Signature = ("x",)
+_BINARY: Signature = ("x1", "x2")
+_REDUCE: Signature = ("x", "axis", "keepdims")
+_LIKE: Signature = ("x", "dtype")
+
+CORE: dict[str, Signature] = {
+    "is_tensor": ("x",),
+    "convert_to_tensor": ("x", "dtype", "sparse"),
+    "convert_to_numpy": ("x",),
+    "cast": ("x", "dtype"),
+    "autocast": ("x", "dtype"),
+    "shape": ("x",),
+    "get_item": ("x", "key"),
+    "stop_gradient": ("x",),
+    "cond": ("pred", "true_fn", "false_fn"),
+    "scan": ("f", "init", "xs", "length", "reverse", "unroll"),
+    "fori_loop": ("lower", "upper", "body_fun", "init_val"),
+    "device_scope": ("device_name",),
+    "compute_output_spec": ("fn", "*args", "**kwargs"),
+}
+
+_NUMPY_UNARY = (
+    "negative", "absolute", "abs", "sign", "sqrt", "square", "exp", "expm1", "log", "log1p",
+    "log2", "log10", "reciprocal", "sin", "cos", "tan", "arctan", "sinh", "cosh", "tanh",
+    "floor", "ceil", "logical_not", "isnan", "isinf", "isfinite", "ravel", "copy",
+    "get_dtype_name", "size",
+)  # fmt: skip
+_NUMPY_BINARY = (
+    "add", "subtract", "multiply", "divide", "divide_no_nan", "true_divide", "floor_divide",
+    "mod", "power",
+    "logaddexp", "maximum", "minimum", "equal", "not_equal", "less", "less_equal", "greater",
+    "greater_equal", "logical_and", "logical_or", "matmul", "dot", "outer",
+)  # fmt: skip
+
+NUMPY: dict[str, Signature] = {
+    **dict.fromkeys(_NUMPY_UNARY, _UNARY),
+    **dict.fromkeys(_NUMPY_BINARY, _BINARY),
+    "round": ("x", "decimals"),
+    "clip": ("x", "x_min", "x_max"),
+    "where": ("condition", "x1", "x2"),
+    "tensordot": ("x1", "x2", "axes"),
+    "einsum": ("subscripts", "*operands"),
+    # reductions and sorting
+    **dict.fromkeys(("sum", "mean", "var", "std", "prod", "any", "all"), _REDUCE),
+    **dict.fromkeys(("argmax", "argmin"), _REDUCE),
+    **dict.fromkeys(("max", "min", "amax", "amin"), (*_REDUCE, "initial")),
+    "argsort": ("x", "axis"),
+    "sort": ("x", "axis"),
+    "cumsum": ("x", "axis", "dtype"),
+    "cumprod": ("x", "axis", "dtype"),
+    "count_nonzero": ("x", "axis"),
+    # shapes
+    "reshape": ("x", "newshape"),
+    "transpose": ("x", "axes"),
+    "swapaxes": ("x", "axis1", "axis2"),
+    "moveaxis": ("x", "source", "destination"),
+    "expand_dims": ("x", "axis"),
+    "squeeze": ("x", "axis"),
+    "concatenate": ("xs", "axis"),
+    "stack": ("x", "axis"),
+    "split": ("x", "indices_or_sections", "axis"),
+    "tile": ("x", "repeats"),
+    "repeat": ("x", "repeats", "axis"),
+    "broadcast_to": ("x", "shape"),
+    "flip": ("x", "axis"),
+    "take": ("x", "indices", "axis"),
+    "take_along_axis": ("x", "indices", "axis"),
+    "pad": ("x", "pad_width", "mode", "constant_values"),
+    "tril": ("x", "k"),
+    "triu": ("x", "k"),
+    "diag": ("x", "k"),
+    "astype": ("x", "dtype"),
+    # creation
+    "zeros": ("shape", "dtype"),
+    "ones": ("shape", "dtype"),
+    "full": ("shape", "fill_value", "dtype"),
+    "zeros_like": _LIKE,
+    "ones_like": _LIKE,
+    "full_like": ("x", "fill_value", "dtype"),
+    "arange": ("start", "stop", "step", "dtype"),
+    "linspace": ("start", "stop", "num", "endpoint", "dtype"),
+    "eye": ("N", "M", "k", "dtype"),
+    "identity": ("n", "dtype"),
+}
+
+_ACTIVATIONS = (
+    "relu", "relu6", "sigmoid", "tanh", "softplus", "softsign", "silu", "selu",
+    "hard_sigmoid", "hard_silu", "log_sigmoid",
+)  # fmt: skip
+_POOL: Signature = ("inputs", "pool_size", "strides", "padding", "data_format")
+_CONV: Signature = ("inputs", "kernel", "strides", "padding", "data_format", "dilation_rate")
+
+NN: dict[str, Signature] = {
+    **dict.fromkeys(_ACTIVATIONS, _UNARY),
+    "gelu": ("x", "approximate"),
+    "elu": ("x", "alpha"),
+    "leaky_relu": ("x", "negative_slope"),
+    "softmax": ("x", "axis"),
+    "log_softmax": ("x", "axis"),
+    "one_hot": ("x", "num_classes", "axis", "dtype"),
+    "conv": _CONV,
+    "depthwise_conv": _CONV,
+    "max_pool": _POOL,
+    "average_pool": _POOL,
+    "moments": ("x", "axes", "keepdims", "synchronized"),
+    "batch_normalization": ("x", "mean", "variance", "axis", "offset", "scale", "epsilon"),
+    "categorical_crossentropy": ("target", "output", "from_logits", "axis"),
+    "sparse_categorical_crossentropy": ("target", "output", "from_logits", "axis"),
+    "binary_crossentropy": ("target", "output", "from_logits"),
+}
+
+MATH: dict[str, Signature] = {
+    "top_k": ("x", "k", "sorted"),
+    "in_top_k": ("targets", "predictions", "k"),
+    "logsumexp": ("x", "axis", "keepdims"),
+    "segment_sum": ("data", "segment_ids", "num_segments", "sorted"),
+    "erf": _UNARY,
+    "rsqrt": _UNARY,
+}
+
+LINALG: dict[str, Signature] = {
+    "norm": ("x", "ord", "axis", "keepdims"),
+    "qr": ("x", "mode"),
+    "inv": _UNARY,
+    "det": _UNARY,
+    "cholesky": _UNARY,
+    "svd": ("x", "full_matrices", "compute_uv"),
+    "solve": ("a", "b"),
+}
+
+RANDOM: dict[str, Signature] = {
+    "set_global_seed": ("seed",),
+    "normal": ("shape", "mean", "stddev", "dtype", "seed"),
+    "uniform": ("shape", "minval", "maxval", "dtype", "seed"),
+    "truncated_normal": ("shape", "mean", "stddev", "dtype", "seed"),
+    "randint": ("shape", "minval", "maxval", "dtype", "seed"),
+    "dropout": ("inputs", "rate", "noise_shape", "seed"),
+    "shuffle": ("x", "axis", "seed"),
+    "categorical": ("logits", "num_samples", "dtype", "seed"),
+}
+
+IMAGE: dict[str, Signature] = {
+    "resize": ("images", "size", "interpolation", "antialias", "data_format"),
+}
+
+TRAINER: dict[str, Signature] = {
+    "train_step": ("model", "x", "y", "sample_weight"),
+    "test_step": ("model", "x", "y", "sample_weight"),
+    "predict_step": ("model", "x"),
+    "no_grad": (),
+    "compile_function": ("function", "jit_compile"),
+    "default_jit_compile": (),
+}
+
+SUBMODULES: dict[str, dict[str, Signature]] = {
+    "core": CORE,
+    "numpy": NUMPY,
+    "nn": NN,
+    "math": MATH,
+    "linalg": LINALG,
+    "random": RANDOM,
+    "image": IMAGE,
+    "trainer": TRAINER,
+}
+
+# Names on the engine package itself: the Variable class (a KerasVariable subclass) and the
+# base class every Layer derives from on that engine.
+TOP_LEVEL: tuple[str, ...] = ("Variable", "LayerBase")
+
+# Constants a submodule must define: whether the engine can run a training step.
+CONSTANTS: dict[str, tuple[str, ...]] = {"core": ("SUPPORTS_TRAINING",)}
+
+
+def _parameter_names(function) -> list[str] | None:
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return None  # a builtin without a signature: accept it
+    names = []
+    for parameter in parameters:
+        prefix = {parameter.VAR_POSITIONAL: "*", parameter.VAR_KEYWORD: "**"}.get(
+            parameter.kind, ""
+        )
+        names.append(prefix + parameter.name)
+    return names
+
+
+def check_signature(function, expected: Signature) -> str | None:
+    """None when ``function`` takes ``expected`` first; otherwise what differs."""
+    names = _parameter_names(function)
+    if names is None:
+        return None
+    if tuple(names[: len(expected)]) != tuple(expected):
+        return f"expected parameters {expected}, found {tuple(names)}"
+    extra = inspect.signature(function).parameters
+    for name in names[len(expected) :]:
+        parameter = extra[name.lstrip("*")]
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        if parameter.default is parameter.empty:
+            return f"extra parameter {name!r} has no default"
+    return None
+
+
+def check_engine(engine: ModuleType) -> list[str]:
+    """Every way ``engine`` (an engine package) breaks the contract; empty when it keeps it."""
+    problems = [
+        f"{engine.__name__}.{name} is missing" for name in TOP_LEVEL if not hasattr(engine, name)
+    ]
+    for submodule_name, functions in SUBMODULES.items():
+        submodule = getattr(engine, submodule_name, None)
+        if submodule is None:
+            problems.append(f"{engine.__name__}.{submodule_name} is missing")
+            continue
+        for constant in CONSTANTS.get(submodule_name, ()):
+            if not hasattr(submodule, constant):
+                problems.append(f"{submodule.__name__}.{constant} is missing")
+        for name, expected in functions.items():
+            function = getattr(submodule, name, None)
+            if function is None or not callable(function):
+                problems.append(f"{submodule.__name__}.{name} is missing")
+                continue
+            mismatch = check_signature(function, expected)
+            if mismatch:
+                problems.append(f"{submodule.__name__}.{name}: {mismatch}")
+    return problems

@@ -1,0 +1,189 @@
+"""BaseConv: the N-D convolution layer that Conv1D and Conv2D specialise by rank."""
+
+from __future__ import annotations
+
+from lamina import activations, backend, constraints, initializers, ops, regularizers
+from lamina.layers.convolutional.sliding_window import (
+    channel_axis,
+    output_length,
+    spatial_axes,
+    standardize_padding,
+    standardize_window_tuple,
+)
+from lamina.layers.input_spec import InputSpec
+from lamina.layers.layer import Layer
+from lamina.serialization import serialize_keras_object
+
+
+def _require_positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer; received {name}={value!r}.")
+    return value
+
+
+class BaseConv(Layer):
+    """``activation(conv(inputs, kernel) + bias)`` over ``rank`` spatial axes.
+
+    Args:
+        rank: number of spatial axes (1 for sequences, 2 for images).
+        filters: number of output channels.
+        kernel_size: window size, an int or a tuple of ``rank`` ints.
+        padding: ``"valid"`` (no padding) or ``"same"`` (pad so that
+            ``output = ceil(input / strides)``); Conv1D also takes ``"causal"``.
+        data_format: ``"channels_last"`` (batch, *spatial, channels) or
+            ``"channels_first"`` (batch, channels, *spatial); defaults to
+            ``lamina.config.image_data_format()``.
+        groups: split the input channels into this many groups, each convolved with
+            ``filters // groups`` filters; input channels and filters must divide by it.
+
+    The kernel has shape ``(*kernel_size, in_channels // groups, filters)``.
+    """
+
+    def __init__(
+        self,
+        rank,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.rank = rank
+        self.filters = _require_positive_int("filters", filters)
+        self.groups = _require_positive_int("groups", groups)
+        if self.filters % self.groups:
+            raise ValueError(
+                f"filters must be divisible by groups; received filters={filters}, groups={groups}."
+            )
+        self.kernel_size = standardize_window_tuple(kernel_size, rank, "kernel_size")
+        self.strides = standardize_window_tuple(strides, rank, "strides")
+        self.dilation_rate = standardize_window_tuple(dilation_rate, rank, "dilation_rate")
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            # Keras rejects the combination: TensorFlow's kernels never supported it.
+            raise ValueError(
+                "strides > 1 cannot be combined with dilation_rate > 1; received "
+                f"strides={self.strides}, dilation_rate={self.dilation_rate}."
+            )
+        self.padding = standardize_padding(padding, allow_causal=rank == 1)
+        self.data_format = backend.standardize_data_format(data_format)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(ndim=rank + 2)
+
+    def build(self, input_shape):
+        in_channels = input_shape[channel_axis(self.data_format)]
+        if in_channels is None:
+            raise ValueError(
+                f"Layer {self.name!r} needs a known channel dimension; "
+                f"received input_shape={tuple(input_shape)}."
+            )
+        if in_channels % self.groups:
+            raise ValueError(
+                f"Layer {self.name!r}: the number of input channels must be divisible by "
+                f"groups; received groups={self.groups} and {in_channels} input channels "
+                f"(input_shape={tuple(input_shape)})."
+            )
+        self.compute_output_shape(input_shape)  # rejects inputs too small for the kernel
+        self.kernel = self.add_weight(
+            name="kernel",
+            shape=(*self.kernel_size, in_channels // self.groups, self.filters),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias",
+                shape=(self.filters,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+        self.input_spec = InputSpec(
+            ndim=self.rank + 2, axes={channel_axis(self.data_format): in_channels}
+        )
+        self.built = True
+
+    def convolution_op(self, inputs, kernel):
+        return ops.conv(
+            inputs,
+            kernel,
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
+
+    def call(self, inputs):
+        outputs = self.convolution_op(inputs, self.kernel)
+        if self.bias is not None:
+            bias = self.bias
+            if self.data_format == "channels_first":
+                bias = ops.reshape(bias, (self.filters,) + (1,) * self.rank)  # (C, 1, ...)
+            outputs = ops.add(outputs, bias)
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if len(input_shape) != self.rank + 2:
+            raise ValueError(
+                f"Layer {self.name!r} expects inputs of rank {self.rank + 2}; "
+                f"received input_shape={input_shape}."
+            )
+        axes = spatial_axes(self.rank, self.data_format)
+        spatial = tuple(
+            output_length(input_shape[axis], size, stride, self.padding, dilation)
+            for axis, size, stride, dilation in zip(
+                axes, self.kernel_size, self.strides, self.dilation_rate
+            )
+        )
+        if any(length is not None and length < 1 for length in spatial):
+            raise ValueError(
+                f"Layer {self.name!r}: the input is too small for the kernel; computed output "
+                f"spatial size {spatial} from input_shape={input_shape}, "
+                f"kernel_size={self.kernel_size}, dilation_rate={self.dilation_rate}."
+            )
+        if self.data_format == "channels_last":
+            return (input_shape[0], *spatial, self.filters)
+        return (input_shape[0], self.filters, *spatial)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "groups": self.groups,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": serialize_keras_object(self.kernel_initializer),
+            "bias_initializer": serialize_keras_object(self.bias_initializer),
+            "kernel_regularizer": serialize_keras_object(self.kernel_regularizer),
+            "bias_regularizer": serialize_keras_object(self.bias_regularizer),
+            "activity_regularizer": serialize_keras_object(self.activity_regularizer),
+            "kernel_constraint": serialize_keras_object(self.kernel_constraint),
+            "bias_constraint": serialize_keras_object(self.bias_constraint),
+        }

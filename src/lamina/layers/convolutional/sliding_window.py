@@ -1,0 +1,57 @@
+"""Argument checks and output-size arithmetic shared by layers that slide a window.
+
+Convolution and pooling layers both take per-axis window sizes, strides and a padding mode,
+and both need the output length of a window sliding over an axis. The rules are Keras 3's.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def standardize_window_tuple(value, rank: int, name: str) -> tuple:
+    """An int or a sequence of ``rank`` positive ints, as a tuple of ``rank`` ints."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = (value,) * rank
+    elif isinstance(value, (list, tuple)):
+        value = tuple(value)
+    else:
+        raise ValueError(
+            f"{name} must be an int or a tuple of {rank} ints; received {name}={value!r}."
+        )
+    if len(value) != rank or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value
+    ):
+        raise ValueError(
+            f"{name} must be a positive int or a tuple of {rank} positive ints; "
+            f"received {name}={value!r}."
+        )
+    return value
+
+
+def standardize_padding(padding, allow_causal: bool = False) -> str:
+    allowed = ("valid", "same", "causal") if allow_causal else ("valid", "same")
+    value = padding.lower() if isinstance(padding, str) else padding
+    if value not in allowed:
+        raise ValueError(f"padding must be one of {allowed}; received padding={padding!r}.")
+    return value
+
+
+def output_length(length, window: int, stride: int, padding: str, dilation: int = 1):
+    """Output size along one axis; ``None`` (unknown) stays ``None``."""
+    if length is None:
+        return None
+    if padding == "valid":
+        effective_window = (window - 1) * dilation + 1
+        return (length - effective_window) // stride + 1
+    return math.ceil(length / stride)  # 'same' and 'causal' pad so every stride has a window
+
+
+def spatial_axes(rank: int, data_format: str) -> tuple:
+    """Indices of the spatial axes of a (batch, ..., channels) or (batch, channels, ...) shape."""
+    first = 1 if data_format == "channels_last" else 2
+    return tuple(range(first, first + rank))
+
+
+def channel_axis(data_format: str) -> int:
+    return -1 if data_format == "channels_last" else 1

@@ -1,0 +1,24 @@
+"""Add: sums a list of tensors element-wise."""
+
+from __future__ import annotations
+
+from lamina import ops
+from lamina.layers.merging.base_merge import Merge
+
+
+class Add(Merge):
+    """Sums a list of tensors element-wise.
+
+    >>> Add()([np.ones((2, 3)), np.ones((2, 3))]).shape  # (2, 3)
+    """
+
+    def _merge_function(self, inputs):
+        output = inputs[0]
+        for x in inputs[1:]:
+            output = ops.add(output, x)
+        return output
+
+
+def add(inputs, **kwargs):
+    """Functional form of `Add`: ``Add(**kwargs)(inputs)``."""
+    return Add(**kwargs)(inputs)

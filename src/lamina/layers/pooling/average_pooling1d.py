@@ -1,0 +1,32 @@
+"""AveragePooling1D: the mean over windows along the steps of a sequence."""
+
+from __future__ import annotations
+
+from lamina.layers.pooling.base_pooling import BasePooling
+
+
+class AveragePooling1D(BasePooling):
+    """The mean over windows along the steps of a sequence.
+
+    Input ``(batch, steps, channels)`` (channels_last); ``strides`` defaults to ``pool_size``.
+    """
+
+    def __init__(
+        self,
+        pool_size=2,
+        strides=None,
+        padding="valid",
+        data_format=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            pool_size,
+            strides,
+            pool_dimensions=1,
+            pool_mode="average",
+            padding=padding,
+            data_format=data_format,
+            name=name,
+            **kwargs,
+        )

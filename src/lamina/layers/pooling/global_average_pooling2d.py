@@ -1,0 +1,16 @@
+"""GlobalAveragePooling2D: the mean over an image's height and width."""
+
+from __future__ import annotations
+
+from lamina import ops
+from lamina.layers.pooling.base_global_pooling import BaseGlobalPooling
+
+
+class GlobalAveragePooling2D(BaseGlobalPooling):
+    """The mean over the height and width axes, one value per channel."""
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(pool_dimensions=2, data_format=data_format, keepdims=keepdims, **kwargs)
+
+    def call(self, inputs):
+        return ops.mean(inputs, axis=self._spatial_axes, keepdims=self.keepdims)

@@ -1,0 +1,5 @@
+"""Preprocessing layers."""
+
+from lamina.layers.preprocessing.rescaling import Rescaling as Rescaling
+
+__all__ = ["Rescaling"]

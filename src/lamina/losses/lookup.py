@@ -1,0 +1,92 @@
+"""Resolve losses by name, config or object, as ``keras.losses.get``."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+
+from lamina.losses import hinge_losses, probabilistic, regression
+from lamina.losses.loss import Loss, LossFunctionWrapper
+from lamina.serialization import deserialize_keras_object, serialize_keras_object
+
+LOSS_CLASSES = (
+    Loss, LossFunctionWrapper,
+    regression.MeanSquaredError, regression.MeanAbsoluteError,
+    regression.MeanAbsolutePercentageError, regression.MeanSquaredLogarithmicError,
+    regression.CosineSimilarity, regression.Huber, regression.LogCosh,
+    probabilistic.CategoricalCrossentropy, probabilistic.SparseCategoricalCrossentropy,
+    probabilistic.BinaryCrossentropy, probabilistic.KLDivergence, probabilistic.Poisson,
+    hinge_losses.Hinge, hinge_losses.SquaredHinge, hinge_losses.CategoricalHinge,
+)  # fmt: skip
+LOSS_FUNCTIONS = (
+    regression.mean_squared_error, regression.mean_absolute_error,
+    regression.mean_absolute_percentage_error, regression.mean_squared_logarithmic_error,
+    regression.cosine_similarity, regression.huber, regression.log_cosh,
+    probabilistic.categorical_crossentropy, probabilistic.sparse_categorical_crossentropy,
+    probabilistic.binary_crossentropy, probabilistic.kl_divergence, probabilistic.poisson,
+    hinge_losses.hinge, hinge_losses.squared_hinge, hinge_losses.categorical_hinge,
+)  # fmt: skip
+# Keras's legacy short names, still accepted by get() and in saved configs.
+ALIASES = {
+    "mse": regression.mean_squared_error, "MSE": regression.mean_squared_error,
+    "mae": regression.mean_absolute_error, "MAE": regression.mean_absolute_error,
+    "mape": regression.mean_absolute_percentage_error,
+    "MAPE": regression.mean_absolute_percentage_error,
+    "msle": regression.mean_squared_logarithmic_error,
+    "MSLE": regression.mean_squared_logarithmic_error,
+    "kld": probabilistic.kl_divergence, "KLD": probabilistic.kl_divergence,
+    "kullback_leibler_divergence": probabilistic.kl_divergence,
+    "logcosh": regression.log_cosh, "bce": probabilistic.binary_crossentropy,
+    "BCE": probabilistic.binary_crossentropy,
+}  # fmt: skip
+ALL_OBJECTS = {
+    **{cls.__name__: cls for cls in LOSS_CLASSES},
+    **{fn.__name__: fn for fn in LOSS_FUNCTIONS},
+    **ALIASES,
+}
+
+
+def _unknown_name(identifier):
+    close = difflib.get_close_matches(identifier, ALL_OBJECTS, n=3, cutoff=0.6)
+    if not close:  # case-insensitive second chance: "meansquarederror"
+        lowered = {name.lower(): name for name in ALL_OBJECTS}
+        close = [lowered[c] for c in difflib.get_close_matches(identifier.lower(), lowered, n=3)]
+    hint = f" Did you mean {', '.join(repr(name) for name in close)}?" if close else ""
+    return ValueError(
+        f"Unknown loss: {identifier!r}.{hint} Valid names: {', '.join(sorted(ALL_OBJECTS))}."
+    )
+
+
+def get(identifier):
+    """None → None; a name → the function or a new instance of the class; a config dict →
+    the rebuilt loss; a callable is returned as it is."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        found = ALL_OBJECTS.get(identifier)
+        if found is None:
+            raise _unknown_name(identifier)
+    elif isinstance(identifier, dict):
+        found = deserialize(identifier)
+    else:
+        found = identifier
+    if inspect.isclass(found):
+        return found()
+    if callable(found):
+        return found
+    raise ValueError(
+        f"Could not interpret loss identifier: expected a name, a config dict, a Loss or a "
+        f"callable; received {identifier!r}."
+    )
+
+
+def serialize(loss):
+    return serialize_keras_object(loss)
+
+
+def deserialize(config, custom_objects=None):
+    if isinstance(config, str) and config not in ALL_OBJECTS and not custom_objects:
+        raise _unknown_name(config)
+    return deserialize_keras_object(
+        config, module_objects=ALL_OBJECTS, custom_objects=custom_objects, kind="loss"
+    )

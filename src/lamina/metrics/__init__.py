@@ -1,0 +1,96 @@
+"""Metrics with Keras's names: streaming classes (``Mean``, ``AUC`` …) whose state lives in
+device variables, per-sample functions (``binary_accuracy`` …), and ``get``/``serialize``."""
+
+from lamina.losses.probabilistic import binary_crossentropy as binary_crossentropy
+from lamina.losses.probabilistic import categorical_crossentropy as categorical_crossentropy
+from lamina.losses.probabilistic import kl_divergence as kl_divergence
+from lamina.losses.probabilistic import poisson as poisson
+from lamina.losses.probabilistic import (
+    sparse_categorical_crossentropy as sparse_categorical_crossentropy,
+)
+from lamina.losses.regression import mean_absolute_error as mean_absolute_error
+from lamina.losses.regression import (
+    mean_absolute_percentage_error as mean_absolute_percentage_error,
+)
+from lamina.losses.regression import mean_squared_error as mean_squared_error
+from lamina.losses.regression import (
+    mean_squared_logarithmic_error as mean_squared_logarithmic_error,
+)
+from lamina.metrics.accuracy_metrics import Accuracy as Accuracy
+from lamina.metrics.accuracy_metrics import BinaryAccuracy as BinaryAccuracy
+from lamina.metrics.accuracy_metrics import CategoricalAccuracy as CategoricalAccuracy
+from lamina.metrics.accuracy_metrics import (
+    SparseCategoricalAccuracy as SparseCategoricalAccuracy,
+)
+from lamina.metrics.accuracy_metrics import (
+    SparseTopKCategoricalAccuracy as SparseTopKCategoricalAccuracy,
+)
+from lamina.metrics.accuracy_metrics import TopKCategoricalAccuracy as TopKCategoricalAccuracy
+from lamina.metrics.accuracy_metrics import binary_accuracy as binary_accuracy
+from lamina.metrics.accuracy_metrics import categorical_accuracy as categorical_accuracy
+from lamina.metrics.accuracy_metrics import (
+    sparse_categorical_accuracy as sparse_categorical_accuracy,
+)
+from lamina.metrics.accuracy_metrics import (
+    sparse_top_k_categorical_accuracy as sparse_top_k_categorical_accuracy,
+)
+from lamina.metrics.accuracy_metrics import (
+    top_k_categorical_accuracy as top_k_categorical_accuracy,
+)
+from lamina.metrics.confusion_metrics import AUC as AUC
+from lamina.metrics.confusion_metrics import FalseNegatives as FalseNegatives
+from lamina.metrics.confusion_metrics import FalsePositives as FalsePositives
+from lamina.metrics.confusion_metrics import Precision as Precision
+from lamina.metrics.confusion_metrics import Recall as Recall
+from lamina.metrics.confusion_metrics import TrueNegatives as TrueNegatives
+from lamina.metrics.confusion_metrics import TruePositives as TruePositives
+from lamina.metrics.lookup import deserialize as deserialize
+from lamina.metrics.lookup import get as get
+from lamina.metrics.lookup import serialize as serialize
+from lamina.metrics.metric import Metric as Metric
+from lamina.metrics.reduction_metrics import Mean as Mean
+from lamina.metrics.reduction_metrics import MeanMetricWrapper as MeanMetricWrapper
+from lamina.metrics.reduction_metrics import Sum as Sum
+from lamina.metrics.regression_metrics import MeanAbsoluteError as MeanAbsoluteError
+from lamina.metrics.regression_metrics import MeanSquaredError as MeanSquaredError
+from lamina.metrics.regression_metrics import RootMeanSquaredError as RootMeanSquaredError
+
+__all__ = [
+    "AUC",
+    "Accuracy",
+    "BinaryAccuracy",
+    "CategoricalAccuracy",
+    "FalseNegatives",
+    "FalsePositives",
+    "Mean",
+    "MeanAbsoluteError",
+    "MeanMetricWrapper",
+    "MeanSquaredError",
+    "Metric",
+    "Precision",
+    "Recall",
+    "RootMeanSquaredError",
+    "SparseCategoricalAccuracy",
+    "SparseTopKCategoricalAccuracy",
+    "Sum",
+    "TopKCategoricalAccuracy",
+    "TrueNegatives",
+    "TruePositives",
+    "binary_accuracy",
+    "binary_crossentropy",
+    "categorical_accuracy",
+    "categorical_crossentropy",
+    "deserialize",
+    "get",
+    "kl_divergence",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_error",
+    "mean_squared_logarithmic_error",
+    "poisson",
+    "serialize",
+    "sparse_categorical_accuracy",
+    "sparse_categorical_crossentropy",
+    "sparse_top_k_categorical_accuracy",
+    "top_k_categorical_accuracy",
+]

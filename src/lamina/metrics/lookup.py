@@ -1,0 +1,101 @@
+"""Resolve metrics by name, config or object, as ``keras.metrics.get``."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+
+from lamina import losses
+from lamina.backend.common.global_state import to_snake_case
+from lamina.metrics import (
+    accuracy_metrics,
+    confusion_metrics,
+    reduction_metrics,
+    regression_metrics,
+)
+from lamina.metrics.metric import Metric
+from lamina.serialization import deserialize_keras_object, serialize_keras_object
+
+METRIC_CLASSES = (
+    Metric,
+    reduction_metrics.Sum, reduction_metrics.Mean, reduction_metrics.MeanMetricWrapper,
+    accuracy_metrics.Accuracy, accuracy_metrics.BinaryAccuracy,
+    accuracy_metrics.CategoricalAccuracy, accuracy_metrics.SparseCategoricalAccuracy,
+    accuracy_metrics.TopKCategoricalAccuracy, accuracy_metrics.SparseTopKCategoricalAccuracy,
+    regression_metrics.MeanSquaredError, regression_metrics.MeanAbsoluteError,
+    regression_metrics.RootMeanSquaredError,
+    confusion_metrics.TruePositives, confusion_metrics.FalsePositives,
+    confusion_metrics.TrueNegatives, confusion_metrics.FalseNegatives,
+    confusion_metrics.Precision, confusion_metrics.Recall, confusion_metrics.AUC,
+)  # fmt: skip
+METRIC_FUNCTIONS = (
+    accuracy_metrics.accuracy, accuracy_metrics.binary_accuracy,
+    accuracy_metrics.categorical_accuracy, accuracy_metrics.sparse_categorical_accuracy,
+    accuracy_metrics.top_k_categorical_accuracy,
+    accuracy_metrics.sparse_top_k_categorical_accuracy,
+    *losses.lookup.LOSS_FUNCTIONS,
+)  # fmt: skip
+# A name gives the class (instantiated by get) by its class name or its snake_case name;
+# Keras's short names give the matching class too.
+ALL_OBJECTS = {
+    **{cls.__name__: cls for cls in METRIC_CLASSES},
+    **{to_snake_case(cls.__name__): cls for cls in METRIC_CLASSES},
+    "mse": regression_metrics.MeanSquaredError, "MSE": regression_metrics.MeanSquaredError,
+    "mae": regression_metrics.MeanAbsoluteError, "MAE": regression_metrics.MeanAbsoluteError,
+    "rmse": regression_metrics.RootMeanSquaredError,
+    "auc": confusion_metrics.AUC,
+}  # fmt: skip
+FUNCTIONS = {fn.__name__: fn for fn in METRIC_FUNCTIONS}
+
+
+def _unknown_name(identifier):
+    names = {**FUNCTIONS, **ALL_OBJECTS}
+    close = difflib.get_close_matches(identifier, names, n=3, cutoff=0.6)
+    hint = f" Did you mean {', '.join(repr(name) for name in close)}?" if close else ""
+    return ValueError(
+        f"Unknown metric: {identifier!r}.{hint} Valid names: {', '.join(sorted(ALL_OBJECTS))}."
+    )
+
+
+def get(identifier):
+    """None → None; a name → a new metric of that class; a config dict → the rebuilt metric;
+    a class is instantiated; a callable is returned as it is."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        found = ALL_OBJECTS.get(identifier)
+        if found is None:
+            raise _unknown_name(identifier)
+    elif isinstance(identifier, dict):
+        found = deserialize(identifier)
+    else:
+        found = identifier
+    if inspect.isclass(found):
+        return found()
+    if callable(found):
+        return found
+    raise ValueError(
+        f"Could not interpret metric identifier: expected a name, a config dict, a Metric or a "
+        f"callable; received {identifier!r}."
+    )
+
+
+def get_function(identifier):
+    """A per-sample metric or loss function by name (used to rebuild MeanMetricWrapper)."""
+    if callable(identifier):
+        return identifier
+    if isinstance(identifier, str) and identifier in FUNCTIONS:
+        return FUNCTIONS[identifier]
+    return losses.get(identifier)
+
+
+def serialize(metric):
+    return serialize_keras_object(metric)
+
+
+def deserialize(config, custom_objects=None):
+    if isinstance(config, str) and config not in ALL_OBJECTS and not custom_objects:
+        raise _unknown_name(config)
+    return deserialize_keras_object(
+        config, module_objects=ALL_OBJECTS, custom_objects=custom_objects, kind="metric"
+    )

@@ -1,0 +1,303 @@
+"""Functional: a model defined by a graph of layer calls on symbolic inputs."""
+
+from __future__ import annotations
+
+from lamina import backend
+from lamina.backend import KerasTensor
+from lamina.backend.common import tree
+from lamina.layers.core.input_layer import InputLayer
+from lamina.layers.layer import Layer
+from lamina.models.model import Model
+from lamina.ops.operation import FunctionOperation
+from lamina.serialization import deserialize_keras_object, serialize_keras_object
+
+
+def _collect_nodes(output_tensors):
+    """Nodes reachable from the outputs, parents before children (a topological order)."""
+    ordered, visited, on_path = [], set(), set()
+
+    def visit(node):
+        if id(node) in visited:
+            return
+        if id(node) in on_path:
+            raise ValueError("The layer graph has a cycle.")
+        on_path.add(id(node))
+        for parent in node.parent_nodes:
+            visit(parent)
+        on_path.discard(id(node))
+        visited.add(id(node))
+        ordered.append(node)
+
+    for tensor in output_tensors:
+        if tensor._keras_history is None:
+            raise ValueError(
+                f"Output tensor {tensor} was not produced by a layer call on a lamina.Input."
+            )
+        operation, node_index, _ = tensor._keras_history
+        visit(operation._inbound_nodes[node_index])
+    return ordered
+
+
+class Functional(Model):
+    """``Model(inputs, outputs)``: inputs and outputs may be a tensor, a list or a dict."""
+
+    def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
+        Model.__init__(self, name=name, trainable=trainable, **kwargs)
+        if isinstance(inputs, dict):
+            for key, tensor in inputs.items():
+                if isinstance(tensor, KerasTensor) and tensor.name != key:
+                    tensor.name = tensor.name or key
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self.inputs = tree.flatten(inputs)
+        self.outputs = tree.flatten(outputs)
+        for tensor in self.inputs + self.outputs:
+            if not isinstance(tensor, KerasTensor):
+                raise TypeError(
+                    f"Model inputs and outputs must be symbolic tensors (lamina.Input and layer "
+                    f"calls on it); received {type(tensor).__name__}."
+                )
+        for tensor in self.inputs:
+            history = tensor._keras_history
+            if history is None or not isinstance(history[0], InputLayer):
+                raise ValueError(f"Model inputs must come from lamina.Input(); received {tensor}.")
+        self._nodes = _collect_nodes(self.outputs)
+        reached = {id(t) for node in self._nodes for t in node.output_tensors}
+        for tensor in self.inputs:
+            if id(tensor) not in reached:
+                raise ValueError(f"Input {tensor} is not connected to the outputs.")
+        self._check_inputs_suffice()
+        for node in self._nodes:
+            if isinstance(node.operation, Layer):
+                self._track(node.operation)
+        self.built = True
+        self._build_shapes = tree.map_structure(lambda t: t.shape, inputs)
+
+    def _check_inputs_suffice(self):
+        given = {id(t) for t in self.inputs}
+        for node in self._nodes:
+            if node.is_input and isinstance(node.operation, InputLayer):
+                tensor = node.output_tensors[0]
+                if id(tensor) not in given:
+                    raise ValueError(
+                        f"Graph disconnected: the outputs need input {tensor.name!r}, "
+                        "which is not among the model's inputs."
+                    )
+
+    @property
+    def input_shape(self):
+        return tree.map_structure(lambda t: t.shape, self._inputs_struct)
+
+    @property
+    def output_shape(self):
+        return tree.map_structure(lambda t: t.shape, self._outputs_struct)
+
+    @property
+    def output_names(self) -> list:
+        if isinstance(self._outputs_struct, dict):
+            return sorted(self._outputs_struct)
+        return [t._keras_history[0].name for t in self.outputs]
+
+    @property
+    def input_names(self) -> list:
+        return [t._keras_history[0].name for t in self.inputs]
+
+    def _flatten_call_inputs(self, inputs):
+        if isinstance(self._inputs_struct, dict):
+            if not isinstance(inputs, dict):
+                if len(self.inputs) == 1:
+                    return [inputs]
+                raise ValueError(
+                    f"Model {self.name!r} expects a dict of inputs with keys "
+                    f"{sorted(self._inputs_struct)}; received {type(inputs).__name__}."
+                )
+            missing = set(self._inputs_struct) - set(inputs)
+            if missing:
+                raise ValueError(f"Model {self.name!r} is missing inputs {sorted(missing)}.")
+            return [inputs[key] for key in sorted(self._inputs_struct)]
+        flat = tree.flatten(inputs)
+        if len(flat) != len(self.inputs):
+            raise ValueError(
+                f"Model {self.name!r} expects {len(self.inputs)} input(s); received {len(flat)}."
+            )
+        return flat
+
+    def call(self, inputs, training=None, mask=None):
+        values = {}
+        for tensor, value in zip(self.inputs, self._flatten_call_inputs(inputs)):
+            layer = tensor._keras_history[0]
+            if not isinstance(value, KerasTensor):
+                value = (
+                    backend.engine.core.autocast(value, layer.dtype)
+                    if (backend.is_float_dtype(layer.dtype))
+                    else backend.convert_to_tensor(value)
+                )
+            values[id(tensor)] = value
+        for node in self._nodes:
+            if node.is_input:
+                continue
+            args, kwargs = node.substitute(values)
+            outputs = node.operation(*args, **kwargs)
+            for tensor, value in zip(node.output_tensors, tree.flatten(outputs)):
+                values[id(tensor)] = value
+        return tree.map_structure(lambda t: values[id(t)], self._outputs_struct)
+
+    def compute_output_spec(self, inputs, training=None, mask=None):
+        return backend.compute_output_spec(self.call, inputs)
+
+    def build(self, input_shape):
+        self.built = True
+
+    # ---- config --------------------------------------------------------------------------
+
+    def get_config(self) -> dict:
+        return functional_config(self)
+
+
+def _history_ref(tensor, reindex):
+    """[layer name, node index within this model, tensor index] of a symbolic tensor."""
+    operation, node_index, tensor_index = tensor._keras_history
+    node = operation._inbound_nodes[node_index]
+    return [operation.name, reindex.get(id(node), node_index), tensor_index]
+
+
+def _serialize_arg(value, reindex):
+    if isinstance(value, KerasTensor):
+        return {
+            "class_name": "__keras_tensor__",
+            "config": {
+                "shape": list(value.shape),
+                "dtype": value.dtype,
+                "keras_history": _history_ref(value, reindex),
+            },
+        }
+    if isinstance(value, (list, tuple)):
+        return [_serialize_arg(v, reindex) for v in value]
+    if isinstance(value, dict):
+        return {k: _serialize_arg(v, reindex) for k, v in value.items()}
+    return serialize_keras_object(value)
+
+
+def _operations_in_order(model) -> list:
+    ordered, seen = [], set()
+    for node in model._nodes:
+        if id(node.operation) not in seen:
+            seen.add(id(node.operation))
+            ordered.append(node.operation)
+    return ordered
+
+
+def functional_config(model) -> dict:
+    node_ids = {id(node) for node in model._nodes}
+    # A layer may also have been called in other graphs: number its nodes within this model.
+    reindex = {}
+    for operation in _operations_in_order(model):
+        kept = [node for node in operation._inbound_nodes if id(node) in node_ids]
+        reindex.update({id(node): index for index, node in enumerate(kept)})
+    layers = []
+    for operation in _operations_in_order(model):
+        if isinstance(operation, FunctionOperation):
+            entry = {
+                "module": "lamina.ops",
+                "class_name": "__operation__",
+                "config": operation.get_config(),
+                "registered_name": None,
+            }
+        else:
+            entry = serialize_keras_object(operation)
+        entry["name"] = operation.name
+        entry["inbound_nodes"] = [
+            {
+                "args": _serialize_arg(list(node.call_args), reindex),
+                "kwargs": _serialize_arg(node.call_kwargs, reindex),
+            }
+            for node in operation._inbound_nodes
+            if id(node) in node_ids and not node.is_input
+        ]
+        layers.append(entry)
+
+    def refs(structure):
+        if isinstance(structure, dict):
+            return {k: _history_ref(v, reindex) for k, v in structure.items()}
+        if isinstance(structure, (list, tuple)):
+            return [_history_ref(t, reindex) for t in structure]
+        return [_history_ref(structure, reindex)]
+
+    return {
+        "name": model.name,
+        "trainable": model.trainable,
+        "layers": layers,
+        "input_layers": refs(model._inputs_struct),
+        "output_layers": refs(model._outputs_struct),
+    }
+
+
+def _make_operation(entry, custom_objects=None):
+    if entry.get("class_name") == "__operation__":
+        from lamina import ops
+
+        op_name = entry["config"]["op"]
+        function = getattr(ops, op_name, None)
+        if function is None:
+            raise ValueError(f"Unknown op {op_name!r} in a Functional config.")
+        return FunctionOperation(function, op_name)
+    return deserialize_keras_object(
+        {k: v for k, v in entry.items() if k not in ("inbound_nodes", "name")},
+        custom_objects=custom_objects,
+        kind="layer",
+    )
+
+
+def functional_from_config(cls, config, custom_objects=None):
+    """Rebuild the graph: create each layer, then replay its calls once inputs are ready."""
+    created, pending = {}, []
+    for entry in config["layers"]:
+        operation = _make_operation(entry, custom_objects)
+        created[entry["name"]] = operation
+        for node_data in entry.get("inbound_nodes", []):
+            pending.append((operation, node_data))
+
+    def resolve(value):
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            name, node_index, tensor_index = value["config"]["keras_history"]
+            operation = created[name]
+            if node_index >= len(operation._inbound_nodes):
+                raise LookupError(name)
+            node = operation._inbound_nodes[node_index]
+            return node.output_tensors[tensor_index]
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        if isinstance(value, dict):
+            return {k: resolve(v) for k, v in value.items()}
+        return value
+
+    while pending:
+        progressed = False
+        for item in list(pending):
+            operation, node_data = item
+            try:
+                args = resolve(node_data["args"])
+                kwargs = resolve(node_data["kwargs"])
+            except LookupError:
+                continue
+            operation(*args, **kwargs)
+            pending.remove(item)
+            progressed = True
+        if not progressed:
+            raise ValueError("The Functional config has layer calls whose inputs never appear.")
+
+    def tensors(refs):
+        def one(ref):
+            name, node_index, tensor_index = ref
+            return created[name]._inbound_nodes[node_index].output_tensors[tensor_index]
+
+        if isinstance(refs, dict):
+            return {k: one(v) for k, v in refs.items()}
+        if refs and not isinstance(refs[0], list):
+            return one(refs)
+        items = [one(ref) for ref in refs]
+        return items[0] if len(items) == 1 else items
+
+    inputs = tensors(config["input_layers"])
+    outputs = tensors(config["output_layers"])
+    return cls(inputs, outputs, name=config.get("name"), trainable=config.get("trainable", True))

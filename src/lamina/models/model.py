@@ -1,0 +1,96 @@
+"""Model: a Layer that trains. ``Model(inputs, outputs)`` builds a Functional graph; a subclass
+defines ``call``; Sequential stacks layers. All three share one Trainer."""
+
+from __future__ import annotations
+
+from lamina.layers.layer import Layer
+from lamina.trainers.trainer import Trainer
+
+
+def _is_metric(value) -> bool:
+    return all(hasattr(value, attr) for attr in ("update_state", "result", "reset_state"))
+
+
+class Model(Trainer, Layer):
+    """Groups layers into an object with training (``fit``) and inference (``predict``).
+
+    ``Model(inputs, outputs)`` returns a Functional model; subclasses define ``call``.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs):
+            from lamina.models.functional import Functional
+
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args, **kwargs):
+        Trainer.__init__(self)
+        Layer.__init__(self, *args, **kwargs)
+
+    def __setattr__(self, name, value):
+        if (
+            not name.startswith("_")
+            and _is_metric(value)
+            and not isinstance(value, Layer)
+            and "_user_metrics" in self.__dict__
+            and not any(m is value for m in self._user_metrics)
+        ):
+            self._user_metrics.append(value)
+        super().__setattr__(name, value)
+
+    @property
+    def layers(self) -> list:
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            layers = self.layers
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"Model {self.name!r} has {len(layers)} layers; received index={index}."
+                )
+            return layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"No such layer: {name!r}. Existing layers: {[layer.name for layer in self.layers]}."
+        )
+
+    def summary(self, line_length=None, positions=None, print_fn=None, **kwargs):
+        from lamina.utils.summary import print_summary
+
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
+
+    def save_weights(self, filepath, overwrite=True):
+        from lamina.saving.weights_h5 import save_weights
+
+        if not str(filepath).endswith(".weights.h5"):
+            raise ValueError(
+                f"The filename must end in `.weights.h5`; received filepath={str(filepath)!r}."
+            )
+        save_weights(self, filepath)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        from lamina.saving.weights_h5 import load_weights
+
+        load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
+    def save(self, filepath, overwrite=True, **kwargs):
+        from lamina import saving
+
+        saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def get_config(self) -> dict:
+        if type(self).get_config is Model.get_config and type(self).__init__ is not Model.__init__:
+            return Layer.get_config(self)
+        return {"name": self.name, "trainable": self.trainable}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from lamina.models.functional import Functional, functional_from_config
+
+        if "layers" in config and "input_layers" in config and cls in (Model, Functional):
+            return functional_from_config(cls if cls is not Model else Functional, config)
+        return cls(**config)

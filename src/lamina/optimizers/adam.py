@@ -1,0 +1,107 @@
+"""Adam: per-coordinate steps from bias-corrected first and second gradient moments."""
+
+from __future__ import annotations
+
+from lamina import ops
+from lamina.optimizers.optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2014), with the optional AMSGrad variant (Reddi et al., 2018).
+
+    At step ``t`` (from 1): ``m = beta_1 * m + (1 - beta_1) * g``,
+    ``v = beta_2 * v + (1 - beta_2) * g**2``, and
+    ``w -= lr * sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (sqrt(v) + epsilon)``; with
+    ``amsgrad=True`` the running maximum of ``v`` replaces ``v`` in the denominator.
+
+    Args:
+        epsilon: Added to ``sqrt(v)``: the "epsilon hat" of the paper (before its
+            section 2.1), applied after bias correction is folded into the step size.
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name="adam",
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            use_ema=use_ema,
+            ema_momentum=ema_momentum,
+            ema_overwrite_frequency=ema_overwrite_frequency,
+            loss_scale_factor=loss_scale_factor,
+            gradient_accumulation_steps=gradient_accumulation_steps,
+            name=name,
+            **kwargs,
+        )
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.amsgrad = amsgrad
+
+    def build(self, variables):
+        if self.built:
+            return
+        super().build(variables)
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            variables, ["momentum", "velocity"]
+        )
+        if self.amsgrad:
+            self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat")
+
+    def _step_constants(self, learning_rate, dtype):
+        """The step size ``alpha``: the learning rate with both bias corrections folded in."""
+        step = ops.cast(ops.add(self._iterations, 1), dtype)
+        beta_1_power = ops.power(self.beta_1, step)
+        beta_2_power = ops.power(self.beta_2, step)
+        return ops.divide(
+            ops.multiply(ops.cast(learning_rate, dtype), ops.sqrt(ops.subtract(1.0, beta_2_power))),
+            ops.subtract(1.0, beta_1_power),
+        )
+
+    def _update(self, gradient, variable, alpha):
+        index = self._get_variable_index(variable)
+        momentum, velocity = self._momentums[index], self._velocities[index]
+        gradient = ops.cast(gradient, variable.dtype)
+        self.assign_add(momentum, ops.multiply(ops.subtract(gradient, momentum), 1.0 - self.beta_1))
+        self.assign_add(
+            velocity, ops.multiply(ops.subtract(ops.square(gradient), velocity), 1.0 - self.beta_2)
+        )
+        if self.amsgrad:
+            velocity_hat = self._velocity_hats[index]
+            self.assign(velocity_hat, ops.maximum(velocity_hat, velocity))
+            velocity = velocity_hat
+        self.assign_sub(
+            variable,
+            ops.divide(ops.multiply(momentum, alpha), ops.add(ops.sqrt(velocity), self.epsilon)),
+        )
+
+    def update_step(self, gradient, variable, learning_rate):
+        self._update(gradient, variable, self._step_constants(learning_rate, variable.dtype))
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+            "amsgrad": self.amsgrad,
+        }

@@ -1,0 +1,562 @@
+"""The base Optimizer: slot variables, the update pipeline, learning rate, clipping and config.
+
+``apply(grads, variables)`` runs, in Keras 3's order: drop ``None`` gradients, unscale by
+``loss_scale_factor``, clip, decoupled weight decay, the subclass's update rule, the moving
+average (``use_ema``), ``iterations += 1``, then each variable's ``constraint``. Every value
+stays a tensor on the device: no step reads anything back to the host.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+import warnings
+
+from lamina import backend, initializers, ops
+from lamina.backend import global_state
+from lamina.optimizers import gradient_clipping
+from lamina.optimizers.schedules import learning_rate_schedule as schedules
+from lamina.optimizers.schedules.lookup import deserialize as deserialize_schedule
+from lamina.optimizers.schedules.lookup import serialize as serialize_schedule
+from lamina.serialization import deserialize_keras_object, serialize_keras_object
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _check_non_negative(argument: str, value) -> None:
+    if value is not None and (not _is_number(value) or value < 0):
+        raise ValueError(
+            f"Argument `{argument}` must be a float >= 0. Received: {argument}={value!r}"
+        )
+
+
+class Optimizer:
+    """Base class of all optimizers; subclasses define ``build`` and ``update_step``.
+
+    Args:
+        learning_rate: A float, a ``LearningRateSchedule`` (evaluated at ``iterations``) or
+            a callable taking no arguments that returns the rate.
+        weight_decay: If set, each variable decays as ``variable -= variable *
+            weight_decay * learning_rate`` before its update (decoupled weight decay).
+        clipnorm: If set, each gradient is rescaled to an L2 norm of at most this value.
+        clipvalue: If set, each gradient is clipped element-wise to ``[-clipvalue,
+            clipvalue]``.
+        global_clipnorm: If set, all gradients are rescaled together so that their joint
+            L2 norm is at most this value. At most one of the three clip arguments may be set.
+        use_ema: Keep an exponential moving average of the variables (``ema_momentum``),
+            copied into them every ``ema_overwrite_frequency`` steps and by
+            ``finalize_variable_values``.
+        loss_scale_factor: Gradients are divided by this before the update (the loss is
+            multiplied by it in ``scale_loss``), against float16 underflow.
+        gradient_accumulation_steps: Not supported yet; see ``__init__``.
+        name: Used as the scope of the optimizer's variables (``adam/iteration``).
+    """
+
+    def __init__(
+        self,
+        learning_rate,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name=None,
+        **kwargs,
+    ):
+        if kwargs.pop("decay", None) is not None:
+            warnings.warn("Argument `decay` is no longer supported and will be ignored.")
+        if kwargs:
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")
+        self._check_arguments(
+            weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
+            ema_overwrite_frequency, loss_scale_factor,
+        )  # fmt: skip
+        if gradient_accumulation_steps is not None:
+            # Keras switches between accumulating and updating with a `cond` on the step
+            # count, which reads the count back to the host on every step.
+            raise NotImplementedError(
+                "`gradient_accumulation_steps` is not supported yet: accumulate gradients in "
+                "your training loop, or pass gradient_accumulation_steps=None. Received: "
+                f"gradient_accumulation_steps={gradient_accumulation_steps!r}"
+            )
+        self.name = name or global_state.unique_name(
+            global_state.to_snake_case(type(self).__name__)
+        )
+        self.weight_decay = weight_decay
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.use_ema = use_ema
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self.built = False
+        self._variables = []
+        self._trainable_variables = []
+        self._trainable_variables_indices = {}
+        self._exclude_from_weight_decay = set()
+        self._exclude_from_weight_decay_pattern = None
+        self._use_weight_decay_cache = {}
+        with backend.name_scope(self.name):
+            self._iterations = backend.Variable(
+                0,
+                name="iteration",
+                dtype="int64",
+                trainable=False,
+                aggregation="only_first_replica",
+            )
+        self._track_variable(self._iterations)
+        self._learning_rate = self._make_learning_rate(learning_rate)
+
+    @staticmethod
+    def _check_arguments(
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
+        ema_overwrite_frequency, loss_scale_factor,
+    ):  # fmt: skip
+        for argument, value in (
+            ("weight_decay", weight_decay),
+            ("clipnorm", clipnorm),
+            ("clipvalue", clipvalue),
+            ("global_clipnorm", global_clipnorm),
+        ):
+            _check_non_negative(argument, value)
+        if sum(value is not None for value in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+                f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                f"global_clipnorm={global_clipnorm}"
+            )
+        if loss_scale_factor is not None and (
+            not _is_number(loss_scale_factor) or loss_scale_factor <= 0
+        ):
+            raise ValueError(
+                f"Argument `loss_scale_factor` must be a float > 0. Received: "
+                f"loss_scale_factor={loss_scale_factor!r}"
+            )
+        if use_ema:
+            if not _is_number(ema_momentum) or not 0 <= ema_momentum <= 1:
+                raise ValueError(
+                    f"`ema_momentum` must be in the range [0, 1]. Received: "
+                    f"ema_momentum={ema_momentum!r}"
+                )
+            if ema_overwrite_frequency is not None and (
+                not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1
+            ):
+                raise ValueError(
+                    "`ema_overwrite_frequency` must be an integer >= 1 or None. Received: "
+                    f"ema_overwrite_frequency={ema_overwrite_frequency!r}"
+                )
+
+    def _make_learning_rate(self, learning_rate):
+        if isinstance(learning_rate, schedules.LearningRateSchedule) or callable(learning_rate):
+            return learning_rate
+        if not _is_number(learning_rate):
+            raise ValueError(
+                "Argument `learning_rate` should be float, or an instance of "
+                "LearningRateSchedule, or a callable (that takes no arguments and returns the "
+                f"learning rate). Received instead: learning_rate={learning_rate!r}"
+            )
+        with backend.name_scope(self.name):
+            variable = backend.Variable(
+                float(learning_rate),
+                name="learning_rate",
+                dtype=backend.floatx(),
+                trainable=False,
+                aggregation="only_first_replica",
+            )
+        self._track_variable(variable)
+        return variable
+
+    # ---- variables -------------------------------------------------------------------------
+
+    @property
+    def iterations(self):
+        """The number of updates applied so far: a non-trainable int64 Variable."""
+        return self._iterations
+
+    @property
+    def variables(self) -> list:
+        """All of the optimizer's variables, in creation order (the order saved files use)."""
+        return self._variables[:]
+
+    def _track_variable(self, variable) -> None:
+        self._variables.append(variable)
+
+    def _untrack_variable(self, variable) -> None:
+        self._variables = [v for v in self._variables if v is not variable]
+
+    def _var_key(self, variable) -> int:
+        return id(variable)
+
+    def _get_variable_index(self, variable) -> int:
+        return self._trainable_variables_indices[id(variable)]
+
+    def build(self, variables) -> None:
+        """Create the slot variables for ``variables``; subclasses extend it."""
+        variables = list(variables)
+        if self.use_ema:
+            self._model_variables_moving_average = self.add_optimizer_variables(
+                variables, "average"
+            )
+        self._trainable_variables = variables
+        self._trainable_variables_indices = {id(v): i for i, v in enumerate(variables)}
+        self.built = True
+
+    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="mean", name=None):
+        """A non-trainable variable in this optimizer's scope, tracked in ``variables``."""
+        with backend.name_scope(self.name):
+            variable = backend.Variable(
+                initializer=initializers.get(initializer),
+                shape=shape,
+                dtype=dtype,
+                trainable=False,
+                aggregation=aggregation,
+                name=name,
+            )
+        self._track_variable(variable)
+        return variable
+
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
+        """A slot shaped like ``reference_variable``, named from its path.
+
+        A ``dense/kernel`` variable's ``momentum`` slot is ``adam/dense_kernel_momentum``.
+        """
+        reference_name = getattr(reference_variable, "path", None) or str(reference_variable.name)
+        slot_name = f"{reference_name.replace('/', '_').replace(':', '_')}_{name or 'var'}"
+        return self.add_variable(
+            shape=reference_variable.shape,
+            initializer=initializer,
+            dtype=reference_variable.dtype,
+            name=slot_name,
+        )
+
+    def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
+        """One slot per variable for each name in ``name`` (a string or a list).
+
+        With several names the slots are created variable by variable (``v0_momentum,
+        v0_velocity, v1_momentum, …``), the order Keras saves them in.
+        """
+        names = [name] if isinstance(name, str) else list(name)
+        inits = (
+            initializer if isinstance(initializer, (list, tuple)) else [initializer] * len(names)
+        )
+        slots = tuple([] for _ in names)
+        for variable in trainable_variables:
+            for slot_list, slot_name, slot_init in zip(slots, names, inits):
+                slot_list.append(self.add_variable_from_reference(variable, slot_name, slot_init))
+        return slots[0] if isinstance(name, str) else slots
+
+    def _check_variables_are_known(self, variables) -> None:
+        indices = self._trainable_variables_indices
+        for variable in variables:
+            if id(variable) not in indices:
+                raise ValueError(
+                    f"Unknown variable: {variable}. This optimizer can only be called for the "
+                    "variables it was originally built with. When working with a new set of "
+                    "variables, you should recreate a new optimizer instance."
+                )
+
+    # ---- learning rate ---------------------------------------------------------------------
+
+    @property
+    def learning_rate(self):
+        """The current rate: a Variable, or a schedule's tensor at ``iterations``."""
+        return self._get_current_learning_rate()
+
+    @learning_rate.setter
+    def learning_rate(self, learning_rate):
+        previous = self._learning_rate
+        if isinstance(learning_rate, schedules.LearningRateSchedule) or callable(learning_rate):
+            self._learning_rate = learning_rate
+            if isinstance(previous, backend.KerasVariable):
+                self._untrack_variable(previous)
+            return
+        if not isinstance(previous, backend.KerasVariable):
+            raise TypeError(
+                "This optimizer was created with a `LearningRateSchedule` object (or a "
+                "callable) as its `learning_rate` constructor argument, hence its learning "
+                "rate is not settable. If you need the learning rate to be settable, you "
+                "should instantiate the optimizer with a float `learning_rate` argument."
+            )
+        previous.assign(learning_rate)
+
+    def _get_current_learning_rate(self):
+        if isinstance(self._learning_rate, schedules.LearningRateSchedule):
+            return self._learning_rate(self._iterations)
+        if isinstance(self._learning_rate, backend.KerasVariable):
+            return self._learning_rate
+        return self._learning_rate()
+
+    # ---- the update ------------------------------------------------------------------------
+
+    def assign(self, variable, value) -> None:
+        variable.assign(value)
+
+    def assign_add(self, variable, value) -> None:
+        variable.assign_add(value)
+
+    def assign_sub(self, variable, value) -> None:
+        variable.assign_sub(value)
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        """Update ``variable`` (and its slots) from one gradient; subclasses define it."""
+        raise NotImplementedError(
+            f"Optimizer '{type(self).__name__}' must override "
+            "`update_step(self, gradient, variable, learning_rate)`."
+        )
+
+    def apply_gradients(self, grads_and_vars):
+        """``apply`` for a list of ``(gradient, variable)`` pairs; returns ``iterations``."""
+        grads, trainable_variables = zip(*grads_and_vars)
+        self.apply(grads, trainable_variables)
+        return self._iterations
+
+    def apply(self, grads, trainable_variables=None) -> None:
+        """Update ``trainable_variables`` (those the optimizer was built with if omitted).
+
+        The first call builds the optimizer's slots for ``trainable_variables``.
+        """
+        grads = list(grads)
+        if not grads:
+            return
+        trainable_variables = self._resolve_variables(grads, trainable_variables)
+        with backend.engine.trainer.no_grad():
+            grads, trainable_variables = self._filter_empty_gradients(grads, trainable_variables)
+            if self.loss_scale_factor is not None:
+                grads = [ops.divide(g, self.loss_scale_factor) for g in grads]
+            self._backend_apply_gradients(grads, trainable_variables)
+            for variable in trainable_variables:
+                constraint = getattr(variable, "constraint", None)
+                if constraint is not None:
+                    variable.assign(constraint(variable))
+
+    def _resolve_variables(self, grads, trainable_variables) -> list:
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError(
+                    "When passing `grads` without `variables`, the optimizer must already be "
+                    "built on a list of variables. Call `optimizer.build(trainable_variables)` "
+                    "first."
+                )
+            trainable_variables = self._trainable_variables
+        else:
+            trainable_variables = list(trainable_variables)
+        if len(grads) != len(trainable_variables):
+            raise ValueError(
+                f"Expected one gradient per variable: received {len(grads)} gradients for "
+                f"{len(trainable_variables)} variables."
+            )
+        if not self.built:
+            self.build(trainable_variables)
+        self._check_variables_are_known(trainable_variables)
+        return trainable_variables
+
+    def _filter_empty_gradients(self, grads, variables):
+        if all(g is not None for g in grads):
+            return grads, variables
+        missing = [v.name for g, v in zip(grads, variables) if g is None]
+        pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
+        if not pairs:
+            raise ValueError("No gradients provided for any variable.")
+        warnings.warn(
+            f"Gradients do not exist for variables {missing} when minimizing the loss. If "
+            "using `model.compile()`, did you forget to provide a `loss` argument?"
+        )
+        return [g for g, _ in pairs], [v for _, v in pairs]
+
+    def _backend_apply_gradients(self, grads, trainable_variables) -> None:
+        learning_rate = self._get_current_learning_rate()
+        grads = self._clip_gradients(grads)
+        self._apply_weight_decay(trainable_variables, learning_rate)
+        self._backend_update_step(grads, trainable_variables, learning_rate)
+        if self.use_ema:
+            self._update_model_variables_moving_average(self._trainable_variables)
+        self._iterations.assign_add(1)
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
+        # Built-in optimizers split their rule into scalars shared by a whole step
+        # (``_step_constants``: learning rate cast, bias corrections), computed once per dtype,
+        # and the per-variable tensor work (``_update``). A user's subclass that only
+        # overrides ``update_step`` takes the generic loop.
+        update = getattr(self, "_update", None)
+        if update is None:
+            for gradient, variable in zip(grads, trainable_variables):
+                self.update_step(gradient, variable, learning_rate)
+            return
+        constants_by_dtype = {}
+        for gradient, variable in zip(grads, trainable_variables):
+            dtype = variable.dtype
+            constants = constants_by_dtype.get(dtype)
+            if constants is None:
+                constants = constants_by_dtype[dtype] = self._step_constants(learning_rate, dtype)
+            update(gradient, variable, constants)
+
+    def _clip_gradients(self, grads) -> list:
+        if self.clipnorm:
+            return [gradient_clipping.clip_by_norm(g, self.clipnorm) for g in grads]
+        if self.global_clipnorm:
+            return gradient_clipping.clip_by_global_norm(grads, self.global_clipnorm)
+        if self.clipvalue:
+            return [gradient_clipping.clip_by_value(g, self.clipvalue) for g in grads]
+        return grads
+
+    def scale_loss(self, loss):
+        """``loss * loss_scale_factor`` (``loss`` when no factor is set)."""
+        if self.loss_scale_factor is not None:
+            return ops.multiply(loss, self.loss_scale_factor)
+        return loss
+
+    # ---- weight decay ----------------------------------------------------------------------
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
+        """Exempt ``var_list`` and variables whose name contains any of ``var_names``.
+
+        Call it before the optimizer is built (before the first ``apply``).
+        """
+        if self.built:
+            raise ValueError(
+                "`exclude_from_weight_decay()` can only be configured before the optimizer "
+                "is built."
+            )
+        self._exclude_from_weight_decay = {id(v) for v in var_list or ()}
+        self._exclude_from_weight_decay_pattern = (
+            re.compile("|".join(re.escape(n) for n in sorted(set(var_names))))
+            if var_names
+            else None
+        )
+        self._use_weight_decay_cache = {}
+
+    def _use_weight_decay(self, variable) -> bool:
+        key = id(variable)
+        use = self._use_weight_decay_cache.get(key)
+        if use is None:
+            pattern = self._exclude_from_weight_decay_pattern
+            use = key not in self._exclude_from_weight_decay and (
+                pattern is None or pattern.search(variable.name) is None
+            )
+            self._use_weight_decay_cache[key] = use
+        return use
+
+    def _apply_weight_decay(self, variables, learning_rate) -> None:
+        if not self.weight_decay:
+            return
+        decay_by_dtype = {}
+        for variable in variables:
+            if not self._use_weight_decay(variable):
+                continue
+            decay = decay_by_dtype.get(variable.dtype)
+            if decay is None:
+                decay = ops.multiply(ops.cast(learning_rate, variable.dtype), self.weight_decay)
+                decay_by_dtype[variable.dtype] = decay
+            variable.assign(ops.subtract(variable, ops.multiply(variable, decay)))
+
+    # ---- exponential moving average --------------------------------------------------------
+
+    def _update_model_variables_moving_average(self, variables) -> None:
+        # The first step copies the variables (momentum 0); later steps average.
+        is_later_step = ops.not_equal(self._iterations, 0)
+        for variable, average in zip(variables, self._model_variables_moving_average):
+            momentum = ops.multiply(ops.cast(is_later_step, variable.dtype), self.ema_momentum)
+            average.assign(
+                ops.add(ops.multiply(momentum, average), ops.multiply(1.0 - momentum, variable))
+            )
+        if self.ema_overwrite_frequency:
+            # `where`, not `cond`: choosing on the device avoids reading the step count back.
+            is_overwrite_step = ops.equal(
+                ops.mod(ops.add(self._iterations, 1), self.ema_overwrite_frequency), 0
+            )
+            for variable, average in zip(variables, self._model_variables_moving_average):
+                variable.assign(ops.where(is_overwrite_step, average, variable))
+
+    def finalize_variable_values(self, var_list) -> None:
+        """Copy the moving averages into ``var_list`` (when ``use_ema``); the end of ``fit``."""
+        if self.use_ema:
+            for variable, average in zip(var_list, self._model_variables_moving_average):
+                variable.assign(average)
+
+    # ---- state and config ------------------------------------------------------------------
+
+    def set_weights(self, weights) -> None:
+        if not self.built:
+            raise ValueError(
+                "You are calling `set_weights()` on an optimizer that has not yet been built. "
+                "Please call `optimizer.build(trainable_variables)` to create the optimizer "
+                "weights before calling `set_weights()`."
+            )
+        weights = list(weights)
+        if len(weights) != len(self._variables):
+            raise ValueError(
+                f"Optimizer '{self.name}' has {len(self._variables)} variables; received "
+                f"{len(weights)} weights."
+            )
+        for variable, weight in zip(self._variables, weights):
+            if tuple(variable.shape) != tuple(weight.shape):
+                raise ValueError(
+                    f"Optimizer variable {variable.path!r} has shape {variable.shape}, not "
+                    f"compatible with provided weight shape {tuple(weight.shape)}."
+                )
+        for variable, weight in zip(self._variables, weights):
+            variable.assign(weight)
+
+    def save_own_variables(self, store) -> None:
+        for index, variable in enumerate(self._variables):
+            store[str(index)] = variable.numpy()
+
+    def load_own_variables(self, store) -> None:
+        if len(store.keys()) != len(self._variables):
+            message = (
+                f"Skipping variable loading for optimizer '{self.name}', because it has "
+                f"{len(self._variables)} variables whereas the saved optimizer has "
+                f"{len(store.keys())} variables. "
+            )
+            if not self.built:
+                message += "This is likely because the optimizer has not been called/built yet."
+            warnings.warn(message, stacklevel=2)
+            return
+        for index, variable in enumerate(self._variables):
+            variable.assign(store[str(index)])
+
+    def get_config(self) -> dict:
+        learning_rate = self._learning_rate
+        if isinstance(learning_rate, schedules.LearningRateSchedule):
+            learning_rate = serialize_schedule(learning_rate)
+        elif isinstance(learning_rate, backend.KerasVariable):
+            learning_rate = float(learning_rate.numpy())
+        else:
+            learning_rate = serialize_keras_object(learning_rate)
+        return {
+            "name": self.name,
+            "learning_rate": learning_rate,
+            "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm,
+            "global_clipnorm": self.global_clipnorm,
+            "clipvalue": self.clipvalue,
+            "use_ema": self.use_ema,
+            "ema_momentum": self.ema_momentum,
+            "ema_overwrite_frequency": self.ema_overwrite_frequency,
+            "loss_scale_factor": self.loss_scale_factor,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        learning_rate = config.get("learning_rate")
+        if isinstance(learning_rate, dict):
+            if learning_rate.get("class_name") == "function":
+                config["learning_rate"] = deserialize_keras_object(
+                    learning_rate, custom_objects=custom_objects, kind="learning rate"
+                )
+            else:
+                config["learning_rate"] = deserialize_schedule(learning_rate, custom_objects)
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"

@@ -1,0 +1,21 @@
+"""Learning-rate schedules with Keras 3's class names, arguments and configs."""
+
+from lamina.optimizers.schedules.cosine_decay import CosineDecay as CosineDecay
+from lamina.optimizers.schedules.exponential_decay import ExponentialDecay as ExponentialDecay
+from lamina.optimizers.schedules.learning_rate_schedule import (
+    LearningRateSchedule as LearningRateSchedule,
+)
+from lamina.optimizers.schedules.lookup import deserialize as deserialize
+from lamina.optimizers.schedules.lookup import serialize as serialize
+from lamina.optimizers.schedules.piecewise_constant_decay import (
+    PiecewiseConstantDecay as PiecewiseConstantDecay,
+)
+
+__all__ = [
+    "CosineDecay",
+    "ExponentialDecay",
+    "LearningRateSchedule",
+    "PiecewiseConstantDecay",
+    "deserialize",
+    "serialize",
+]

@@ -1,0 +1,189 @@
+"""Batches from in-memory arrays (NumPy arrays or engine tensors, possibly nested).
+
+The arrays are moved to the device once, when they fit comfortably (under 2 GiB); each batch
+is then a slice (no shuffle) or a gather (shuffle) on the device, with no host round trip.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lamina import backend, ops
+from lamina.backend.common import tree
+from lamina.trainers.data_adapters.adapter import DataAdapter
+
+_DEVICE_BYTES_LIMIT = 2 * 1024**3
+
+
+def _as_array(x, role):
+    if x is None:
+        return None
+    if isinstance(x, backend.KerasVariable):
+        x = x.value
+    if backend.is_tensor(x):
+        return x
+    array = np.asarray(x)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"Expected numeric data for `{role}`; received an array of dtype {array.dtype}"
+            + (f" (e.g. {array.flat[0]!r})." if array.size else ".")
+        )
+    return array
+
+
+def _length(x):
+    return int(x.shape[0]) if len(x.shape) else 0
+
+
+def _check_cardinality(named):
+    sizes = {}
+    for role, structure in named.items():
+        for leaf in tree.flatten(structure):
+            if leaf is not None:
+                sizes.setdefault(role, []).append(_length(leaf))
+    flat = {size for values in sizes.values() for size in values}
+    if len(flat) > 1:
+        detail = "; ".join(f"{role} sizes: {', '.join(map(str, v))}" for role, v in sizes.items())
+        raise ValueError(
+            f"Data cardinality is ambiguous: {detail}. Make sure all arrays contain the same "
+            "number of samples."
+        )
+    if not flat:
+        raise ValueError("No data was given: x is empty.")
+    return flat.pop()
+
+
+def class_weight_to_sample_weight(y, class_weight):
+    """Per-sample weights from ``{class_index: weight}`` (y sparse or one-hot)."""
+    if tree.is_nested(y):
+        raise ValueError("class_weight is only supported for models with a single output.")
+    labels = np.asarray(backend.convert_to_numpy(y))
+    if labels.ndim > 1 and labels.shape[-1] > 1:
+        labels = np.argmax(labels, axis=-1)
+    elif labels.ndim > 1:
+        labels = labels[..., 0]
+        if labels.dtype.kind == "f":
+            labels = np.round(labels)
+    labels = labels.astype(np.int64).reshape(-1)
+    unknown = set(np.unique(labels).tolist()) - {int(k) for k in class_weight}
+    if unknown:
+        raise ValueError(
+            f"class_weight has no entry for class(es) {sorted(unknown)}; it covers "
+            f"{sorted(class_weight)}."
+        )
+    table = np.zeros(max(int(k) for k in class_weight) + 1, dtype=np.float32)
+    for key, value in class_weight.items():
+        table[int(key)] = value
+    return table[labels]
+
+
+def train_validation_split(arrays, validation_split):
+    """Split off the last ``validation_split`` fraction (before any shuffling), as Keras."""
+    if not 0.0 < validation_split < 1.0:
+        raise ValueError(
+            f"validation_split must be a float between 0 and 1; received {validation_split}."
+        )
+    total = _check_cardinality({"x": arrays})
+    split_at = int(math.floor(total * (1.0 - validation_split)))
+    if split_at == 0 or split_at == total:
+        raise ValueError(
+            f"validation_split={validation_split} leaves an empty training or validation set "
+            f"with {total} samples."
+        )
+
+    def part(start, stop):
+        return tree.map_structure(lambda a: None if a is None else a[start:stop], arrays)
+
+    return part(0, split_at), part(split_at, total)
+
+
+class ArrayDataAdapter(DataAdapter):
+    def __init__(
+        self,
+        x,
+        y=None,
+        sample_weight=None,
+        batch_size=None,
+        steps=None,
+        shuffle=False,
+        class_weight=None,
+    ):
+        if shuffle not in (True, False, "batch"):
+            raise ValueError(f"shuffle must be True, False or 'batch'; received {shuffle!r}.")
+        x = tree.map_structure(lambda a: _as_array(a, "x"), x)
+        y = tree.map_structure(lambda a: _as_array(a, "y"), y)
+        sample_weight = tree.map_structure(lambda a: _as_array(a, "sample_weight"), sample_weight)
+        self.num_samples = _check_cardinality({"x": x, "y": y, "sample_weight": sample_weight})
+        if class_weight is not None:
+            if y is None:
+                raise ValueError("class_weight needs targets `y`.")
+            weights = class_weight_to_sample_weight(y, class_weight)
+            sample_weight = (
+                weights
+                if sample_weight is None
+                else (np.asarray(backend.convert_to_numpy(sample_weight)) * weights)
+            )
+        self.batch_size = int(batch_size or 32)
+        if self.batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive integer; received {batch_size}.")
+        self.num_batches = int(math.ceil(self.num_samples / self.batch_size))
+        if steps is not None:
+            self.num_batches = min(self.num_batches, int(steps)) if steps > 0 else self.num_batches
+        self.shuffle = shuffle
+        data = tuple(part for part in (x, y, sample_weight))
+        while data and data[-1] is None:
+            data = data[:-1]
+        self._data = self._to_device(data)
+
+    @staticmethod
+    def _to_device(data):
+        leaves = [a for a in tree.flatten(data) if a is not None]
+        total = sum(getattr(a, "nbytes", 0) for a in leaves if isinstance(a, np.ndarray))
+        if total > _DEVICE_BYTES_LIMIT:
+            return data  # converted batch by batch instead
+        return tree.map_structure(
+            lambda a: None if a is None else backend.convert_to_tensor(a), data
+        )
+
+    def _batches(self, order):
+        size = self.batch_size
+        for index in range(self.num_batches):
+            start = index * size
+            stop = min(start + size, self.num_samples)
+            if order is None:
+                yield self._slice(slice(start, stop))
+            else:
+                yield self._gather(order[start:stop])
+
+    def _slice(self, window):
+        return tree.map_structure(
+            lambda a: None if a is None else backend.convert_to_tensor(a[window]), self._data
+        )
+
+    def _gather(self, indices):
+        index_tensor = backend.convert_to_tensor(indices)
+
+        def take(a):
+            if a is None:
+                return None
+            if isinstance(a, np.ndarray):
+                return backend.convert_to_tensor(a[indices])
+            return ops.take(a, index_tensor, axis=0)
+
+        return tree.map_structure(take, self._data)
+
+    def get_iterator(self):
+        if self.shuffle is True:
+            order = np.random.permutation(self.num_samples)
+            return self._batches(order)
+        if self.shuffle == "batch":
+            return self._batch_shuffled()
+        return self._batches(None)
+
+    def _batch_shuffled(self):
+        size = self.batch_size
+        for index in np.random.permutation(self.num_batches):
+            start = index * size
+            yield self._slice(slice(start, min(start + size, self.num_samples)))

@@ -1,0 +1,437 @@
+"""Trainer: compile / fit / evaluate / predict, the same for every model and engine.
+
+The step functions are the engine's (``backend.engine.trainer``); this loop only moves
+batches and logs. Hot-path rules: metric values stay on the device (callbacks and the
+progress bar convert them when they need numbers), no per-step tree walks beyond the batch
+itself, the list of trainable variables is computed once per ``make_train_function``.
+"""
+
+from __future__ import annotations
+
+from lamina import backend
+from lamina.backend.common import tree
+from lamina.trainers.data_adapters import train_validation_split, unpack_x_y_sample_weight
+from lamina.trainers.epoch_iterator import EpochIterator
+from lamina.trainers.logs import flatten_logs, pythonify_logs
+
+_engine_trainer = backend.engine.trainer
+
+
+def _batch_size(x):
+    first = tree.flatten(x)[0]
+    return first.shape[0]
+
+
+def _to_tensors(structure):
+    return tree.map_structure(
+        lambda v: None if v is None else backend.convert_to_tensor(v), structure
+    )
+
+
+def _resolve_verbose(verbose):
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 'auto', 0, 1 or 2; received {verbose!r}.")
+    return verbose
+
+
+class Trainer:
+    def __init__(self):
+        self.compiled = False
+        self.optimizer = None
+        self.loss = None
+        self._compile_loss = None
+        self._compile_metrics = None
+        self._loss_tracker = None
+        self._output_loss_trackers = []
+        self._user_metrics = []
+        self._trainable_variables_cache = None
+        self.stop_training = False
+        self.history = None
+        self.train_function = None
+        self.test_function = None
+        self.predict_function = None
+        self._run_eagerly = False
+        self._jit_compile = False
+
+    # ---- compile -------------------------------------------------------------------------
+
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        loss_weights=None,
+        metrics=None,
+        weighted_metrics=None,
+        run_eagerly=False,
+        steps_per_execution=1,
+        jit_compile="auto",
+        auto_scale_loss=True,
+    ):
+        from lamina import losses as losses_module
+        from lamina import metrics as metrics_module
+        from lamina import optimizers
+        from lamina.trainers.compile_utils import CompileLoss, CompileMetrics
+
+        optimizer = optimizers.get(optimizer)
+        for item in tree.flatten(loss):
+            if item is not None:
+                losses_module.get(item)  # unknown names fail here, before any state changes
+        for item in tree.flatten([metrics, weighted_metrics]):
+            if isinstance(item, str) and item not in ("accuracy", "acc", "crossentropy", "ce"):
+                metrics_module.get(item)
+        self.optimizer = optimizer
+        self.loss = loss
+        self.loss_weights = loss_weights
+        output_names = list(getattr(self, "output_names", None) or [])
+        self._compile_loss = (
+            CompileLoss(loss, loss_weights, output_names) if loss is not None else None
+        )
+        has_metrics = metrics is not None or weighted_metrics is not None
+        self._compile_metrics = (
+            CompileMetrics(metrics, weighted_metrics, output_names, loss) if has_metrics else None
+        )
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self._output_loss_trackers = []
+        if loss is not None and len(output_names) > 1:
+            self._output_loss_trackers = [
+                metrics_module.Mean(name=f"{name}_loss") for name in output_names
+            ]
+        self._run_eagerly = bool(run_eagerly)
+        if jit_compile == "auto":
+            jit_compile = _engine_trainer.default_jit_compile()
+        self._jit_compile = bool(jit_compile) and not run_eagerly
+        self.compiled = True
+        self.stop_training = False
+        self.train_function = self.test_function = self.predict_function = None
+        self._trainable_variables_cache = None
+
+    @property
+    def run_eagerly(self) -> bool:
+        return self._run_eagerly
+
+    @run_eagerly.setter
+    def run_eagerly(self, value):
+        self._run_eagerly = bool(value)
+
+    @property
+    def jit_compile(self) -> bool:
+        return self._jit_compile
+
+    def _assert_compiled(self, method):
+        if not self.compiled:
+            raise ValueError(
+                f"You must call `compile()` before using the model ({method}); "
+                f"model {self.name!r} is not compiled."
+            )
+
+    # ---- metrics -------------------------------------------------------------------------
+
+    @property
+    def metrics(self) -> list:
+        result = []
+        if self.compiled:
+            result.append(self._loss_tracker)
+            result.extend(self._output_loss_trackers)
+            if self._compile_metrics is not None:
+                result.append(self._compile_metrics)
+        result.extend(self._user_metrics)
+        return result
+
+    @property
+    def metrics_names(self) -> list:
+        return [metric.name for metric in self.metrics]
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def get_metrics_result(self) -> dict:
+        return flatten_logs({metric.name: metric.result() for metric in self.metrics})
+
+    def _flatten_metrics_in_order(self, logs):
+        names = []
+        for metric in self.metrics:
+            if self._compile_metrics is not None and metric is self._compile_metrics:
+                names.extend(m.name for _, m, _ in metric.metrics)
+            else:
+                names.append(metric.name)
+        names.extend(key for key in logs if key not in names)
+        results = [logs[name] for name in names if name in logs]
+        return results[0] if len(results) == 1 else results
+
+    # ---- losses --------------------------------------------------------------------------
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss plus the model's own losses (regularizers, ``add_loss``)."""
+        total = None
+        if self._compile_loss is not None and y is not None:
+            total = self._compile_loss(y, y_pred, sample_weight)
+        for extra in self.losses:
+            total = extra if total is None else total + extra
+        if total is None:
+            raise ValueError(
+                "No loss to compute: pass a `loss` to `compile()`, or add losses in `call` "
+                "with `add_loss`."
+            )
+        return total
+
+    def _compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        return self.compute_loss(
+            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training
+        )
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        if self._compile_metrics is not None and y is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def _track_losses(self, loss, x):
+        self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+        if self._output_loss_trackers and self._compile_loss is not None:
+            for tracker, value in zip(
+                self._output_loss_trackers, self._compile_loss.last_per_output
+            ):
+                if value is not None:
+                    tracker.update_state(value, sample_weight=_batch_size(x))
+
+    # ---- steps ---------------------------------------------------------------------------
+
+    def _trainable_variables_for_step(self) -> list:
+        if self._trainable_variables_cache is None:
+            self._trainable_variables_cache = list(self.trainable_weights)
+        return self._trainable_variables_cache
+
+    def train_step(self, data):
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        loss, y_pred = _engine_trainer.train_step(self, x, y, sample_weight)
+        self._track_losses(loss, x)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data):
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        loss, y_pred = _engine_trainer.test_step(self, x, y, sample_weight)
+        self._track_losses(loss, x)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return _engine_trainer.predict_step(self, x)
+
+    def make_train_function(self, force=False):
+        if self.train_function is None or force:
+            self._trainable_variables_cache = None
+            self.train_function = _engine_trainer.compile_function(
+                self.train_step, self._jit_compile
+            )
+        return self.train_function
+
+    def make_test_function(self, force=False):
+        if self.test_function is None or force:
+            self.test_function = _engine_trainer.compile_function(self.test_step, self._jit_compile)
+        return self.test_function
+
+    def make_predict_function(self, force=False):
+        if self.predict_function is None or force:
+            self.predict_function = _engine_trainer.compile_function(
+                self.predict_step, self._jit_compile
+            )
+        return self.predict_function
+
+    # ---- fit -----------------------------------------------------------------------------
+
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
+    ):
+        from lamina.callbacks import CallbackList
+
+        self._assert_compiled("fit")
+        _engine_trainer.check_can_train()
+        verbose = _resolve_verbose(verbose)
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = train_validation_split(
+                (x, y, sample_weight), validation_split
+            )
+        iterator = EpochIterator(
+            x,
+            y,
+            sample_weight,
+            batch_size=batch_size,
+            steps_per_epoch=steps_per_epoch,
+            shuffle=shuffle,
+            class_weight=class_weight,
+        )
+        validation = None
+        if validation_data is not None:
+            val_x, val_y, val_weight = unpack_x_y_sample_weight(validation_data)
+            validation = EpochIterator(
+                val_x,
+                val_y,
+                val_weight,
+                batch_size=validation_batch_size or batch_size,
+                steps_per_epoch=validation_steps,
+                shuffle=False,
+            )
+        callbacks = CallbackList(
+            callbacks,
+            add_history=True,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=iterator.num_batches,
+        )
+        self.stop_training = False
+        train_function = self.make_train_function(force=True)
+        callbacks.on_train_begin()
+        training_logs = None
+        logs = {}
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            callbacks.on_epoch_begin(epoch)
+            for step, data in iterator:
+                callbacks.on_train_batch_begin(step)
+                logs = train_function(data)
+                callbacks.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+            epoch_logs = pythonify_logs(self.get_metrics_result())
+            if validation is not None and (epoch + 1) % validation_freq == 0:
+                val_logs = self._evaluate_iterator(validation, callbacks=None, verbose=0)
+                epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if self.stop_training:
+                break
+        callbacks.on_train_end(logs=training_logs)
+        return self.history
+
+    # ---- evaluate ------------------------------------------------------------------------
+
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        return_dict=False,
+        **kwargs,
+    ):
+        self._assert_compiled("evaluate")
+        iterator = EpochIterator(
+            x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps, shuffle=False
+        )
+        logs = self._evaluate_iterator(iterator, callbacks, _resolve_verbose(verbose))
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
+
+    def _evaluate_iterator(self, iterator, callbacks, verbose):
+        from lamina.callbacks import CallbackList
+
+        if not isinstance(callbacks, CallbackList):
+            callbacks = CallbackList(
+                callbacks,
+                add_progbar=verbose != 0,
+                model=self,
+                verbose=verbose,
+                epochs=1,
+                steps=iterator.num_batches,
+            )
+        test_function = self.make_test_function()
+        self.reset_metrics()
+        callbacks.on_test_begin()
+        logs = {}
+        for step, data in iterator:
+            callbacks.on_test_batch_begin(step)
+            logs = test_function(data)
+            callbacks.on_test_batch_end(step, logs)
+        logs = pythonify_logs(self.get_metrics_result())
+        callbacks.on_test_end(logs)
+        return logs
+
+    # ---- predict -------------------------------------------------------------------------
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        from lamina.callbacks import CallbackList
+
+        verbose = _resolve_verbose(verbose)
+        iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps, shuffle=False)
+        callbacks = CallbackList(
+            callbacks,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=1,
+            steps=iterator.num_batches,
+        )
+        predict_function = self.make_predict_function()
+        callbacks.on_predict_begin()
+        batches = []
+        for step, data in iterator:
+            callbacks.on_predict_batch_begin(step)
+            outputs = predict_function(data)
+            batches.append(outputs)
+            callbacks.on_predict_batch_end(step, {"outputs": outputs})
+        if not batches:
+            raise ValueError("predict() received no data: the input is empty.")
+        outputs = _concatenate_batches(batches)
+        callbacks.on_predict_end()
+        return outputs
+
+    # ---- single batches ------------------------------------------------------------------
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        self._assert_compiled("train_on_batch")
+        _engine_trainer.check_can_train()
+        if class_weight is not None:
+            from lamina.trainers.data_adapters.array_adapter import (
+                class_weight_to_sample_weight,
+            )
+
+            weights = class_weight_to_sample_weight(y, class_weight)
+            sample_weight = weights if sample_weight is None else sample_weight * weights
+        data = (_to_tensors(x), _to_tensors(y), _to_tensors(sample_weight))
+        logs = self.make_train_function()(data)
+        logs = pythonify_logs(logs)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._assert_compiled("test_on_batch")
+        data = (_to_tensors(x), _to_tensors(y), _to_tensors(sample_weight))
+        logs = pythonify_logs(self.make_test_function()(data))
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
+
+    def predict_on_batch(self, x):
+        outputs = self.make_predict_function()((_to_tensors(x),))
+        return tree.map_structure(backend.convert_to_numpy, outputs)
+
+
+def _concatenate_batches(batches):
+    from lamina import ops
+
+    first = batches[0]
+    flat = [tree.flatten(batch) for batch in batches]
+    merged = [
+        backend.convert_to_numpy(ops.concatenate([items[i] for items in flat], axis=0))
+        for i in range(len(flat[0]))
+    ]
+    return tree.pack_sequence_as(first, merged)

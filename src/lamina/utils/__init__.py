@@ -1,0 +1,17 @@
+"""Utilities with Keras's names: ``lamina.utils.to_categorical``, ``set_random_seed``…"""
+
+from lamina.trainers.data_adapters.py_dataset import PyDataset as PyDataset
+from lamina.utils.file_utils import get_file as get_file
+from lamina.utils.numerical_utils import normalize as normalize
+from lamina.utils.numerical_utils import to_categorical as to_categorical
+from lamina.utils.progbar import Progbar as Progbar
+from lamina.utils.rng_utils import set_random_seed as set_random_seed
+
+__all__ = [
+    "Progbar",
+    "PyDataset",
+    "get_file",
+    "normalize",
+    "set_random_seed",
+    "to_categorical",
+]

@@ -1,0 +1,145 @@
+"""``model.summary()``: a table of layers, output shapes and parameter counts, as Keras 3."""
+
+from __future__ import annotations
+
+import math
+
+_DTYPE_BYTES = {
+    "float16": 2, "bfloat16": 2, "float32": 4, "float64": 8, "int8": 1, "uint8": 1,
+    "int16": 2, "uint16": 2, "int32": 4, "uint32": 4, "int64": 8, "uint64": 8, "bool": 1,
+}  # fmt: skip
+
+
+def readable_memory_size(num_bytes: float) -> str:
+    units = ["B", "KB", "MB", "GB", "TB"]
+    index = 0
+    while num_bytes >= 1024 and index < len(units) - 1:
+        num_bytes /= 1024.0
+        index += 1
+    return f"{num_bytes:.2f} {units[index]}"
+
+
+def _count(variables):
+    count = sum(math.prod(v.shape) for v in variables)
+    size = sum(math.prod(v.shape) * _DTYPE_BYTES.get(v.dtype, 4) for v in variables)
+    return count, size
+
+
+def _format_shape(shape) -> str:
+    if isinstance(shape, dict):
+        return "{" + ", ".join(f"{k}: {_format_shape(v)}" for k, v in shape.items()) + "}"
+    if isinstance(shape, list):
+        return "[" + ", ".join(_format_shape(s) for s in shape) + "]"
+    return (
+        "("
+        + ", ".join("None" if d is None else str(d) for d in shape)
+        + (",)" if len(shape) == 1 else ")")
+    )
+
+
+def _layer_output_shape(layer, model) -> str:
+    from lamina.backend.common import tree
+
+    nodes = layer._inbound_nodes
+    model_nodes = getattr(model, "_nodes", None)
+    if model_nodes is not None:
+        ids = {id(n) for n in model_nodes}
+        nodes = [n for n in nodes if id(n) in ids] or nodes
+    if not nodes:
+        return "?"
+    outputs = nodes[-1].outputs if model_nodes is None else nodes[0].outputs
+    shapes = tree.map_structure(lambda t: tuple(t.shape), outputs)
+    if isinstance(shapes, tuple):
+        return _format_shape(shapes)
+    return _format_shape(shapes)
+
+
+def _connections(layer, model) -> list[str]:
+    node_ids = {id(n) for n in getattr(model, "_nodes", [])}
+    result = []
+    for node in layer._inbound_nodes:
+        if id(node) not in node_ids:
+            continue
+        for tensor in node.input_tensors:
+            operation, node_index, tensor_index = tensor._keras_history
+            result.append(f"{operation.name}[{node_index}][{tensor_index}]")
+    return result or ["-"]
+
+
+def _row(cells, widths, aligns) -> str:
+    parts = []
+    for cell, width, align in zip(cells, widths, aligns):
+        text = str(cell)
+        if len(text) > width - 2:
+            text = text[: width - 3] + "…"
+        parts.append(" " + (text.rjust(width - 2) if align == "right" else text.ljust(width - 2)))
+    return "│" + " │".join(parts) + " │"
+
+
+def print_summary(model, line_length=None, positions=None, print_fn=None):
+    print_fn = print_fn or print
+    is_graph = hasattr(model, "_nodes")
+    headers = ["Layer (type)", "Output Shape", "Param #"]
+    widths = [33, 26, 15]
+    aligns = ["left", "left", "right"]
+    if is_graph:
+        headers.append("Connected to")
+        widths = [28, 22, 12, 26]
+        aligns.append("left")
+    if line_length:
+        scale = line_length / (sum(widths) + len(widths) + 1)
+        widths = [max(8, int(w * scale)) for w in widths]
+
+    def rule(left, mid, right, fill):
+        return left + mid.join(fill * (w + 1) for w in widths) + right
+
+    lines = [f'Model: "{model.name}"']
+    lines.append(rule("┏", "┳", "┓", "━"))
+    lines.append("┃" + "┃".join(" " + h.ljust(w) for h, w in zip(headers, widths)) + "┃")
+    lines.append(rule("┡", "╇", "┩", "━"))
+    layers = list(model.layers)
+    if is_graph:
+        layers = list(_graph_layers(model))
+    for index, layer in enumerate(layers):
+        name = f"{layer.name} ({type(layer).__name__})"
+        params = f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
+        cells = [name, _layer_output_shape(layer, model), params]
+        if is_graph:
+            connections = _connections(layer, model)
+            cells.append(connections[0])
+            lines.append(_row(cells, [w + 1 for w in widths], aligns))
+            for extra in connections[1:]:
+                lines.append(_row(["", "", "", extra], [w + 1 for w in widths], aligns))
+        else:
+            lines.append(_row(cells, [w + 1 for w in widths], aligns))
+        if index != len(layers) - 1:
+            lines.append(rule("├", "┼", "┤", "─"))
+    lines.append(rule("└", "┴", "┘", "─"))
+    trainable, trainable_bytes = _count(model.trainable_weights)
+    frozen, frozen_bytes = _count(model.non_trainable_weights)
+    optimizer = getattr(model, "optimizer", None)
+    optimizer_vars = (
+        list(optimizer.variables)
+        if optimizer is not None and getattr(optimizer, "built", False)
+        else []
+    )
+    extra, extra_bytes = _count(optimizer_vars)
+    total, total_bytes = trainable + frozen + extra, trainable_bytes + frozen_bytes + extra_bytes
+    lines.append(f" Total params: {total:,} ({readable_memory_size(total_bytes)})")
+    lines.append(f" Trainable params: {trainable:,} ({readable_memory_size(trainable_bytes)})")
+    lines.append(f" Non-trainable params: {frozen:,} ({readable_memory_size(frozen_bytes)})")
+    if optimizer_vars:
+        lines.append(f" Optimizer params: {extra:,} ({readable_memory_size(extra_bytes)})")
+    for line in lines:
+        print_fn(line)
+
+
+def _graph_layers(model):
+    from lamina.layers.layer import Layer
+
+    seen = set()
+    for node in model._nodes:
+        operation = node.operation
+        if isinstance(operation, Layer) and id(operation) not in seen:
+            seen.add(id(operation))
+            yield operation

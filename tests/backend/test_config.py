@@ -1,0 +1,74 @@
+"""Process-wide settings: floatx, epsilon, image_data_format and their setters."""
+
+import pytest
+
+from lamina import backend
+
+
+@pytest.fixture
+def restore_settings():
+    saved = backend.floatx(), backend.epsilon(), backend.image_data_format()
+    yield
+    backend.set_floatx(saved[0])
+    backend.set_epsilon(saved[1])
+    backend.set_image_data_format(saved[2])
+
+
+def test_defaults():
+    assert backend.backend() in ("torch", "jax", "numpy")
+    assert backend.floatx() == "float32"
+    assert backend.epsilon() == pytest.approx(1e-7)
+    assert backend.image_data_format() == "channels_last"
+
+
+@pytest.mark.usefixtures("restore_settings")
+def test_setters_take_effect():
+    backend.set_floatx("float64")
+    assert backend.floatx() == "float64"
+    assert backend.standardize_dtype(None) == "float64"
+    backend.set_epsilon(1e-4)
+    assert backend.epsilon() == 1e-4
+    backend.set_image_data_format("channels_first")
+    assert backend.image_data_format() == "channels_first"
+    assert backend.standardize_data_format(None) == "channels_first"
+
+
+@pytest.mark.usefixtures("restore_settings")
+@pytest.mark.parametrize("value", ["float8", "int32", "float", None])
+def test_set_floatx_rejects(value):
+    with pytest.raises(ValueError, match="floatx must be one of"):
+        backend.set_floatx(value)
+    assert backend.floatx() == "float32"
+
+
+@pytest.mark.usefixtures("restore_settings")
+@pytest.mark.parametrize("value", ["small", -1e-7, 0, None, True])
+def test_set_epsilon_rejects(value):
+    with pytest.raises(ValueError, match="epsilon must be a positive float"):
+        backend.set_epsilon(value)
+    assert backend.epsilon() == pytest.approx(1e-7)
+
+
+@pytest.mark.usefixtures("restore_settings")
+@pytest.mark.parametrize("value", ["channels_middle", "NHWC", ""])
+def test_set_image_data_format_rejects(value):
+    with pytest.raises(ValueError, match="data_format must be one of"):
+        backend.set_image_data_format(value)
+    assert backend.image_data_format() == "channels_last"
+
+
+def test_standardize_data_format_is_case_insensitive():
+    assert backend.standardize_data_format("Channels_First") == "channels_first"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("float", "float32"), ("double", "float64"), (bool, "bool"), ("int8", "int8")],
+)
+def test_standardize_dtype(given, expected):
+    assert backend.standardize_dtype(given) == expected
+
+
+def test_standardize_dtype_rejects_unknown_names():
+    with pytest.raises(ValueError, match="Invalid dtype"):
+        backend.standardize_dtype("float12")

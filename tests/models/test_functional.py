@@ -1,0 +1,93 @@
+import numpy as np
+import pytest
+
+import lamina as keras
+from lamina import layers, ops
+from tests.harness import assert_close
+
+
+def two_in_two_out():
+    image = keras.Input(shape=(8,), name="image")
+    meta = keras.Input(shape=(3,), name="meta")
+    shared = layers.Dense(5, activation="tanh", name="shared")
+    a = shared(layers.Dense(5, name="proj")(image))
+    b = shared(layers.Dense(5, name="meta_proj")(meta))
+    tower = keras.Sequential([layers.Dense(4, activation="relu"), layers.Dense(4)], name="tower")
+    merged = layers.Concatenate()([tower(a), b])
+    out_class = layers.Dense(3, activation="softmax", name="label")(merged)
+    out_value = layers.Dense(1, name="score")(merged)
+    return keras.Model([image, meta], [out_class, out_value], name="two_by_two")
+
+
+def test_graph_runs_and_matches_manual_replay(rng):
+    model = two_in_two_out()
+    x1 = rng.standard_normal((4, 8)).astype("float32")
+    x2 = rng.standard_normal((4, 3)).astype("float32")
+    label, score = model([x1, x2])
+    assert tuple(label.shape) == (4, 3)
+    assert tuple(score.shape) == (4, 1)
+    assert model.output_names == ["label", "score"]
+    shared = model.get_layer("shared")
+    assert len(shared._inbound_nodes) == 2  # a shared layer: one node per call
+
+
+def test_two_inputs_two_outputs_trains_with_per_output_losses(rng):
+    model = two_in_two_out()
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss={"label": "sparse_categorical_crossentropy", "score": "mse"},
+        loss_weights={"label": 1.0, "score": 0.5},
+        metrics={"label": ["accuracy"], "score": ["mae"]},
+    )
+    x1 = rng.standard_normal((64, 8)).astype("float32")
+    x2 = rng.standard_normal((64, 3)).astype("float32")
+    labels = (x1[:, 0] > 0).astype("int64") + (x2[:, 0] > 0).astype("int64")
+    score = (x1[:, :1] * 2.0).astype("float32")
+    history = model.fit([x1, x2], [labels, score], epochs=30, batch_size=16, verbose=0)
+    losses = history.history["loss"]
+    assert losses[-1] < losses[0] * 0.7
+    assert {"label_loss", "score_loss", "label_accuracy", "score_mae"} <= set(history.history)
+    results = model.evaluate([x1, x2], [labels, score], return_dict=True, verbose=0)
+    total = results["label_loss"] + 0.5 * results["score_loss"]
+    assert results["loss"] == pytest.approx(total, rel=1e-4)
+
+
+def test_ops_on_symbolic_tensors_become_nodes(rng):
+    inputs = keras.Input(shape=(3,))
+    x = ops.relu(inputs * 2.0 + 1.0)
+    outputs = layers.Dense(2)(x)
+    model = keras.Model(inputs, outputs)
+    data = rng.standard_normal((5, 3)).astype("float32")
+    kernel, bias = model.get_weights()
+    assert_close(model(data), np.maximum(data * 2 + 1, 0) @ kernel + bias, atol=1e-5)
+
+
+def test_config_roundtrip(rng):
+    model = two_in_two_out()
+    clone = keras.Model.from_config(model.get_config())
+    clone.set_weights(model.get_weights())
+    x1 = rng.standard_normal((2, 8)).astype("float32")
+    x2 = rng.standard_normal((2, 3)).astype("float32")
+    for got, want in zip(clone([x1, x2]), model([x1, x2])):
+        assert_close(got, keras.ops.convert_to_numpy(want), atol=1e-6)
+
+
+def test_dict_inputs_and_outputs(rng):
+    a = keras.Input(shape=(2,), name="a")
+    b = keras.Input(shape=(2,), name="b")
+    model = keras.Model({"a": a, "b": b}, {"sum": layers.Add()([a, b])})
+    out = model({"a": np.ones((1, 2), "float32"), "b": np.full((1, 2), 2.0, "float32")})
+    assert_close(out["sum"], np.full((1, 2), 3.0))
+
+
+def test_disconnected_graph_is_a_clear_error():
+    a = keras.Input(shape=(2,))
+    b = keras.Input(shape=(2,))
+    out = layers.Dense(1)(b)
+    with pytest.raises(ValueError, match="not connected|disconnected"):
+        keras.Model(a, out)
+
+
+def test_inputs_must_be_symbolic():
+    with pytest.raises(TypeError, match="symbolic tensors"):
+        keras.Model(np.ones((1, 2)), keras.Input(shape=(2,)))

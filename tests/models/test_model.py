@@ -1,0 +1,90 @@
+import numpy as np
+import pytest
+
+import lamina as keras
+from lamina import layers
+
+
+class TwoLayer(keras.Model):
+    def __init__(self, units=8, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.hidden = layers.Dense(units, activation="relu")
+        self.out = layers.Dense(1)
+
+    def call(self, inputs):
+        return self.out(self.hidden(inputs))
+
+
+class CustomStep(TwoLayer):
+    """The Keras "customizing fit" guide's torch train_step, written against our API."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.mae_metric = keras.metrics.MeanAbsoluteError(name="mae")
+        self.steps_seen = 0
+
+    def train_step(self, data):
+        x, y = data
+        self.zero_grad()
+        y_pred = self(x, training=True)
+        loss = keras.losses.mean_squared_error(y, y_pred)
+        loss = keras.ops.mean(loss)
+        loss.backward()
+        trainable_weights = list(self.trainable_weights)
+        gradients = [v.value.grad for v in trainable_weights]
+        self.optimizer.apply(gradients, trainable_weights)
+        self.loss_tracker.update_state(loss)
+        self.mae_metric.update_state(y, y_pred)
+        self.steps_seen += 1
+        return {"loss": self.loss_tracker.result(), "mae": self.mae_metric.result()}
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker, self.mae_metric]
+
+
+def regression_data(rng, n=128):
+    x = rng.standard_normal((n, 4)).astype("float32")
+    y = (x @ np.array([[1.0], [-2.0], [0.5], [0.0]]) + 0.3).astype("float32")
+    return x, y
+
+
+def test_subclassed_model_trains(rng):
+    x, y = regression_data(rng)
+    model = TwoLayer()
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="mse")
+    history = model.fit(x, y, epochs=20, batch_size=32, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0] * 0.3
+    assert model.predict(x, verbose=0).shape == (128, 1)
+
+
+def test_custom_train_step(rng):
+    x, y = regression_data(rng)
+    model = CustomStep()
+    model.compile(optimizer=keras.optimizers.SGD(0.05))
+    history = model.fit(x, y, epochs=15, batch_size=32, verbose=0)
+    assert model.steps_seen == 15 * 4
+    assert set(history.history) == {"loss", "mae"}
+    assert history.history["loss"][-1] < history.history["loss"][0] * 0.3
+
+
+def test_subclassed_get_config_uses_constructor_arguments():
+    model = TwoLayer(units=3, name="two")
+    config = model.get_config()
+    assert config["units"] == 3
+    assert config["name"] == "two"
+
+
+def test_predict_on_a_model_without_call_is_a_clear_error(rng):
+    class NoCall(keras.Model):
+        pass
+
+    with pytest.raises(NotImplementedError, match="call"):
+        NoCall().predict(rng.standard_normal((2, 3)).astype("float32"), verbose=0)
+
+
+def test_predict_on_an_empty_sequential_is_a_clear_error(rng):
+    with pytest.raises(ValueError, match="has no layers"):
+        keras.Sequential().predict(rng.standard_normal((2, 3)).astype("float32"), verbose=0)
