@@ -181,6 +181,25 @@ SUBMODULES: dict[str, dict[str, Signature]] = {
     "trainer": TRAINER,
 }
 
+# Optional submodules: native kernels for composites written once above the backend. An
+# engine may leave them out (the composite then runs); when present, their functions must
+# take these parameters, and a test checks that they agree with the composite.
+OPTIONAL: dict[str, dict[str, Signature]] = {
+    "optimizer_kernels": {
+        "adam_update": (
+            "variables",
+            "gradients",
+            "momentums",
+            "velocities",
+            "velocity_hats",
+            "alpha",
+            "beta_1",
+            "beta_2",
+            "epsilon",
+        ),  # fmt: skip
+    },
+}
+
 # Names on the engine package itself: the Variable class (a KerasVariable subclass) and the
 # base class every Layer derives from on that engine.
 TOP_LEVEL: tuple[str, ...] = ("Variable", "LayerBase")
@@ -225,7 +244,8 @@ def check_engine(engine: ModuleType) -> list[str]:
     problems = [
         f"{engine.__name__}.{name} is missing" for name in TOP_LEVEL if not hasattr(engine, name)
     ]
-    for submodule_name, functions in SUBMODULES.items():
+    optional = {name: functions for name, functions in OPTIONAL.items() if hasattr(engine, name)}
+    for submodule_name, functions in {**SUBMODULES, **optional}.items():
         submodule = getattr(engine, submodule_name, None)
         if submodule is None:
             problems.append(f"{engine.__name__}.{submodule_name} is missing")

@@ -74,6 +74,10 @@ class ProgbarLogger(Callback):
     def _maybe_init_progbar(self) -> None:
         if self.progbar is None:
             self.progbar = Progbar(target=self.target, verbose=self.verbose, unit_name="step")
+            if not self.progbar._dynamic_display:
+                # Without a terminal every redraw is a new line: one line per 10 s keeps logs
+                # readable (the last step of an epoch always prints).
+                self.progbar.interval = max(self.progbar.interval, 10.0)
 
     def _values(self, logs) -> list:
         logs = logs or {}

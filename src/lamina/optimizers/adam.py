@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina import backend, ops
 from lamina.optimizers.optimizer import Optimizer
+
+# The engine's multi-tensor Adam, when it has one (tested to agree with ``Adam._update``).
+_KERNELS = getattr(backend.engine, "optimizer_kernels", None)
 
 
 class Adam(Optimizer):
@@ -96,6 +99,27 @@ class Adam(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate):
         self._update(gradient, variable, self._step_constants(learning_rate, variable.dtype))
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
+        # One multi-tensor update for all variables when the engine has it, the rule above
+        # is not overridden, and the variables share a dtype (alpha is computed per dtype).
+        kernel = getattr(_KERNELS, "adam_update", None)
+        dtypes = {variable.dtype for variable in trainable_variables}
+        if kernel is None or type(self)._update is not Adam._update or len(dtypes) != 1:
+            super()._backend_update_step(grads, trainable_variables, learning_rate)
+            return
+        indices = [self._get_variable_index(variable) for variable in trainable_variables]
+        kernel(
+            trainable_variables,
+            grads,
+            [self._momentums[i] for i in indices],
+            [self._velocities[i] for i in indices],
+            [self._velocity_hats[i] for i in indices] if self.amsgrad else None,
+            self._step_constants(learning_rate, dtypes.pop()),
+            self.beta_1,
+            self.beta_2,
+            self.epsilon,
+        )
 
     def get_config(self) -> dict:
         return {

@@ -1,6 +1,16 @@
 """The PyTorch engine: the only place (with the other engine folders) that imports torch."""
 
-from lamina.backend.torch import core, image, linalg, math, nn, numpy, random, trainer
+from lamina.backend.torch import (
+    core,
+    image,
+    linalg,
+    math,
+    nn,
+    numpy,
+    optimizer_kernels,
+    random,
+    trainer,
+)
 from lamina.backend.torch.core import Variable
 from lamina.backend.torch.layer import LayerBase
 
@@ -13,6 +23,7 @@ __all__ = [
     "math",
     "nn",
     "numpy",
+    "optimizer_kernels",
     "random",
     "trainer",
 ]

@@ -1,0 +1,39 @@
+"""Multi-tensor optimizer updates on torch: one ``torch._foreach_*`` call per step of the rule
+for all variables, instead of a dozen small ops per variable.
+
+Optional engine kernels (see ``backend/contract.py``, OPTIONAL). Each must agree with the
+rule written once in ``lamina.optimizers`` (tests/optimizers/test_optimizer_kernels.py);
+the optimizer falls back to that rule when an engine has no kernel.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def _tensors(variables):
+    return [variable.value for variable in variables]
+
+
+def adam_update(
+    variables, gradients, momentums, velocities, velocity_hats, alpha, beta_1, beta_2, epsilon
+):
+    """In place, for every variable: the Adam step with the bias corrections folded in ``alpha``.
+
+    ``alpha`` is a 0-d tensor (no host read); ``velocity_hats`` is None without AMSGrad.
+    """
+    params = _tensors(variables)
+    grads = [g.to(p.dtype) if g.dtype != p.dtype else g for g, p in zip(gradients, params)]
+    m, v = _tensors(momentums), _tensors(velocities)
+    torch._foreach_lerp_(m, grads, 1.0 - beta_1)  # m += (g - m) * (1 - beta_1)
+    torch._foreach_mul_(v, beta_2)
+    torch._foreach_addcmul_(v, grads, grads, value=1.0 - beta_2)
+    if velocity_hats is not None:
+        v_hat = _tensors(velocity_hats)
+        torch._foreach_maximum_(v_hat, v)
+        v = v_hat
+    denominators = torch._foreach_sqrt(v)
+    torch._foreach_add_(denominators, epsilon)
+    steps = torch._foreach_div(m, denominators)
+    torch._foreach_mul_(steps, alpha)
+    torch._foreach_sub_(params, steps)

@@ -1,0 +1,36 @@
+"""An engine's multi-tensor optimizer kernel must agree with the rule written in lamina.ops."""
+
+import numpy as np
+import pytest
+
+from lamina import backend, optimizers
+from lamina.optimizers import adam as adam_module
+from tests.harness import assert_close
+
+KERNELS = getattr(backend.engine, "optimizer_kernels", None)
+
+
+def run_adam(monkeypatch, use_kernel, amsgrad, steps=4):
+    if not use_kernel:
+        monkeypatch.setattr(adam_module, "_KERNELS", None)
+    rng = np.random.default_rng(7)
+    variables = [
+        backend.Variable(rng.standard_normal(shape).astype("float32"), name=f"w{i}")
+        for i, shape in enumerate([(3, 4), (4,), ()])
+    ]
+    optimizer = optimizers.Adam(learning_rate=0.05, amsgrad=amsgrad, weight_decay=0.01)
+    for _ in range(steps):
+        grads = [rng.standard_normal(v.shape).astype("float32") for v in variables]
+        optimizer.apply([backend.convert_to_tensor(g) for g in grads], variables)
+    monkeypatch.undo()
+    return [v.numpy() for v in variables] + [v.numpy() for v in optimizer.variables]
+
+
+@pytest.mark.skipif(KERNELS is None, reason="this engine has no optimizer kernels")
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_kernel_agrees_with_the_ops_rule(monkeypatch, amsgrad):
+    fused = run_adam(monkeypatch, use_kernel=True, amsgrad=amsgrad)
+    reference = run_adam(monkeypatch, use_kernel=False, amsgrad=amsgrad)
+    assert len(fused) == len(reference)
+    for got, want in zip(fused, reference):
+        assert_close(got, want, rtol=1e-5, atol=1e-6)
