@@ -29,14 +29,20 @@ def engine_gradients(fn, arrays, variables=()):
     if name == "torch":
         import torch
 
-        tensors = [torch.tensor(a, requires_grad=True) for a in arrays]
+        tensors = [
+            backend.convert_to_tensor(np.asarray(a), dtype=np.asarray(a).dtype.name)
+            .detach()
+            .clone()
+            .requires_grad_(True)
+            for a in arrays
+        ]
         for variable in variables:
             variable.value.grad = None
         out = fn(*tensors)
         total = torch.sum(out)
         total.backward()
-        grads = [t.grad.detach().numpy().astype(np.float64) for t in tensors]
-        grads += [variable.value.grad.detach().numpy().astype(np.float64) for variable in variables]
+        grads = [to_numpy(t.grad) for t in tensors]
+        grads += [to_numpy(variable.value.grad) for variable in variables]
         return grads
     if name == "jax":
         import jax

@@ -252,7 +252,7 @@ _SENTINELS = (83, 89)  # two unlikely sizes: a dimension that follows them is un
 def _to_fake(x, fill):
     if isinstance(x, KerasTensor):
         shape = tuple(fill if d is None else d for d in x.shape)
-        return torch.empty(shape, dtype=to_torch_dtype(x.dtype))
+        return torch.empty(shape, dtype=to_torch_dtype(x.dtype), device=get_device())
     if isinstance(x, (list, tuple)):
         return type(x)(_to_fake(item, fill) for item in x)
     if isinstance(x, dict):

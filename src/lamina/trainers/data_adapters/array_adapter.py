@@ -149,22 +149,23 @@ class ArrayDataAdapter(DataAdapter):
 
     def _batches(self, order):
         size = self.batch_size
+        # The epoch's permutation goes to the device once; each batch gathers with a slice
+        # of it (no host-to-device copy per step).
+        order_tensor = None if order is None else backend.convert_to_tensor(order)
         for index in range(self.num_batches):
             start = index * size
             stop = min(start + size, self.num_samples)
             if order is None:
                 yield self._slice(slice(start, stop))
             else:
-                yield self._gather(order[start:stop])
+                yield self._gather(order[start:stop], order_tensor[start:stop])
 
     def _slice(self, window):
         return tree.map_structure(
             lambda a: None if a is None else backend.convert_to_tensor(a[window]), self._data
         )
 
-    def _gather(self, indices):
-        index_tensor = backend.convert_to_tensor(indices)
-
+    def _gather(self, indices, index_tensor):
         def take(a):
             if a is None:
                 return None
