@@ -17,6 +17,7 @@ def to_numpy(x):
 
 def assert_close(actual, expected, rtol=1e-5, atol=1e-6, err_msg=""):
     actual = to_numpy(actual) if not isinstance(actual, np.ndarray) else actual
+    expected = to_numpy(expected) if backend.is_tensor(expected) else expected
     np.testing.assert_allclose(
         np.asarray(actual, np.float64), np.asarray(expected, np.float64),
         rtol=rtol, atol=atol, err_msg=err_msg,

@@ -102,7 +102,7 @@ class Adam(Optimizer):
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
         # One multi-tensor update for all variables when the engine has it, the rule above
-        # is not overridden, and the variables share a dtype (alpha is computed per dtype).
+        # is not overridden, and the variables share a dtype (the step size is per dtype).
         kernel = getattr(_KERNELS, "adam_update", None)
         dtypes = {variable.dtype for variable in trainable_variables}
         if kernel is None or type(self)._update is not Adam._update or len(dtypes) != 1:
@@ -115,7 +115,8 @@ class Adam(Optimizer):
             [self._momentums[i] for i in indices],
             [self._velocities[i] for i in indices],
             [self._velocity_hats[i] for i in indices] if self.amsgrad else None,
-            self._step_constants(learning_rate, dtypes.pop()),
+            learning_rate,
+            self._iterations,
             self.beta_1,
             self.beta_2,
             self.epsilon,

@@ -99,11 +99,18 @@ class CompileLoss:
                 1.0 if w is None else float(w)
                 for w in _match_to_outputs(weights, names, "loss_weights")
             ]
+        self._single = len(self.losses) == 1 and self.losses[0] is not None
         self.built = True
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         if not self.built:
             self.build(y_true, y_pred)
+        if (
+            self._single and not tree.is_nested(y_pred) and not tree.is_nested(y_true)
+        ):  # the hot path: one output
+            value = self.losses[0](y_true, y_pred, sample_weight=sample_weight)
+            self.last_per_output = [value]
+            return value * self.weights[0] if self.weights[0] != 1.0 else value
         flat_true = _flatten_like(y_true, y_pred, self.output_names)
         flat_pred = tree.flatten(y_pred)
         flat_weight = (
@@ -225,6 +232,14 @@ class CompileMetrics:
     def update_state(self, y_true, y_pred, sample_weight=None):
         if not self.built:
             self.build(y_true, y_pred)
+        if len(self._names) == 1 and not (
+            tree.is_nested(y_pred) or tree.is_nested(y_true)
+        ):  # the hot path: one output
+            for _, metric, weighted in self.metrics:
+                metric.update_state(
+                    y_true, y_pred, sample_weight=sample_weight if weighted else None
+                )
+            return
         flat_true = _flatten_like(y_true, y_pred, self._names)
         flat_pred = tree.flatten(y_pred)
         flat_weight = (

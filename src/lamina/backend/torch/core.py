@@ -90,6 +90,38 @@ class Variable(KerasVariable):
         with torch.no_grad():
             self._value.copy_(value)
 
+    def assign_add(self, value):
+        # In place: one kernel instead of an add and a copy (metrics and counters do this
+        # every step).
+        if global_state.in_symbolic_scope():
+            return self._value
+        value = self._in_place_operand(value)
+        with torch.no_grad():
+            return self._value.add_(value)
+
+    def assign_sub(self, value):
+        if global_state.in_symbolic_scope():
+            return self._value
+        value = self._in_place_operand(value)
+        with torch.no_grad():
+            return self._value.sub_(value)
+
+    def _in_place_operand(self, value):
+        if isinstance(value, KerasVariable):
+            value = value.value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        value = convert_to_tensor(value, dtype=self._dtype)
+        if (
+            value.shape != self._value.shape
+            and torch.broadcast_shapes(value.shape, self._value.shape) != self._value.shape
+        ):
+            raise ValueError(
+                f"Cannot add a value of shape {tuple(value.shape)} to variable {self.path!r} "
+                f"of shape {self._shape}."
+            )
+        return value
+
     def _set_trainable(self, value: bool):
         if self._value.is_floating_point():
             self._value.requires_grad_(value)

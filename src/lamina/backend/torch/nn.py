@@ -245,7 +245,9 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
         # 'same' averages only the real values under the window (padding is not counted).
         pads = _same_padding(x.shape[2:], pool_size, strides, (1,) * rank)
         even_padding = _even_padding(pads)
-        if even_padding is not None:
+        # torch's count_include_pad=False gives wrong gradients on CUDA for channels_last
+        # inputs (seen on an H200, torch 2.11): use it on the CPU only.
+        if even_padding is not None and x.device.type == "cpu":
             out = _AVG_POOL[rank](
                 x, pool_size, strides, padding=even_padding, count_include_pad=False
             )

@@ -15,14 +15,32 @@ def _tensors(variables):
     return [variable.value for variable in variables]
 
 
-def adam_update(
-    variables, gradients, momentums, velocities, velocity_hats, alpha, beta_1, beta_2, epsilon
-):
-    """In place, for every variable: the Adam step with the bias corrections folded in ``alpha``.
+def _value(x):
+    return x.value if hasattr(x, "value") else torch.as_tensor(x)
 
-    ``alpha`` is a 0-d tensor (no host read); ``velocity_hats`` is None without AMSGrad.
+
+def adam_update(
+    variables,
+    gradients,
+    momentums,
+    velocities,
+    velocity_hats,
+    learning_rate,
+    iterations,
+    beta_1,
+    beta_2,
+    epsilon,
+):
+    """In place, for every variable: one Adam step (``velocity_hats`` is None without AMSGrad).
+
+    ``learning_rate`` and ``iterations`` are device values (0-d): nothing is read back to the
+    host. The bias corrections fold into the step size, as ``Adam._step_constants``.
     """
     params = _tensors(variables)
+    dtype = params[0].dtype
+    step = (_value(iterations) + 1).to(dtype)
+    alpha = _value(learning_rate).to(dtype) * torch.sqrt(1.0 - torch.pow(beta_2, step))
+    alpha = alpha / (1.0 - torch.pow(beta_1, step))
     grads = [g.to(p.dtype) if g.dtype != p.dtype else g for g, p in zip(gradients, params)]
     m, v = _tensors(momentums), _tensors(velocities)
     torch._foreach_lerp_(m, grads, 1.0 - beta_1)  # m += (g - m) * (1 - beta_1)

@@ -66,7 +66,8 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
 def shuffle(x, axis=0, seed=None):
     x = convert_to_tensor(x)
     generator = _generator(seed)
-    order = torch.randperm(x.shape[axis], generator=generator, device="cpu").to(x.device)
+    device = generator.device if generator is not None else x.device
+    order = torch.randperm(x.shape[axis], generator=generator, device=device).to(x.device)
     return torch.index_select(x, axis, order)
 
 

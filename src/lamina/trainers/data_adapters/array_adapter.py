@@ -171,7 +171,7 @@ class ArrayDataAdapter(DataAdapter):
                 return None
             if isinstance(a, np.ndarray):
                 return backend.convert_to_tensor(a[indices])
-            return ops.take(a, index_tensor, axis=0)
+            return ops.get_item(a, index_tensor)  # one gather on the device
 
         return tree.map_structure(take, self._data)
 
