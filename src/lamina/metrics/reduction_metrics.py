@@ -3,6 +3,8 @@ per-sample function such as an accuracy or a loss)."""
 
 from __future__ import annotations
 
+import math
+
 from lamina import backend, ops
 from lamina.losses.loss import squeeze_or_expand_to_same_rank
 from lamina.metrics.metric import Metric
@@ -51,6 +53,13 @@ class Mean(Metric):
         self.count = self.add_variable((), "zeros", name="count")
 
     def update_state(self, values, sample_weight=None):
+        if isinstance(sample_weight, (int, float)) and not isinstance(sample_weight, bool):
+            # A scalar weight (the training loop's batch size for the loss): no weight tensor.
+            values = ops.cast(values, self.dtype)
+            count = math.prod(values.shape) if len(values.shape) else 1
+            self.total.assign_add(ops.sum(values) * sample_weight)
+            self.count.assign_add(count * sample_weight)
+            return
         values, sample_weight = reduce_to_samplewise_values(
             values, sample_weight, ops.mean, self.dtype
         )
