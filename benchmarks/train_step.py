@@ -110,12 +110,27 @@ def torch_model(device):
     ).to(device)
 
 
-def bench_torch(x, y, warmup):
+def bench_fit_contiguous(x, y, warmup):
+    """``fit`` with convolution inputs copied to contiguous NCHW (the other layout policy)."""
+    nn = keras.backend.engine.nn
+    device_type = "cuda" if torch.cuda.is_available() else "cpu"
+    previous = nn._CONV_LAYOUT[device_type]
+    nn.set_conv_layout(device_type, "contiguous")
+    try:
+        return bench_fit(x, y, warmup)
+    finally:
+        nn.set_conv_layout(device_type, previous)
+
+
+def bench_torch(x, y, warmup, channels_last=False):
     """A hand-written loop: NCHW tensors on the device, shuffled batches, Adam, same loss."""
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model = torch_model(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     xs = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous().to(device)
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
+        xs = xs.to(memory_format=torch.channels_last)
     ys = torch.from_numpy(y).to(device)
     order = torch.randperm(len(xs), device=device)
     times = []
@@ -142,10 +157,16 @@ def main():
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--layouts", action="store_true", help="also time both memory layouts of each side"
+    )
     args = parser.parse_args()
     x, y = make_data(args.steps + args.warmup + 1)
     runs = {"lamina fit": bench_fit, "lamina train_on_batch": bench_train_on_batch,
             "pytorch loop": bench_torch}  # fmt: skip
+    if args.layouts:
+        runs["lamina fit, NCHW copy"] = bench_fit_contiguous
+        runs["pytorch loop, chan_last"] = lambda x, y, w: bench_torch(x, y, w, channels_last=True)
     samples = {name: [] for name in runs}
     for _ in range(args.rounds):  # interleaved rounds, so drift hits every variant alike
         for name, run in runs.items():

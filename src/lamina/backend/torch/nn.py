@@ -180,10 +180,32 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
             x = _pad_spatial(x, pads)
     elif padding != "valid":
         raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
-    if x.dtype != w.dtype:
+    if not x.is_floating_point():
+        x = x.to(w.dtype)  # integer images: compute in the kernel's dtype
+    elif x.dtype != w.dtype:
         w = w.to(x.dtype)
+    if _contiguous_channels_first(x):
+        x = x.contiguous()
     out = _CONV[rank](x, w, stride=strides, padding=torch_padding, dilation=dilation, groups=groups)
     return _to_channels_last(out, data_format)
+
+
+# How convolution inputs are laid out for torch's kernels. "channels_last": the permuted
+# NHWC tensor goes in as it is (a view with channels_last strides; no copy). "contiguous":
+# it is copied to contiguous NCHW once, after which conv and pooling outputs stay NCHW in
+# memory, so later layers need no copy either. Per device type; benchmarks/train_step.py
+# measures both.
+_CONV_LAYOUT = {"cpu": "channels_last", "cuda": "channels_last"}
+
+
+def set_conv_layout(device_type: str, layout: str) -> None:
+    if layout not in ("channels_last", "contiguous"):
+        raise ValueError(f"layout must be 'channels_last' or 'contiguous'; received {layout!r}.")
+    _CONV_LAYOUT[device_type] = layout
+
+
+def _contiguous_channels_first(x) -> bool:
+    return _CONV_LAYOUT.get(x.device.type, "channels_last") == "contiguous"
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
