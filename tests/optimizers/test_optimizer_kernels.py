@@ -19,7 +19,9 @@ def run_adam(monkeypatch, use_kernel, amsgrad, steps=4):
         for i, shape in enumerate([(3, 4), (4,), ()])
     ]
     optimizer = optimizers.Adam(learning_rate=0.05, amsgrad=amsgrad, weight_decay=0.01)
-    for _ in range(steps):
+    for step in range(steps):
+        if step == 2:
+            optimizer.iterations.assign(9)  # an outside write: the host step count re-reads
         grads = [rng.standard_normal(v.shape).astype("float32") for v in variables]
         optimizer.apply([backend.convert_to_tensor(g) for g in grads], variables)
     monkeypatch.undo()
@@ -32,5 +34,6 @@ def test_adam_kernel_agrees_with_the_ops_rule(monkeypatch, amsgrad):
     fused = run_adam(monkeypatch, use_kernel=True, amsgrad=amsgrad)
     reference = run_adam(monkeypatch, use_kernel=False, amsgrad=amsgrad)
     assert len(fused) == len(reference)
+    assert int(fused[3]) == int(reference[3]) == 11  # adam/iteration: 9 + 2 steps
     for got, want in zip(fused, reference):
         assert_close(got, want, rtol=1e-5, atol=1e-6)

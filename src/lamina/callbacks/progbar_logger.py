@@ -87,7 +87,9 @@ class ProgbarLogger(Callback):
     def _update_progbar(self, batch, logs) -> None:
         self._maybe_init_progbar()
         self.seen = batch + 1  # batches are 0-indexed, steps shown from 1
-        if self.verbose == 1:
+        if self.verbose == 1 and (self.seen == 1 or self.progbar.due()):
+            # Reading the logs makes the loop compute the metric results (and, on a GPU,
+            # wait for them): only do it when the bar will be redrawn.
             self.progbar.update(self.seen, self._values(logs), finalize=False)
 
     def _finalize_progbar(self, logs) -> None:

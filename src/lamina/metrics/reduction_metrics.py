@@ -57,7 +57,8 @@ class Mean(Metric):
             # A scalar weight (the training loop's batch size for the loss): no weight tensor.
             values = ops.cast(values, self.dtype)
             count = math.prod(values.shape) if len(values.shape) else 1
-            self.total.assign_add(ops.sum(values) * sample_weight)
+            total = ops.sum(values) if len(values.shape) else values
+            self.total.assign_add(total * sample_weight)
             self.count.assign_add(count * sample_weight)
             return
         values, sample_weight = reduce_to_samplewise_values(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from lamina import backend, ops
 from lamina.optimizers.optimizer import Optimizer
 
@@ -100,6 +102,11 @@ class Adam(Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         self._update(gradient, variable, self._step_constants(learning_rate, variable.dtype))
 
+    def _bias_correction_scale(self) -> float:
+        """sqrt(1 - beta_2**t) / (1 - beta_1**t) for the coming step t, on the host."""
+        step = self.host_iterations() + 1
+        return math.sqrt(1.0 - self.beta_2**step) / (1.0 - self.beta_1**step)
+
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
         # One multi-tensor update for all variables when the engine has it, the rule above
         # is not overridden, and the variables share a dtype (the step size is per dtype).
@@ -116,7 +123,7 @@ class Adam(Optimizer):
             [self._velocities[i] for i in indices],
             [self._velocity_hats[i] for i in indices] if self.amsgrad else None,
             learning_rate,
-            self._iterations,
+            self._bias_correction_scale(),
             self.beta_1,
             self.beta_2,
             self.epsilon,

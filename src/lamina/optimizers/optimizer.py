@@ -113,6 +113,10 @@ class Optimizer:
                 aggregation="only_first_replica",
             )
         self._track_variable(self._iterations)
+        # A host copy of the step count, so that per-step scalars (Adam's bias corrections)
+        # need no device ops; any other write to `iterations` makes it re-read once.
+        self._host_iterations = 0
+        self._iterations._on_write = self._forget_host_iterations
         self._learning_rate = self._make_learning_rate(learning_rate)
 
     @staticmethod
@@ -287,6 +291,15 @@ class Optimizer:
             )
         previous.assign(learning_rate)
 
+    def _forget_host_iterations(self) -> None:
+        self._host_iterations = None
+
+    def host_iterations(self) -> int:
+        """The step count as a Python int (read from the device only after outside writes)."""
+        if self._host_iterations is None:
+            self._host_iterations = int(self._iterations.numpy())
+        return self._host_iterations
+
     def _get_current_learning_rate(self):
         if isinstance(self._learning_rate, schedules.LearningRateSchedule):
             return self._learning_rate(self._iterations)
@@ -378,7 +391,9 @@ class Optimizer:
         self._backend_update_step(grads, trainable_variables, learning_rate)
         if self.use_ema:
             self._update_model_variables_moving_average(self._trainable_variables)
+        host = self._host_iterations
         self._iterations.assign_add(1)
+        self._host_iterations = None if host is None else host + 1
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
         # Built-in optimizers split their rule into scalars shared by a whole step

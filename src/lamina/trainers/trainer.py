@@ -12,7 +12,7 @@ from lamina import backend
 from lamina.backend.common import tree
 from lamina.trainers.data_adapters import train_validation_split, unpack_x_y_sample_weight
 from lamina.trainers.epoch_iterator import EpochIterator
-from lamina.trainers.logs import flatten_logs, pythonify_logs
+from lamina.trainers.logs import LazyLogs, flatten_logs, pythonify_logs
 
 _engine_trainer = backend.engine.trainer
 
@@ -185,7 +185,7 @@ class Trainer:
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         if self._compile_metrics is not None and y is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
-        return self.get_metrics_result()
+        return LazyLogs(self.get_metrics_result)  # results computed when a callback reads
 
     def _track_losses(self, loss, x):
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))

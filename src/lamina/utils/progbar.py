@@ -121,6 +121,10 @@ class Progbar:
             self._write(self._summary_line(current, now))
         self._last_update = now
 
+    def due(self) -> bool:
+        """Whether an update now would redraw the bar (the redraw interval has passed)."""
+        return time.time() - self._last_update >= self.interval
+
     def add(self, n, values=None) -> None:
         self.update(self._seen_so_far + n, values)
 

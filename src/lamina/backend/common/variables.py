@@ -42,6 +42,7 @@ class KerasVariable:
     """A named, stateful tensor: a layer's weight, an optimizer's slot, a metric's total."""
 
     _engine = None  # set by each engine subclass: a namespace with core and numpy
+    _on_write = None  # called after each assignment (an optimizer mirrors its step count)
 
     def __init__(
         self,
@@ -142,6 +143,8 @@ class KerasVariable:
                 f"{self.path!r} of shape {self._shape}."
             )
         self._direct_assign(value)
+        if self._on_write is not None:
+            self._on_write()
         return value
 
     def assign_add(self, value):

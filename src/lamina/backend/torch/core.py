@@ -97,14 +97,20 @@ class Variable(KerasVariable):
             return self._value
         value = self._in_place_operand(value)
         with torch.no_grad():
-            return self._value.add_(value)
+            self._value.add_(value)
+        if self._on_write is not None:
+            self._on_write()
+        return self._value
 
     def assign_sub(self, value):
         if global_state.in_symbolic_scope():
             return self._value
         value = self._in_place_operand(value)
         with torch.no_grad():
-            return self._value.sub_(value)
+            self._value.sub_(value)
+        if self._on_write is not None:
+            self._on_write()
+        return self._value
 
     def _in_place_operand(self, value):
         if isinstance(value, KerasVariable):

@@ -26,21 +26,20 @@ def adam_update(
     velocities,
     velocity_hats,
     learning_rate,
-    iterations,
+    bias_correction,
     beta_1,
     beta_2,
     epsilon,
 ):
     """In place, for every variable: one Adam step (``velocity_hats`` is None without AMSGrad).
 
-    ``learning_rate`` and ``iterations`` are device values (0-d): nothing is read back to the
-    host. The bias corrections fold into the step size, as ``Adam._step_constants``.
+    ``learning_rate`` is a device value (0-d, never read back to the host);
+    ``bias_correction`` is the Python float sqrt(1 - beta_2**t) / (1 - beta_1**t), folded
+    into the step size as ``Adam._step_constants`` does.
     """
     params = _tensors(variables)
     dtype = params[0].dtype
-    step = (_value(iterations) + 1).to(dtype)
-    alpha = _value(learning_rate).to(dtype) * torch.sqrt(1.0 - torch.pow(beta_2, step))
-    alpha = alpha / (1.0 - torch.pow(beta_1, step))
+    alpha = _value(learning_rate).to(dtype) * bias_correction
     grads = [g.to(p.dtype) if g.dtype != p.dtype else g for g, p in zip(gradients, params)]
     m, v = _tensors(momentums), _tensors(velocities)
     torch._foreach_lerp_(m, grads, 1.0 - beta_1)  # m += (g - m) * (1 - beta_1)
