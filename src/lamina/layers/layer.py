@@ -367,11 +367,11 @@ class Layer(backend.LayerBase, Operation):
             assert_input_compatibility(spec, _shape_of(inputs), self.name)
 
     def _convert_inputs(self, inputs):
+        if type(inputs) is KerasTensor or not self.autocast:
+            return inputs
         if tree.is_nested(inputs):
             return tree.map_structure(self._convert_inputs, inputs)
-        if self.autocast and not isinstance(inputs, KerasTensor):
-            return _core.autocast(inputs, self.compute_dtype)
-        return inputs
+        return _core.autocast(inputs, self.compute_dtype)
 
     def __call__(self, *args, **kwargs):
         if args:

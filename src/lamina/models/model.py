@@ -3,8 +3,25 @@ defines ``call``; Sequential stacks layers. All three share one Trainer."""
 
 from __future__ import annotations
 
+from lamina import backend
+from lamina.backend import KerasTensor
 from lamina.layers.layer import Layer
 from lamina.trainers.trainer import Trainer
+
+
+def _is_shape(value) -> bool:
+    return isinstance(value, (list, tuple)) and all(
+        dim is None or isinstance(dim, int) for dim in value
+    )
+
+
+def _symbolic_inputs(shape):
+    """KerasTensors for a build config's ``input_shape``: one shape, or a list/dict of them."""
+    if isinstance(shape, dict):
+        return {key: _symbolic_inputs(value) for key, value in shape.items()}
+    if _is_shape(shape):
+        return KerasTensor(tuple(shape))
+    return [_symbolic_inputs(item) for item in shape]
 
 
 def _is_metric(value) -> bool:
@@ -81,6 +98,22 @@ class Model(Trainer, Layer):
         from lamina import saving
 
         saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def build_from_config(self, config) -> None:
+        """Build from ``get_build_config()``; a subclass without ``build`` is run symbolically.
+
+        A subclassed model creates its sublayers' weights on its first call, so, as Keras does,
+        it is called once on symbolic inputs of the saved shape (no graph node is recorded).
+        """
+        if not config or self.built:
+            return
+        shape = config.get("input_shape")
+        if shape is None or type(self).build is not Layer.build:
+            Layer.build_from_config(self, config)
+            return
+        backend.compute_output_spec(self.__call__, _symbolic_inputs(shape))
+        self.built = True
+        self._build_shapes = shape
 
     def get_config(self) -> dict:
         if type(self).get_config is Model.get_config and type(self).__init__ is not Model.__init__:

@@ -1,6 +1,29 @@
 """Floor 6: saving and loading models and weights."""
 
+from lamina.saving.keras_archive import load_model as load_model
+from lamina.saving.keras_archive import save_model as save_model
 from lamina.saving.weights_h5 import load_weights as load_weights
 from lamina.saving.weights_h5 import save_weights as save_weights
+from lamina.serialization import CustomObjectScope as CustomObjectScope
+from lamina.serialization import custom_object_scope as custom_object_scope
+from lamina.serialization import deserialize_keras_object as deserialize_keras_object
+from lamina.serialization import get_custom_objects as get_custom_objects
+from lamina.serialization import get_registered_name as get_registered_name
+from lamina.serialization import get_registered_object as get_registered_object
+from lamina.serialization import register_keras_serializable as register_keras_serializable
+from lamina.serialization import serialize_keras_object as serialize_keras_object
 
-__all__ = ["load_weights", "save_weights"]
+__all__ = [
+    "CustomObjectScope",
+    "custom_object_scope",
+    "deserialize_keras_object",
+    "get_custom_objects",
+    "get_registered_name",
+    "get_registered_object",
+    "load_model",
+    "load_weights",
+    "register_keras_serializable",
+    "save_model",
+    "save_weights",
+    "serialize_keras_object",
+]

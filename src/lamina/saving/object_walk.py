@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from lamina.layers.layer import Layer
 
 _REFERENCE_LAYER = None
+# The layer's own tracking list and an engine module's registry (torch's `_modules`).
+_TRACKING_CONTAINERS = ("_layers", "_modules")
 
 
 @dataclass
@@ -94,7 +96,9 @@ def _held_in_container(saveable, name: str, value) -> bool:
     """
     if getattr(value, "name", None) != name or name in vars(saveable):
         return False
-    for attribute in vars(saveable).values():
+    for key, attribute in vars(saveable).items():
+        if key in _TRACKING_CONTAINERS:
+            continue  # these hold every sublayer, attributes included: not a user's list
         if isinstance(attribute, (list, tuple)) and any(item is value for item in attribute):
             return True
         if isinstance(attribute, dict) and any(item is value for item in attribute.values()):

@@ -49,6 +49,8 @@ def _import_public_module(module: str):
     parts = module.split(".")
     if parts[0] not in ("keras", "lamina"):
         return None
+    if len(parts) == 1:
+        return importlib.import_module("lamina")  # Keras writes module "keras" for Sequential
     tail = ".".join(parts[1:])
     if tail.startswith("src."):
         tail = tail[4:]
@@ -148,8 +150,9 @@ def deserialize_keras_object(
         return found
     if class_name == "__lambda__":
         raise ValueError(
-            "Refusing to load a lambda: deserializing Python bytecode can run arbitrary code. "
-            "Pass safe_mode=False only for files you trust."
+            "Refusing to load a lambda: deserializing Python bytecode can run arbitrary code, "
+            "and Lamina never does. Rewrite the lambda as a registered function or layer "
+            "(@lamina.saving.register_keras_serializable())."
         )
     cls = _find_class(config, module_objects, custom_objects)
     if cls is None:
@@ -175,6 +178,11 @@ def _find_class(config, module_objects, custom_objects):
             if found is not None:
                 return found
     module = _import_public_module(config.get("module") or "")
-    if module is not None:
-        return getattr(module, class_name, None)
+    if module is None:
+        return None
+    found = getattr(module, class_name, None)
+    # Only classes with a config constructor: a function or constant of the same name in a
+    # public package must never be called with a file's arguments.
+    if isinstance(found, type) and hasattr(found, "from_config"):
+        return found
     return None

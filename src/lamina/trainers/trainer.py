@@ -424,6 +424,33 @@ class Trainer:
         outputs = self.make_predict_function()((_to_tensors(x),))
         return tree.map_structure(backend.convert_to_numpy, outputs)
 
+    # ---- compile config (saving) ---------------------------------------------------------
+
+    def get_compile_config(self):
+        """The ``compile()`` arguments as JSON, saved in ``.keras`` files; None if not compiled."""
+        from lamina.trainers.compile_config import serialize_compile_config
+
+        return serialize_compile_config(self)
+
+    def compile_from_config(self, config):
+        """Re-compile from ``get_compile_config()``, then build the optimizer's state."""
+        import warnings
+
+        from lamina.trainers.compile_config import deserialize_compile_config
+
+        if type(self).compile is not Trainer.compile:
+            warnings.warn(
+                f"`compile()` was overridden by {type(self).__name__}, so `compile_from_config` "
+                "does not know its arguments; the model was not re-compiled. Override "
+                "`compile_from_config(config)` too.",
+                stacklevel=2,
+            )
+            return
+        self.compile(**deserialize_compile_config(config))
+        if self.built and self.optimizer is not None:
+            # As Keras: the slots exist before weights are loaded, so the file's state fits.
+            self.optimizer.build(self.trainable_variables)
+
 
 def _concatenate_batches(batches):
     from lamina import ops

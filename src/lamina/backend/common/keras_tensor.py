@@ -138,19 +138,27 @@ def is_keras_tensor(x) -> bool:
     return isinstance(x, KerasTensor)
 
 
+def _holds_symbolic(value) -> bool:
+    kind = type(value)
+    if kind is KerasTensor:
+        return True
+    if kind is list or kind is tuple:
+        return any(type(item) is KerasTensor for item in value)
+    if kind is dict:
+        return any(type(item) is KerasTensor for item in value.values())
+    return False
+
+
 def any_symbolic_tensors(args=(), kwargs=None) -> bool:
-    """True when a KerasTensor appears in args or kwargs (one level of lists/tuples/dicts)."""
+    """True when a KerasTensor appears in args or kwargs (one level of lists/tuples/dicts).
+
+    On every eager op call: exact type checks (KerasTensor has no subclasses) keep it cheap.
+    """
     for value in args:
-        if isinstance(value, KerasTensor):
+        if _holds_symbolic(value):
             return True
-        if isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, KerasTensor):
-                    return True
-        elif isinstance(value, dict):
-            for item in value.values():
-                if isinstance(item, KerasTensor):
-                    return True
     if kwargs:
-        return any_symbolic_tensors(tuple(kwargs.values()))
+        for value in kwargs.values():
+            if _holds_symbolic(value):
+                return True
     return False

@@ -1,0 +1,451 @@
+import json
+import os
+import zipfile
+
+import h5py
+import numpy as np
+import pytest
+
+import lamina
+from lamina import layers, models, saving
+from lamina.callbacks import ModelCheckpoint
+from lamina.saving import keras_archive
+
+
+def mnist_cnn():
+    model = lamina.Sequential(
+        [
+            lamina.Input((12, 12, 1)),
+            layers.Conv2D(4, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.BatchNormalization(),
+            layers.Flatten(),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def mnist_data(rng, n=16):
+    x = rng.standard_normal((n, 12, 12, 1)).astype("float32")
+    y = rng.integers(0, 10, size=(n,))
+    return x, y
+
+
+def two_in_two_out():
+    left, right = lamina.Input((5,), name="left"), lamina.Input((3,), name="right")
+    shared = layers.Dense(4, name="shared")
+    merged = layers.Concatenate()([shared(left), layers.Dense(4)(right)])
+    hidden = layers.Dense(6, activation="relu")(merged)
+    first = layers.Dense(1, name="first")(hidden)
+    second = layers.Dense(2, name="second")(shared(layers.Dense(5)(right)))
+    model = lamina.Model([left, right], [first, second])
+    model.compile(optimizer=lamina.optimizers.SGD(0.1, momentum=0.9), loss=["mse", "mae"])
+    return model
+
+
+@saving.register_keras_serializable(package="LaminaTest")
+class Residual(lamina.Model):
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.inner = layers.Dense(units, activation="tanh")
+        self.head = layers.Dense(1)
+
+    def call(self, inputs):
+        return self.head(self.inner(inputs) + inputs[:, : self.units])
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def assert_same_outputs(left, right, x):
+    for a, b in zip(
+        np.atleast_1d(left.predict(x, verbose=0)), np.atleast_1d(right.predict(x, verbose=0))
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+
+
+def assert_training_continues(model, loaded, x, y):
+    """One more step on each gives the same loss and weights: the optimizer state came back."""
+    results = []
+    for each in (model, loaded):
+        each.reset_metrics()
+        for layer in each.layers:
+            if isinstance(layer, layers.Dropout):
+                # Where a seed stream stands is not saved (as in Keras): restart both alike.
+                layer.seed_generator = lamina.backend.SeedGenerator(7)
+        results.append(each.train_on_batch(x, y))
+    first, second = results
+    np.testing.assert_allclose(first, second, rtol=1e-6, atol=1e-6)
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+
+
+def test_sequential_cnn_round_trip(tmp_path, rng):
+    model = mnist_cnn()
+    x, y = mnist_data(rng)
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    path = tmp_path / "cnn.keras"
+    model.save(path)
+    loaded = saving.load_model(path)
+    assert isinstance(loaded, lamina.Sequential)
+    assert [type(layer) for layer in loaded.layers] == [type(layer) for layer in model.layers]
+    assert_same_outputs(model, loaded, x)
+    assert int(loaded.optimizer.iterations.numpy()) == 2
+    assert loaded.get_compile_config() == model.get_compile_config()
+    assert_training_continues(model, loaded, x, y)
+
+
+def test_archive_layout_matches_keras(tmp_path, rng):
+    model = mnist_cnn()
+    model.fit(*mnist_data(rng), batch_size=8, verbose=0)
+    path = tmp_path / "cnn.keras"
+    saving.save_model(model, path)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.namelist() == ["metadata.json", "config.json", "model.weights.h5"]
+        config = json.loads(archive.read("config.json"))
+        metadata = json.loads(archive.read("metadata.json"))
+        weights = archive.read("model.weights.h5")
+    assert {"module", "class_name", "config", "registered_name"} <= set(config)
+    assert config["class_name"] == "Sequential"
+    assert config["build_config"] == {"input_shape": [None, 12, 12, 1]}
+    compile_config = config["compile_config"]
+    assert compile_config["loss"] == "sparse_categorical_crossentropy"
+    assert compile_config["metrics"] == ["accuracy"]
+    assert compile_config["optimizer"]["class_name"] == "Adam"
+    assert compile_config["optimizer"]["module"] == "keras.optimizers"
+    assert set(metadata) == {"keras_version", "date_saved", "lamina_version"}
+    assert metadata["lamina_version"] == lamina.__version__
+    tmp_weights = tmp_path / "inner.weights.h5"
+    tmp_weights.write_bytes(weights)
+    with h5py.File(tmp_weights, "r") as h5_file:
+        assert "layers/conv2d/vars/0" in h5_file
+        assert "layers/batch_normalization/vars/3" in h5_file
+        assert "optimizer/vars/0" in h5_file
+    assert not [name for name in os.listdir(tmp_path) if ".tmp" in name]
+
+
+def test_functional_two_inputs_two_outputs_shared_layer(tmp_path, rng):
+    model = two_in_two_out()
+    x = [rng.standard_normal((8, 5)).astype("float32"), rng.standard_normal((8, 3))]
+    x[1] = x[1].astype("float32")
+    y = [rng.standard_normal((8, 1)).astype("float32"), rng.standard_normal((8, 2))]
+    y[1] = y[1].astype("float32")
+    model.train_on_batch(x, y)
+    path = tmp_path / "functional.keras"
+    models.save_model(model, path)
+    loaded = models.load_model(path)
+    assert isinstance(loaded, models.Functional)
+    assert len(loaded.get_layer("shared")._inbound_nodes) == 2
+    for a, b in zip(model.predict(x, verbose=0), loaded.predict(x, verbose=0)):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+    assert loaded.get_compile_config() == model.get_compile_config()
+    assert_training_continues(model, loaded, x, y)
+
+
+def test_registered_subclassed_model(tmp_path, rng):
+    model = Residual(units=4)
+    x = rng.standard_normal((6, 5)).astype("float32")
+    y = rng.standard_normal((6, 1)).astype("float32")
+    model.compile(optimizer=lamina.optimizers.RMSprop(0.01), loss="mse")
+    model.train_on_batch(x, y)
+    path = tmp_path / "sub.keras"
+    model.save(path)
+    loaded = saving.load_model(path)
+    assert type(loaded) is Residual
+    assert loaded.units == 4
+    assert_same_outputs(model, loaded, x)
+    assert_training_continues(model, loaded, x, y)
+
+
+def test_compile_false_and_uncompiled(tmp_path, rng):
+    model = mnist_cnn()
+    model.fit(*mnist_data(rng), batch_size=8, verbose=0)
+    path = tmp_path / "m.keras"
+    model.save(path)
+    loaded = saving.load_model(path, compile=False)
+    assert not loaded.compiled
+    assert loaded.get_compile_config() is None
+    assert_same_outputs(model, loaded, mnist_data(rng)[0])
+    plain = lamina.Sequential([lamina.Input((3,)), layers.Dense(2)])
+    plain.save(tmp_path / "plain.keras")
+    assert "compile_config" not in keras_archive.model_config(plain)
+    assert not saving.load_model(tmp_path / "plain.keras").compiled
+
+
+def test_compiled_but_never_trained(tmp_path, rng):
+    model = mnist_cnn()
+    model.save(tmp_path / "fresh.keras")
+    loaded = saving.load_model(tmp_path / "fresh.keras")  # no optimizer-mismatch warning
+    x, y = mnist_data(rng)
+    assert_same_outputs(model, loaded, x)
+    assert_training_continues(model, loaded, x, y)
+
+
+def test_unzipped_directory(tmp_path, rng):
+    model = mnist_cnn()
+    path = tmp_path / "dir.keras"
+    model.save(path, zipped=False)
+    assert sorted(os.listdir(path)) == ["config.json", "metadata.json", "model.weights.h5"]
+    assert_same_outputs(model, saving.load_model(path), mnist_data(rng)[0])
+
+
+# ---- every layer class, inside a small saved model -----------------------------------------
+
+LAYER_CASES = [
+    ((6,), lambda: layers.Activation("relu")),
+    ((6,), lambda: layers.Dense(3, activation="tanh")),
+    ((6,), layers.Identity),
+    ((6,), lambda: layers.Dropout(0.3)),
+    ((6,), lambda: layers.BatchNormalization()),
+    ((6,), lambda: layers.LayerNormalization()),
+    ((6,), lambda: layers.Rescaling(0.5, offset=1.0)),
+    ((6,), lambda: layers.Reshape((2, 3))),
+    ((2, 3), layers.Flatten),
+    ((7, 3), lambda: layers.Conv1D(2, 3)),
+    ((6, 6, 2), lambda: layers.Conv2D(2, 3, padding="same")),
+    ((8, 3), lambda: layers.MaxPooling1D()),
+    ((8, 3), lambda: layers.AveragePooling1D()),
+    ((6, 6, 2), lambda: layers.MaxPooling2D()),
+    ((6, 6, 2), lambda: layers.AveragePooling2D()),
+    ((8, 3), layers.GlobalMaxPooling1D),
+    ((8, 3), layers.GlobalAveragePooling1D),
+    ((6, 6, 2), layers.GlobalMaxPooling2D),
+    ((6, 6, 2), layers.GlobalAveragePooling2D),
+]
+MERGE_CASES = [
+    layers.Add,
+    layers.Subtract,
+    layers.Multiply,
+    layers.Average,
+    layers.Maximum,
+    layers.Minimum,
+    layers.Concatenate,
+]
+
+
+@pytest.mark.parametrize(("shape", "make"), LAYER_CASES)
+def test_layer_round_trips_through_a_file(tmp_path, rng, shape, make):
+    inputs = lamina.Input(shape)
+    layer = make()
+    model = lamina.Model(inputs, layer(inputs))
+    x = rng.standard_normal((4, *shape)).astype("float32")
+    model.save(tmp_path / "layer.keras")
+    loaded = saving.load_model(tmp_path / "layer.keras")
+    assert type(loaded.layers[-1]) is type(layer)
+    assert loaded.layers[-1].get_config() == layer.get_config()
+    assert_same_outputs(model, loaded, x)
+
+
+@pytest.mark.parametrize("make", MERGE_CASES)
+def test_merge_layer_round_trips_through_a_file(tmp_path, rng, make):
+    a, b = lamina.Input((4,)), lamina.Input((4,))
+    model = lamina.Model([a, b], make()([a, b]))
+    model.save(tmp_path / "merge.keras")
+    loaded = saving.load_model(tmp_path / "merge.keras")
+    x = [rng.standard_normal((3, 4)).astype("float32") for _ in range(2)]
+    np.testing.assert_allclose(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
+
+
+def test_embedding_round_trips_through_a_file(tmp_path, rng):
+    inputs = lamina.Input((5,), dtype="int32")
+    model = lamina.Model(inputs, layers.Embedding(10, 3)(inputs))
+    model.save(tmp_path / "embedding.keras")
+    loaded = saving.load_model(tmp_path / "embedding.keras")
+    x = rng.integers(0, 10, size=(2, 5)).astype("int32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
+
+
+def test_layer_cases_cover_every_layer_class():
+    import inspect
+
+    covered = {type(make()).__name__ for _, make in LAYER_CASES}
+    covered |= {make.__name__ for make in MERGE_CASES} | {"Embedding", "InputLayer"}
+    public = {
+        name
+        for name in layers.__all__
+        if inspect.isclass(getattr(layers, name))
+        and issubclass(getattr(layers, name), layers.Layer)
+        and getattr(layers, name) is not layers.Layer
+    }
+    aliases = {name for name in public if getattr(layers, name).__name__ != name}
+    assert public - aliases - covered == set()
+
+
+# ---- safe mode and bad files -------------------------------------------------------------
+
+
+def rewrite(path, target, **members):
+    """Copy the archive at ``path`` to ``target``, replacing (or adding) some members."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as archive:
+        for name in source.namelist():
+            if name not in members:
+                archive.writestr(name, source.read(name))
+        for name, data in members.items():
+            if data is not None:
+                archive.writestr(name, data)
+
+
+def saved_sequential(tmp_path):
+    model = lamina.Sequential([lamina.Input((3,)), layers.Dense(2, name="dense_out")])
+    path = tmp_path / "good.keras"
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        config = json.loads(archive.read("config.json"))
+    return path, config
+
+
+def test_lambda_is_refused(tmp_path):
+    path, config = saved_sequential(tmp_path)
+    layer = config["config"]["layers"][1]
+    layer["config"]["activation"] = {
+        "module": "builtins",
+        "class_name": "__lambda__",
+        "config": {"code": "4wEAAAAAAAA=", "defaults": None, "closure": None},
+        "registered_name": None,
+    }
+    bad = tmp_path / "lambda.keras"
+    rewrite(path, bad, **{"config.json": json.dumps(config)})
+    for safe_mode in (True, False):
+        with pytest.raises(ValueError, match="bytecode"):
+            saving.load_model(bad, safe_mode=safe_mode)
+
+
+def test_unknown_module_is_refused_without_importing_it(tmp_path):
+    path, config = saved_sequential(tmp_path)
+    config["config"]["layers"][1].update(module="lamina_evil_module", class_name="Payload")
+    bad = tmp_path / "module.keras"
+    rewrite(path, bad, **{"config.json": json.dumps(config)})
+    with pytest.raises(ValueError, match="lamina_evil_module.*register_keras_serializable"):
+        saving.load_model(bad)
+    config["config"]["layers"][1].update(module="os", class_name="system")
+    rewrite(path, bad, **{"config.json": json.dumps(config)})
+    for safe_mode in (True, False):
+        with pytest.raises(ValueError, match="system"):
+            saving.load_model(bad, safe_mode=safe_mode)
+
+
+class Unregistered(lamina.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = layers.Dense(2)
+
+    def call(self, inputs):
+        return self.dense(inputs)
+
+
+def test_unregistered_class_gets_a_hint_and_custom_objects_work(tmp_path, rng):
+    model = Unregistered()
+    x = rng.standard_normal((2, 3)).astype("float32")
+    model(x)
+    path = tmp_path / "custom.keras"
+    model.save(path)
+    with pytest.raises(ValueError, match=r"'Unregistered'.*register_keras_serializable"):
+        saving.load_model(path)
+    loaded = saving.load_model(path, custom_objects={"Unregistered": Unregistered})
+    assert_same_outputs(model, loaded, x)
+
+
+DENSE_CONFIG = {"class_name": "Dense", "module": "keras.layers", "config": {"units": 2}}
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [
+        ({"config.json": None}, "no config.json"),
+        ({"model.weights.h5": None}, "no model.weights.h5"),
+        ({"config.json": b"{not json"}, "config.json is not valid JSON"),
+        ({"config.json": b"[1, 2]"}, "JSON object"),
+        ({"metadata.json": b"\xff\xfe"}, "metadata.json is not valid JSON"),
+        ({"model.weights.h5": b"not hdf5 at all"}, "not an HDF5 file"),
+        ({"../evil.txt": b"x"}, "safe"),
+        ({"/etc/evil": b"x"}, "safe"),
+        ({"config.json": json.dumps(DENSE_CONFIG).encode()}, "not a model"),
+    ],
+)
+def test_bad_archives_raise_value_error(tmp_path, members, message):
+    path, _ = saved_sequential(tmp_path)
+    bad = tmp_path / "bad.keras"
+    rewrite(path, bad, **members)
+    with pytest.raises(ValueError, match=message):
+        saving.load_model(bad)
+
+
+def test_not_a_zip_and_truncated_zip(tmp_path):
+    path, _ = saved_sequential(tmp_path)
+    text = tmp_path / "text.keras"
+    text.write_text("hello")
+    with pytest.raises(ValueError, match="not a zip"):
+        saving.load_model(text)
+    data = path.read_bytes()
+    truncated = tmp_path / "truncated.keras"
+    truncated.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="zip|truncated|corrupted"):
+        saving.load_model(truncated)
+    corrupted = tmp_path / "corrupted.keras"
+    middle = bytearray(data)
+    start = data.index(b"\x89HDF")
+    middle[start + 600 : start + 700] = b"\x00" * 100
+    corrupted.write_bytes(bytes(middle))
+    with pytest.raises(ValueError, match="corrupted|truncated|damaged|CRC"):
+        saving.load_model(corrupted)
+
+
+def test_wrong_extensions(tmp_path):
+    model = lamina.Sequential([lamina.Input((3,)), layers.Dense(2)])
+    with pytest.raises(ValueError, match=r"legacy.*filepath=.*model\.h5"):
+        model.save(tmp_path / "model.h5")
+    with pytest.raises(ValueError, match=r"\.keras.*Received: filepath=.*model\.zip"):
+        saving.save_model(model, tmp_path / "model.zip")
+    with pytest.raises(ValueError, match="legacy"):
+        saving.load_model(tmp_path / "model.h5")
+    with pytest.raises(ValueError, match=r"\.keras"):
+        saving.load_model(tmp_path / "model.weights.h5")
+    assert os.listdir(tmp_path) == []
+
+
+def test_mismatched_weight_shapes(tmp_path):
+    path, config = saved_sequential(tmp_path)
+    config["config"]["layers"][1]["config"]["units"] = 5
+    bad = tmp_path / "shapes.keras"
+    rewrite(path, bad, **{"config.json": json.dumps(config)})
+    with pytest.raises(ValueError, match=r"expects shape \(3, 5\).*\(3, 2\)"):
+        saving.load_model(bad)
+
+
+def test_failed_save_leaves_the_target_untouched(tmp_path):
+    class Unserializable(layers.Layer):
+        def __init__(self, thing, **kwargs):
+            super().__init__(**kwargs)
+            self.thing = thing
+
+        def call(self, inputs):
+            return inputs
+
+        def get_config(self):
+            return {**super().get_config(), "thing": object()}
+
+    path = tmp_path / "target.keras"
+    path.write_bytes(b"previous contents")
+    model = lamina.Sequential([lamina.Input((3,)), Unserializable(1)])
+    with pytest.raises(TypeError):
+        model.save(path)
+    assert path.read_bytes() == b"previous contents"
+    assert os.listdir(tmp_path) == ["target.keras"]
+    with pytest.raises(FileExistsError):
+        saving.save_model(model, path, overwrite=False)
+
+
+def test_model_checkpoint_saves_keras_files_during_fit(tmp_path, rng):
+    model = mnist_cnn()
+    x, y = mnist_data(rng)
+    pattern = str(tmp_path / "ckpt-{epoch:02d}.keras")
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=[ModelCheckpoint(pattern)])
+    assert sorted(os.listdir(tmp_path)) == ["ckpt-01.keras", "ckpt-02.keras"]
+    loaded = saving.load_model(tmp_path / "ckpt-02.keras")
+    assert int(loaded.optimizer.iterations.numpy()) == 4
+    assert_same_outputs(model, loaded, x)
+    assert_training_continues(model, loaded, x, y)
