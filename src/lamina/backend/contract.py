@@ -116,7 +116,7 @@ NN: dict[str, Signature] = {
     "softmax": ("x", "axis"),
     "log_softmax": ("x", "axis"),
     "one_hot": ("x", "num_classes", "axis", "dtype"),
-    "conv": _CONV,
+    "conv": (*_CONV, "bias"),  # bias: added by the convolution itself when given
     "depthwise_conv": _CONV,
     "max_pool": _POOL,
     "average_pool": _POOL,

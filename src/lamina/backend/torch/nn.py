@@ -157,8 +157,9 @@ def _pad_spatial(x, pads, value=0.0):
 _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 
 
-def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    """N-D convolution. ``kernel`` is Keras-shaped: (*spatial, in_channels / groups, filters)."""
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None):
+    """N-D convolution. ``kernel`` is Keras-shaped: (*spatial, in_channels / groups, filters);
+    ``bias`` (filters,), when given, is added by the convolution kernel itself."""
     data_format = standardize_data_format(data_format)
     inputs, kernel = _t(inputs), _t(kernel)
     rank = inputs.ndim - 2
@@ -186,7 +187,12 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
         w = w.to(x.dtype)
     if _contiguous_channels_first(x):
         x = x.contiguous()
-    out = _CONV[rank](x, w, stride=strides, padding=torch_padding, dilation=dilation, groups=groups)
+    if bias is not None:
+        bias = _t(bias)
+        bias = bias.to(w.dtype) if bias.dtype != w.dtype else bias
+    out = _CONV[rank](
+        x, w, bias, stride=strides, padding=torch_padding, dilation=dilation, groups=groups
+    )
     return _to_channels_last(out, data_format)
 
 

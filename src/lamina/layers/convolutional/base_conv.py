@@ -124,7 +124,7 @@ class BaseConv(Layer):
         )
         self.built = True
 
-    def convolution_op(self, inputs, kernel):
+    def convolution_op(self, inputs, kernel, bias=None):
         return ops.conv(
             inputs,
             kernel,
@@ -132,16 +132,12 @@ class BaseConv(Layer):
             padding=self.padding,
             data_format=self.data_format,
             dilation_rate=self.dilation_rate,
+            bias=bias,
         )
 
     def call(self, inputs):
-        outputs = self.convolution_op(inputs, self.kernel)
-        if self.bias is not None:
-            bias = self.bias
-            if self.data_format == "channels_first":
-                bias = ops.reshape(bias, (self.filters,) + (1,) * self.rank)  # (C, 1, ...)
-            outputs = ops.add(outputs, bias)
-        return self.activation(outputs)
+        # The bias goes into the convolution: engines add it in the same kernel.
+        return self.activation(self.convolution_op(inputs, self.kernel, self.bias))
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)

@@ -57,9 +57,9 @@ class Conv1D(BaseConv):
             **kwargs,
         )
 
-    def convolution_op(self, inputs, kernel):
+    def convolution_op(self, inputs, kernel, bias=None):
         if self.padding != "causal":
-            return super().convolution_op(inputs, kernel)
+            return super().convolution_op(inputs, kernel, bias)
         left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
         steps_axis = 1 if self.data_format == "channels_last" else 2
         pad_width = [(0, 0)] * 3
@@ -71,4 +71,5 @@ class Conv1D(BaseConv):
             padding="valid",
             data_format=self.data_format,
             dilation_rate=self.dilation_rate,
+            bias=bias,
         )
