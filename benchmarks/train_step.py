@@ -33,7 +33,7 @@ def make_data(num_batches, seed=0):
     return x, y
 
 
-def lamina_model():
+def lamina_model(jit_compile="auto"):
     model = keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),
@@ -47,7 +47,12 @@ def lamina_model():
             layers.Dense(10, activation="softmax"),
         ]
     )
-    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    model.compile(
+        loss="categorical_crossentropy",
+        optimizer="adam",
+        metrics=["accuracy"],
+        jit_compile=jit_compile,
+    )
     return model
 
 
@@ -67,8 +72,8 @@ class StepTimer(keras.callbacks.Callback):
         self._last = now
 
 
-def bench_fit(x, y, warmup):
-    model = lamina_model()
+def bench_fit(x, y, warmup, jit_compile="auto"):
+    model = lamina_model(jit_compile)
     timer = StepTimer(warmup)
     model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, callbacks=[timer], shuffle=True)
     return timer.times
@@ -164,6 +169,8 @@ def main():
     x, y = make_data(args.steps + args.warmup + 1)
     runs = {"lamina fit": bench_fit, "lamina train_on_batch": bench_train_on_batch,
             "pytorch loop": bench_torch}  # fmt: skip
+    if torch.cuda.is_available():  # jit_compile=True: steps replayed as CUDA graphs
+        runs["lamina fit, jit_compile"] = lambda x, y, w: bench_fit(x, y, w, jit_compile=True)
     if args.layouts:
         runs["lamina fit, NCHW copy"] = bench_fit_contiguous
         runs["pytorch loop, chan_last"] = lambda x, y, w: bench_torch(x, y, w, channels_last=True)

@@ -193,6 +193,7 @@ OPTIONAL: dict[str, dict[str, Signature]] = {
             "velocities",
             "velocity_hats",
             "learning_rate",
+            "iterations",
             "bias_correction",
             "beta_1",
             "beta_2",

@@ -222,22 +222,33 @@ class Trainer:
     def make_train_function(self, force=False):
         if self.train_function is None or force:
             self._trainable_variables_cache = None
-            self.train_function = _engine_trainer.compile_function(
-                self.train_step, self._jit_compile
-            )
+            self.train_function = self._compiled_step(self.train_step)
         return self.train_function
 
     def make_test_function(self, force=False):
         if self.test_function is None or force:
-            self.test_function = _engine_trainer.compile_function(self.test_step, self._jit_compile)
+            self.test_function = self._compiled_step(self.test_step)
         return self.test_function
 
     def make_predict_function(self, force=False):
         if self.predict_function is None or force:
             self.predict_function = _engine_trainer.compile_function(
-                self.predict_step, self._jit_compile
+                self.predict_step, self._jit_compile, returns_tensors=True
             )
         return self.predict_function
+
+    def _compiled_step(self, step):
+        if not self._jit_compile:
+            return step
+        compiled = _engine_trainer.compile_function(step, True)
+
+        def run(data):
+            logs = compiled(data)
+            # A compiled step may hand back the logs object of the call it was traced or
+            # captured in: ours are read from the metrics again, lazily, after every call.
+            return LazyLogs(self.get_metrics_result) if isinstance(logs, LazyLogs) else logs
+
+        return run
 
     # ---- fit -----------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import torch
 
+from lamina.backend.torch import cuda_graphs
+
 
 def _tensors(variables):
     return [variable.value for variable in variables]
@@ -26,6 +28,7 @@ def adam_update(
     velocities,
     velocity_hats,
     learning_rate,
+    iterations,
     bias_correction,
     beta_1,
     beta_2,
@@ -33,12 +36,19 @@ def adam_update(
 ):
     """In place, for every variable: one Adam step (``velocity_hats`` is None without AMSGrad).
 
-    ``learning_rate`` is a device value (0-d, never read back to the host);
-    ``bias_correction`` is the Python float sqrt(1 - beta_2**t) / (1 - beta_1**t), folded
-    into the step size as ``Adam._step_constants`` does.
+    ``learning_rate`` and ``iterations`` are device values (0-d, never read back to the
+    host). ``bias_correction`` is sqrt(1 - beta_2**t) / (1 - beta_1**t) for the coming step
+    t as a Python float from the optimizer's host mirror of the step count; once CUDA graphs
+    replay steps (the mirror does not see replays) it is recomputed on the device from
+    ``iterations``. Either way it folds into the step size as ``Adam._step_constants`` does.
     """
     params = _tensors(variables)
     dtype = params[0].dtype
+    if cuda_graphs.graphs_in_use or bias_correction is None:
+        step = (_value(iterations) + 1).to(dtype)
+        bias_correction = torch.sqrt(1.0 - torch.pow(beta_2, step)) / (
+            1.0 - torch.pow(beta_1, step)
+        )
     alpha = _value(learning_rate).to(dtype) * bias_correction
     grads = [g.to(p.dtype) if g.dtype != p.dtype else g for g, p in zip(gradients, params)]
     m, v = _tensors(momentums), _tensors(velocities)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import torch
 
+from lamina.backend.torch.core import get_device
+from lamina.backend.torch.cuda_graphs import CudaGraphStep
+
 
 def train_step(model, x, y, sample_weight):
     y_pred = model(x, training=True)
@@ -41,10 +44,14 @@ def no_grad():
     return torch.no_grad()
 
 
-def compile_function(function, jit_compile: bool):
-    """Wrap a step function with ``torch.compile`` when asked (opt-in on torch)."""
+def compile_function(function, jit_compile: bool, returns_tensors: bool = False):
+    """The step as it runs: eager by default; with ``jit_compile`` a replayed CUDA graph on
+    a GPU (see cuda_graphs.py), ``torch.compile`` elsewhere. ``returns_tensors``: the step's
+    outputs are kept by the caller (predict), so a graph's static outputs are copied."""
     if not jit_compile:
         return function
+    if get_device().startswith("cuda"):
+        return CudaGraphStep(function, clone_outputs=returns_tensors)
     return torch.compile(function)
 
 
