@@ -36,21 +36,30 @@ def main():
     if not torch.cuda.is_available():
         print("no CUDA device: nothing to check")
         return
+    # Full float32 (no TF32) and deterministic kernels, so that two eager runs agree and
+    # any difference between eager and graphs is the graphs' doing.
     torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
     x, y = make_data(12)
     x = np.concatenate([x, x[:50]])  # a last, partial batch: a second graph signature
     y = np.concatenate([y, y[:50]])
     weights = lamina_model().get_weights()
     eager = train(False, x, y, weights)
+    again = train(False, x, y, weights)
     graphs = train(True, x, y, weights)
-    for key in eager[0]:
-        np.testing.assert_allclose(graphs[0][key], eager[0][key], rtol=1e-4, atol=1e-6)
-    for key in eager[1]:
-        np.testing.assert_allclose(graphs[1][key], eager[1][key], rtol=1e-4, atol=1e-6)
-    np.testing.assert_allclose(graphs[2], eager[2], rtol=1e-4, atol=1e-5)
-    for a, b in zip(graphs[3], eager[3]):
-        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-5)
-    print("jit_compile (CUDA graphs) matches eager:", {k: v[-1] for k, v in eager[0].items()})
+
+    def gap(a, b):
+        loss = max(abs(p - q) for k in a[0] for p, q in zip(a[0][k], b[0][k]))
+        state = max(float(np.max(np.abs(p - q))) for p, q in zip(a[3], b[3]))
+        prediction = float(np.max(np.abs(a[2] - b[2])))
+        return f"logs {loss:.2e}, predictions {prediction:.2e}, weights+slots {state:.2e}"
+
+    print("eager vs eager:  max |difference|:", gap(eager, again))
+    print("eager vs graphs: max |difference|:", gap(eager, graphs))
+    print("eager history: ", eager[0])
+    print("graphs history:", graphs[0])
+    print("evaluate:", eager[1], graphs[1])
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ itself, the list of trainable variables is computed once per ``make_train_functi
 
 from __future__ import annotations
 
-from lamina import backend
+from lamina import backend, ops
 from lamina.backend.common import tree
 from lamina.trainers.data_adapters import train_validation_split, unpack_x_y_sample_weight
 from lamina.trainers.epoch_iterator import EpochIterator
@@ -188,13 +188,16 @@ class Trainer:
         return LazyLogs(self.get_metrics_result)  # results computed when a callback reads
 
     def _track_losses(self, loss, x):
-        self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+        # Detached: the trackers must not keep this step's autograd graph alive.
+        self._loss_tracker.update_state(ops.stop_gradient(loss), sample_weight=_batch_size(x))
         if self._output_loss_trackers and self._compile_loss is not None:
             for tracker, value in zip(
                 self._output_loss_trackers, self._compile_loss.last_per_output
             ):
                 if value is not None:
-                    tracker.update_state(value, sample_weight=_batch_size(x))
+                    tracker.update_state(ops.stop_gradient(value), sample_weight=_batch_size(x))
+        if self._compile_loss is not None:
+            self._compile_loss.last_per_output = None
 
     # ---- steps ---------------------------------------------------------------------------
 
