@@ -37,3 +37,22 @@ def test_adam_kernel_agrees_with_the_ops_rule(monkeypatch, amsgrad):
     assert int(fused[3]) == int(reference[3]) == 11  # adam/iteration: 9 + 2 steps
     for got, want in zip(fused, reference):
         assert_close(got, want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.skipif(backend.backend() != "torch", reason="CUDA graphs are the torch engine's")
+def test_adam_step_size_on_the_device_equals_the_host_one(monkeypatch):
+    """Once CUDA graphs replay steps, the bias correction comes from the device step count;
+    it must give bit-identical updates to the host mirror's."""
+    from lamina.backend.torch import cuda_graphs
+
+    def train(on_device):
+        monkeypatch.setattr(cuda_graphs, "graphs_in_use", on_device)
+        rng = np.random.default_rng(3)
+        variables = [backend.Variable(rng.standard_normal((5,)).astype("float32"), name="w")]
+        optimizer = optimizers.Adam(learning_rate=0.01)
+        for _ in range(50):
+            gradient = backend.convert_to_tensor(rng.standard_normal(5).astype("float32"))
+            optimizer.apply([gradient], variables)
+        return variables[0].numpy()
+
+    np.testing.assert_array_equal(train(on_device=True), train(on_device=False))

@@ -45,10 +45,13 @@ def adam_update(
     params = _tensors(variables)
     dtype = params[0].dtype
     if cuda_graphs.graphs_in_use or bias_correction is None:
-        step = (_value(iterations) + 1).to(dtype)
+        # In float64 and then rounded, as the host's Python float is: the same step size
+        # either way (Adam turns tiny differences on near-zero gradients into whole steps).
+        step = (_value(iterations) + 1).to(torch.float64)
         bias_correction = torch.sqrt(1.0 - torch.pow(beta_2, step)) / (
             1.0 - torch.pow(beta_1, step)
         )
+        bias_correction = bias_correction.to(dtype)
     alpha = _value(learning_rate).to(dtype) * bias_correction
     grads = [g.to(p.dtype) if g.dtype != p.dtype else g for g, p in zip(gradients, params)]
     m, v = _tensors(momentums), _tensors(velocities)
