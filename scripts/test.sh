@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/python -m ruff check src tests benchmarks examples
+.venv/bin/python -m ruff check src tests benchmarks examples tools
 LAMINA_BACKEND=torch .venv/bin/python -m pytest -q -p no:cacheprovider tests

@@ -89,6 +89,9 @@ class Layer(backend.LayerBase, Operation):
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         batch_size = kwargs.pop("batch_size", None)
         kwargs.pop("input_dtype", None)
+        # Optional features of newer Keras versions (quantization_config, lora_rank…)
+        # arrive as None in their configs: None means unused.
+        kwargs = {key: value for key, value in kwargs.items() if value is not None}
         if kwargs:
             raise ValueError(
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"

@@ -12,30 +12,54 @@ from lamina.ops.operation import FunctionOperation
 from lamina.serialization import deserialize_keras_object, serialize_keras_object
 
 
-def _collect_nodes(output_tensors):
-    """Nodes reachable from the outputs, parents before children (a topological order)."""
-    ordered, visited, on_path = [], set(), set()
+def _map_graph(output_tensors):
+    """The graph's nodes in execution order and its operations in Keras's order.
 
-    def visit(node):
-        if id(node) in visited:
-            return
-        if id(node) in on_path:
-            raise ValueError("The layer graph has a cycle.")
-        on_path.add(id(node))
-        for parent in node.parent_nodes:
-            visit(parent)
-        on_path.discard(id(node))
-        visited.add(id(node))
-        ordered.append(node)
+    As Keras 3: a depth-first walk from the outputs numbers operations as it meets them;
+    a node's depth is its longest distance to an output (an operation takes the deepest of
+    its nodes). Nodes run deepest first; operations are listed deepest first, ties in the
+    order met. That order names the layers of a weights file (``dense``, ``dense_1``…), so
+    it must be Keras's exactly for files to move between the two.
+    """
+    met, post_order, finished, in_progress = {}, [], set(), set()
 
-    for tensor in output_tensors:
+    def visit(tensor):
         if tensor._keras_history is None:
             raise ValueError(
                 f"Output tensor {tensor} was not produced by a layer call on a lamina.Input."
             )
         operation, node_index, _ = tensor._keras_history
-        visit(operation._inbound_nodes[node_index])
-    return ordered
+        node = operation._inbound_nodes[node_index]
+        met.setdefault(id(operation), (len(met), operation))
+        if id(node) in finished:
+            return
+        if id(node) in in_progress:
+            raise ValueError("The layer graph has a cycle.")
+        in_progress.add(id(node))
+        for parent_tensor in node.input_tensors:
+            visit(parent_tensor)
+        in_progress.discard(id(node))
+        finished.add(id(node))
+        post_order.append(node)
+
+    for tensor in output_tensors:
+        visit(tensor)
+    node_depth, operation_depth = {}, {}
+    for node in reversed(post_order):
+        depth = max(node_depth.get(id(node), 0), operation_depth.get(id(node.operation), 0))
+        node_depth[id(node)] = depth
+        operation_depth[id(node.operation)] = depth
+        for parent in node.parent_nodes:
+            node_depth[id(parent)] = max(node_depth.get(id(parent), 0), depth + 1)
+    position = {id(node): index for index, node in enumerate(post_order)}
+    nodes = sorted(post_order, key=lambda n: (-node_depth[id(n)], position[id(n)]))
+    operations = [
+        operation
+        for _, operation in sorted(
+            met.values(), key=lambda item: (-operation_depth[id(item[1])], item[0])
+        )
+    ]
+    return nodes, operations
 
 
 class Functional(Model):
@@ -61,15 +85,15 @@ class Functional(Model):
             history = tensor._keras_history
             if history is None or not isinstance(history[0], InputLayer):
                 raise ValueError(f"Model inputs must come from lamina.Input(); received {tensor}.")
-        self._nodes = _collect_nodes(self.outputs)
+        self._nodes, self._operations = _map_graph(self.outputs)
         reached = {id(t) for node in self._nodes for t in node.output_tensors}
         for tensor in self.inputs:
             if id(tensor) not in reached:
                 raise ValueError(f"Input {tensor} is not connected to the outputs.")
         self._check_inputs_suffice()
-        for node in self._nodes:
-            if isinstance(node.operation, Layer):
-                self._track(node.operation)
+        for operation in self._operations:
+            if isinstance(operation, Layer):
+                self._track(operation)
         self.built = True
         self._build_shapes = tree.map_structure(lambda t: t.shape, inputs)
 
@@ -179,12 +203,7 @@ def _serialize_arg(value, reindex):
 
 
 def _operations_in_order(model) -> list:
-    ordered, seen = [], set()
-    for node in model._nodes:
-        if id(node.operation) not in seen:
-            seen.add(id(node.operation))
-            ordered.append(node.operation)
-    return ordered
+    return list(model._operations)
 
 
 def functional_config(model) -> dict:

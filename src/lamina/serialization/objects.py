@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import inspect
 import types
 
 import numpy as np
@@ -33,8 +34,18 @@ _PUBLIC_MODULES = (
 )
 
 
+# Where Keras 3 itself says its model classes live, so that Keras finds them in our files.
+_KERAS_MODEL_MODULES = {
+    "lamina.models.functional": ("keras.src.models.functional", "Functional"),
+    "lamina.models.sequential": ("keras", None),
+    "lamina.models.model": ("keras", None),
+}
+
+
 def _public_module_name(python_module: str) -> str:
     """``lamina.layers.core.dense`` → ``keras.layers`` (the schema's module field)."""
+    if python_module in _KERAS_MODEL_MODULES:
+        return _KERAS_MODEL_MODULES[python_module][0]
     parts = python_module.split(".")
     if parts[0] != "lamina" or len(parts) < 2:
         return python_module
@@ -54,8 +65,12 @@ def _import_public_module(module: str):
     tail = ".".join(parts[1:])
     if tail.startswith("src."):
         tail = tail[4:]
-    # keras.src.layers.core.dense → layers; keep only the public package part.
-    for candidate in (tail, ".".join(tail.split(".")[:2]), tail.split(".")[0]):
+    # keras.src.layers.core.dense → layers; keep only the public package part. Keras also
+    # writes engine-specific paths (keras.src.backend.torch.optimizers.torch_adam).
+    pieces = tail.split(".")
+    candidates = [tail, ".".join(pieces[:2]), pieces[0]]
+    candidates += [".".join(pieces[i : i + 2]) for i in range(len(pieces))] + pieces
+    for candidate in candidates:
         if candidate in _PUBLIC_MODULES:
             return importlib.import_module(f"lamina.{candidate}")
     return None
@@ -97,6 +112,8 @@ def serialize_keras_object(obj):
     if hasattr(obj, "get_config"):
         cls = type(obj)
         registered = _GLOBAL_CUSTOM_NAMES.get(cls)
+        if registered is None and cls.__module__ in _KERAS_MODEL_MODULES:
+            registered = _KERAS_MODEL_MODULES[cls.__module__][1]
         config = obj.get_config()
         return {
             "module": _public_module_name(cls.__module__),
@@ -159,6 +176,7 @@ def deserialize_keras_object(
         raise _unknown(
             kind, config.get("registered_name") or class_name, (module_objects or {}).keys()
         )
+    inner = _without_unknown_none_arguments(cls, inner)
     if hasattr(cls, "from_config"):
         obj = cls.from_config(inner)
     else:
@@ -167,6 +185,21 @@ def deserialize_keras_object(
     if build_config and hasattr(obj, "build_from_config"):
         obj.build_from_config(build_config)
     return obj
+
+
+def _without_unknown_none_arguments(cls, config):
+    """Newer Keras versions add optional arguments (``quantization_config=None``,
+    ``input_axes=None``); a None there means "not used", so such keys are dropped for
+    classes that do not take them. Any other unknown argument still fails, loudly."""
+    if not isinstance(config, dict):
+        return config
+    try:
+        parameters = inspect.signature(cls.__init__).parameters
+    except (TypeError, ValueError):
+        return config
+    if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+        return config  # Layer.__init__ drops them itself
+    return {k: v for k, v in config.items() if k in parameters or v is not None}
 
 
 def _find_class(config, module_objects, custom_objects):

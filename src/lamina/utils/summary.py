@@ -137,9 +137,6 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
 def _graph_layers(model):
     from lamina.layers.layer import Layer
 
-    seen = set()
-    for node in model._nodes:
-        operation = node.operation
-        if isinstance(operation, Layer) and id(operation) not in seen:
-            seen.add(id(operation))
+    for operation in model._operations:
+        if isinstance(operation, Layer):
             yield operation

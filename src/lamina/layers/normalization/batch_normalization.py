@@ -36,13 +36,21 @@ class BatchNormalization(Layer):
         beta_constraint=None,
         gamma_constraint=None,
         synchronized=False,
+        renorm=False,
+        renorm_clipping=None,
+        renorm_momentum=0.99,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        if renorm:
+            raise ValueError(
+                "Argument renorm=True (batch renormalization) is not supported; "
+                "BatchNormalization accepts renorm=False only."
+            )
         if isinstance(axis, bool) or not isinstance(axis, int):
             raise TypeError(f"axis must be an int; received axis={axis!r}.")
         if synchronized:
-            # TODO(lead): cross-replica moments need the distribution floor; no engine has them.
+            # Cross-replica moments need the distribution floor, which no engine has yet.
             raise ValueError(
                 "Argument synchronized=True is not supported yet: no Lamina engine computes "
                 "cross-replica batch statistics."
