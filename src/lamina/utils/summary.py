@@ -66,52 +66,46 @@ def _connections(layer, model) -> list[str]:
     return result or ["-"]
 
 
-def _row(cells, widths, aligns) -> str:
-    parts = []
-    for cell, width, align in zip(cells, widths, aligns):
-        text = str(cell)
-        if len(text) > width - 2:
-            text = text[: width - 3] + "…"
-        parts.append(" " + (text.rjust(width - 2) if align == "right" else text.ljust(width - 2)))
-    return "│" + " │".join(parts) + " │"
+def _cell(text, width, align) -> str:
+    text = str(text)
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return " " + (text.rjust(width) if align == "right" else text.ljust(width)) + " "
+
+
+def _row(cells, widths, aligns, bar="│") -> str:
+    return bar + bar.join(_cell(c, w - 2, a) for c, w, a in zip(cells, widths, aligns)) + bar
 
 
 def print_summary(model, line_length=None, positions=None, print_fn=None):
     print_fn = print_fn or print
     is_graph = hasattr(model, "_nodes")
     headers = ["Layer (type)", "Output Shape", "Param #"]
-    widths = [33, 26, 15]
+    widths = [38, 29, 17]  # Keras 3's column widths, separators excluded
     aligns = ["left", "left", "right"]
     if is_graph:
         headers.append("Connected to")
-        widths = [28, 22, 12, 26]
+        widths = [31, 27, 17, 28]
         aligns.append("left")
     if line_length:
         scale = line_length / (sum(widths) + len(widths) + 1)
         widths = [max(8, int(w * scale)) for w in widths]
 
     def rule(left, mid, right, fill):
-        return left + mid.join(fill * (w + 1) for w in widths) + right
+        return left + mid.join(fill * w for w in widths) + right
 
     lines = [f'Model: "{model.name}"']
     lines.append(rule("┏", "┳", "┓", "━"))
-    lines.append("┃" + "┃".join(" " + h.ljust(w) for h, w in zip(headers, widths)) + "┃")
+    lines.append(_row(headers, widths, aligns, bar="┃"))
     lines.append(rule("┡", "╇", "┩", "━"))
-    layers = list(model.layers)
-    if is_graph:
-        layers = list(_graph_layers(model))
+    layers = list(_graph_layers(model)) if is_graph else list(model.layers)
     for index, layer in enumerate(layers):
         name = f"{layer.name} ({type(layer).__name__})"
         params = f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
         cells = [name, _layer_output_shape(layer, model), params]
         if is_graph:
-            connections = _connections(layer, model)
-            cells.append(connections[0])
-            lines.append(_row(cells, [w + 1 for w in widths], aligns))
-            for extra in connections[1:]:
-                lines.append(_row(["", "", "", extra], [w + 1 for w in widths], aligns))
-        else:
-            lines.append(_row(cells, [w + 1 for w in widths], aligns))
+            cells.append(", ".join(_connections(layer, model)))
+        lines.append(_row(cells, widths, aligns))
         if index != len(layers) - 1:
             lines.append(rule("├", "┼", "┤", "─"))
     lines.append(rule("└", "┴", "┘", "─"))
