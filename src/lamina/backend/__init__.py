@@ -25,7 +25,20 @@ from lamina.backend.config import (
     standardize_data_format,
 )
 
-engine = _importlib.import_module(f"lamina.backend.{backend()}")
+try:
+    engine = _importlib.import_module(f"lamina.backend.{backend()}")
+except ModuleNotFoundError as _error:
+    if _error.name == f"lamina.backend.{backend()}":
+        raise ImportError(
+            f"The {backend()!r} engine is not part of this Lamina yet; set LAMINA_BACKEND "
+            "to 'torch' (or unset it)."
+        ) from None
+    if _error.name == backend():
+        raise ImportError(
+            f"LAMINA_BACKEND={backend()!r} needs the {backend()} package: "
+            f"pip install 'lamina[{backend()}]'."
+        ) from None
+    raise
 
 Variable = engine.Variable
 LayerBase = engine.LayerBase
