@@ -51,6 +51,26 @@ def _shape_of(x):
     return None
 
 
+def _mask_of(inputs):
+    """The Keras mask carried by a tensor (``_keras_mask``), or a list of them, or None."""
+    if isinstance(inputs, (list, tuple)):
+        masks = [getattr(x, "_keras_mask", None) for x in inputs]
+        return None if all(m is None for m in masks) else masks
+    return getattr(inputs, "_keras_mask", None)
+
+
+def _attach_mask(outputs, mask):
+    if mask is None:
+        return
+    if isinstance(outputs, (list, tuple)):
+        masks = mask if isinstance(mask, (list, tuple)) else [mask] * len(outputs)
+        for output, item in zip(outputs, masks):
+            _attach_mask(output, item)
+        return
+    with contextlib.suppress(AttributeError):  # an output without attributes has no mask
+        outputs._keras_mask = mask
+
+
 class Layer(backend.LayerBase, Operation):
     """Base class of all layers.
 
@@ -397,6 +417,9 @@ class Layer(backend.LayerBase, Operation):
         global_state.set_training(training)
         if self._losses:
             self._losses.clear()
+        input_mask = _mask_of(args[0]) if args else None
+        if input_mask is not None and "mask" not in kwargs and _call_signature(type(self))[1]:
+            kwargs["mask"] = input_mask
         try:
             outputs = self.call(*args, **kwargs)
         finally:
@@ -404,17 +427,29 @@ class Layer(backend.LayerBase, Operation):
         if self.activity_regularizer is not None:
             for output in tree.flatten(outputs):
                 self.add_loss(self.activity_regularizer(output))
+        if input_mask is not None or type(self).compute_mask is not Layer.compute_mask:
+            _attach_mask(outputs, self.compute_mask(args[0], kwargs.get("mask", input_mask)))
         return outputs
 
     def _symbolic_call(self, args, kwargs):
         self._maybe_build(args, kwargs)
         self._check_input_spec(args[0] if args else None)
-        has_training, _, _ = _call_signature(type(self))
+        has_training, has_mask, _ = _call_signature(type(self))
         if not has_training:
             kwargs.pop("training", None)
-        outputs = self.compute_output_spec(*args, **kwargs)
+        input_mask = _mask_of(args[0]) if args else None
+        spec_kwargs = dict(kwargs)
+        if input_mask is not None and has_mask and "mask" not in kwargs:
+            spec_kwargs["mask"] = input_mask  # the graph node keeps kwargs: replay re-derives it
+        outputs = self.compute_output_spec(*args, **spec_kwargs)
         Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
+        if input_mask is not None or type(self).compute_mask is not Layer.compute_mask:
+            _attach_mask(outputs, self.compute_mask(args[0], spec_kwargs.get("mask", input_mask)))
         return outputs
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the outputs: the input's when the layer supports masking, else None."""
+        return mask if self.supports_masking else None
 
     def call(self, *args, **kwargs):
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement call().")
