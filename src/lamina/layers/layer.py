@@ -179,6 +179,8 @@ class Layer(backend.LayerBase, Operation):
                     else (self._non_trainable_variables)
                 )
                 target.append(value)
+                if value.trainable and not self._trainable:
+                    value.trainable = False  # a frozen layer's new weights get no gradients
                 self._engine_track_variable(value)
         elif isinstance(value, backend.SeedGenerator):
             self._seed_generators.append(value)
