@@ -35,6 +35,7 @@ CORE: dict[str, Signature] = {
     "fori_loop": ("lower", "upper", "body_fun", "init_val"),
     "device_scope": ("device_name",),
     "compute_output_spec": ("fn", "*args", "**kwargs"),
+    "step_counters_on_host": (),
 }
 
 _NUMPY_UNARY = (

@@ -124,7 +124,7 @@ class Adam(Optimizer):
             [self._velocity_hats[i] for i in indices] if self.amsgrad else None,
             learning_rate,
             self._iterations,
-            self._bias_correction_scale(),
+            self._bias_correction_scale,
             self.beta_1,
             self.beta_2,
             self.epsilon,

@@ -393,7 +393,10 @@ class Optimizer:
             self._update_model_variables_moving_average(self._trainable_variables)
         host = self._host_iterations
         self._iterations.assign_add(1)
-        self._host_iterations = None if host is None else host + 1
+        if host is None or not backend.engine.core.step_counters_on_host():
+            self._host_iterations = None  # re-read from the device when next needed
+        else:
+            self._host_iterations = host + 1
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
         # Built-in optimizers split their rule into scalars shared by a whole step

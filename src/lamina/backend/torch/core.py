@@ -144,6 +144,15 @@ class Variable(KerasVariable):
         return func(*unwrap(args), **{k: unwrap(v) for k, v in (kwargs or {}).items()})
 
 
+def step_counters_on_host() -> bool:
+    """Whether Python-side counters that change every step (an optimizer's mirror of its
+    step count) can be trusted: not inside torch.compile, nor once CUDA graphs replay steps
+    (neither runs the Python that updates them)."""
+    from lamina.backend.torch import cuda_graphs
+
+    return not (cuda_graphs.graphs_in_use or torch.compiler.is_compiling())
+
+
 def is_tensor(x) -> bool:
     return isinstance(x, torch.Tensor)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from lamina.backend.torch import cuda_graphs
+from lamina.backend.torch.core import step_counters_on_host
 
 
 def _tensors(variables):
@@ -37,14 +37,17 @@ def adam_update(
     """In place, for every variable: one Adam step (``velocity_hats`` is None without AMSGrad).
 
     ``learning_rate`` and ``iterations`` are device values (0-d, never read back to the
-    host). ``bias_correction`` is sqrt(1 - beta_2**t) / (1 - beta_1**t) for the coming step
-    t as a Python float from the optimizer's host mirror of the step count; once CUDA graphs
-    replay steps (the mirror does not see replays) it is recomputed on the device from
+    host). ``bias_correction()`` gives sqrt(1 - beta_2**t) / (1 - beta_1**t) for the coming
+    step t as a Python float from the optimizer's host mirror of the step count; once steps
+    are replayed as CUDA graphs or compiled (code that must not read a host counter that
+    changes every step) it is not called, and the value is computed on the device from
     ``iterations``. Either way it folds into the step size as ``Adam._step_constants`` does.
     """
     params = _tensors(variables)
     dtype = params[0].dtype
-    if cuda_graphs.graphs_in_use or bias_correction is None:
+    if bias_correction is not None and step_counters_on_host():
+        bias_correction = bias_correction()
+    else:
         # In float64 and then rounded, as the host's Python float is: the same step size
         # either way (Adam turns tiny differences on near-zero gradients into whole steps).
         step = (_value(iterations) + 1).to(torch.float64)

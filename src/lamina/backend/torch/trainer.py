@@ -52,7 +52,23 @@ def compile_function(function, jit_compile: bool, returns_tensors: bool = False)
         return function
     if get_device().startswith("cuda"):
         return CudaGraphStep(function, clone_outputs=returns_tensors)
-    return torch.compile(function)
+    return _CompiledAfterFirstCall(function)
+
+
+class _CompiledAfterFirstCall:
+    """``torch.compile`` of a step, from its second call: the first builds what a step
+    creates once (metric and optimizer variables), which must not be traced."""
+
+    def __init__(self, function):
+        self.function = function
+        self.compiled = None
+
+    def __call__(self, data):
+        if self.compiled is None:
+            outputs = self.function(data)
+            self.compiled = torch.compile(self.function)
+            return outputs
+        return self.compiled(data)
 
 
 def default_jit_compile() -> bool:
