@@ -137,3 +137,20 @@ def test_unknown_name_lists_close_names():
 def test_uninterpretable_identifier(identifier):
     with pytest.raises(ValueError, match="Could not interpret"):
         activations.get(identifier)
+
+
+def test_get_finds_a_custom_function_by_name_in_scope_or_registry():
+    from lamina import saving
+
+    def squared(x):
+        return x**2
+
+    with pytest.raises(ValueError, match="Unknown activation"):
+        activations.get("squared")
+    with saving.custom_object_scope({"squared": squared}):
+        assert activations.get("squared") is squared
+    registered = saving.register_keras_serializable(package="test_lookup")(squared)
+    try:
+        assert activations.get("test_lookup>squared") is registered
+    finally:
+        saving.get_custom_objects().pop("test_lookup>squared")

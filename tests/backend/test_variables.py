@@ -137,3 +137,12 @@ def test_repr_names_path_shape_dtype():
     assert "w" in text
     assert "(2,)" in text
     assert "float32" in text
+
+
+def test_scalar_variable_converts_to_python_numbers():
+    variable = backend.Variable(0.25, name="learning_rate")
+    assert float(variable) == 0.25
+    assert "%6.4f" % variable == "0.2500"  # noqa: UP031 (the guide formats so)
+    assert int(backend.Variable(3, dtype="int32", name="count")) == 3
+    with pytest.raises(TypeError, match="scalar"):
+        float(backend.Variable(np.zeros((2,), "float32"), name="vector"))

@@ -104,3 +104,23 @@ def test_lambda_callback_installs_given_hooks():
     assert events == [("batch", 0), ("epoch", 1), "test"]
     with pytest.raises(ValueError, match="unknown hook"):
         LambdaCallback(on_epoch_ends=print)
+
+
+def test_hooks_called_without_logs_hand_callbacks_an_empty_dict():
+    seen = []
+
+    class KeysCallback(Callback):
+        def on_train_begin(self, logs=None):
+            seen.append(list(logs.keys()))
+
+        def on_train_batch_begin(self, batch, logs=None):
+            seen.append(list(logs.keys()))
+
+        def on_epoch_begin(self, epoch, logs=None):
+            seen.append(list(logs.keys()))
+
+    callback_list = CallbackList([KeysCallback()])
+    callback_list.on_train_begin()
+    callback_list.on_epoch_begin(0)
+    callback_list.on_train_batch_begin(0)
+    assert seen == [[], [], []]

@@ -88,3 +88,37 @@ def test_predict_on_a_model_without_call_is_a_clear_error(rng):
 def test_predict_on_an_empty_sequential_is_a_clear_error(rng):
     with pytest.raises(ValueError, match="has no layers"):
         keras.Sequential().predict(rng.standard_normal((2, 3)).astype("float32"), verbose=0)
+
+
+@pytest.mark.training
+def test_subclass_built_from_inputs_and_outputs_is_functional(rng):
+    class StepCounting(keras.Model):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.steps = 0
+
+        def train_step(self, data):
+            self.steps += 1
+            return super().train_step(data)
+
+    inputs = keras.Input(shape=(3,))
+    outputs = keras.layers.Dense(1)(inputs)
+    model = StepCounting(inputs, outputs)
+    assert isinstance(model, StepCounting)
+    assert isinstance(model, keras.models.Functional)
+    assert type(model) is type(StepCounting(inputs=inputs, outputs=outputs))
+    assert len(model.layers) == 2
+    model.compile(optimizer="sgd", loss="mse")
+    x = rng.standard_normal((8, 3)).astype("float32")
+    model.fit(x, x[:, :1], batch_size=4, epochs=1, verbose=0)
+    assert model.steps == 2
+
+
+def test_subclass_with_its_own_arguments_stays_subclassed():
+    class TwoInts(keras.Model):
+        def __init__(self, units, depth):
+            super().__init__()
+            self.units, self.depth = units, depth
+
+    model = TwoInts(4, 2)
+    assert not isinstance(model, keras.models.Functional)

@@ -92,3 +92,40 @@ def test_torch_module_view(rng):
     assert len(names) == 10
     assert names[0].endswith("kernel")
     assert sum(p.numel() for p in model.parameters()) == 93_322
+
+
+def test_input_and_output_once_the_input_shape_is_known():
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    assert tuple(model.input.shape) == (None, 3)
+    assert tuple(model.output.shape) == (None, 2)
+    unbuilt = keras.Sequential([keras.layers.Dense(2)])
+    with pytest.raises(AttributeError):
+        _ = unbuilt.input
+
+
+def test_from_config_builds_each_layer_from_its_build_config():
+    class ScaledByBuildArgument(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+
+        def build(self, input_shape, scale):
+            super().build(input_shape)
+            self.scale = scale
+            self.input_dim = input_shape[-1]
+
+        def call(self, inputs):
+            return inputs * self.scale
+
+        def get_build_config(self):
+            return {"input_shape": [None, self.input_dim], "scale": self.scale}
+
+        def build_from_config(self, config):
+            self.build(config["input_shape"], config["scale"])
+
+    layer = ScaledByBuildArgument()
+    layer.build((None, 2), 3.0)
+    model = keras.Sequential([keras.Input((2,)), layer])
+    config = keras.saving.serialize_keras_object(model)
+    with keras.saving.custom_object_scope({"ScaledByBuildArgument": ScaledByBuildArgument}):
+        clone = keras.saving.deserialize_keras_object(config)
+    assert clone.layers[0].scale == 3.0

@@ -5,7 +5,11 @@ from __future__ import annotations
 import difflib
 
 from lamina.activations import activations as _functions
-from lamina.serialization import deserialize_keras_object, serialize_keras_object
+from lamina.serialization import (
+    deserialize_keras_object,
+    get_registered_object,
+    serialize_keras_object,
+)
 
 ALL_ACTIVATIONS = {
     name: getattr(_functions, name)
@@ -24,6 +28,9 @@ def get(identifier):
         return _functions.linear
     if isinstance(identifier, str):
         function = ALL_ACTIVATIONS.get(identifier)
+        if function is None:
+            # A registered function, or one in a custom_object_scope (load_model's too).
+            function = get_registered_object(identifier)
         if function is None:
             close = difflib.get_close_matches(identifier, ALL_ACTIVATIONS, n=3, cutoff=0.5)
             hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""

@@ -66,69 +66,86 @@ class CallbackList(Callback):
         return len(self.callbacks)
 
     # The loop may add keys to `logs` between callbacks (LearningRateScheduler adds
-    # "learning_rate"), so every callback receives the same dict, not a copy.
+    # "learning_rate"), so every callback receives the same dict, not a copy. As in Keras,
+    # a hook called without logs hands its callbacks an empty dict, never None.
 
     def on_batch_begin(self, batch, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_batch_begin(batch, logs=logs)
 
     def on_batch_end(self, batch, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_batch_end(batch, logs=logs)
 
     def on_epoch_begin(self, epoch, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_epoch_begin(epoch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_epoch_end(epoch, logs)
 
     def on_train_batch_begin(self, batch, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_train_batch_begin(batch, logs=logs)
 
     def on_train_batch_end(self, batch, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_train_batch_end(batch, logs=logs)
 
     def on_test_batch_begin(self, batch, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_test_batch_begin(batch, logs=logs)
 
     def on_test_batch_end(self, batch, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_test_batch_end(batch, logs=logs)
 
     def on_predict_batch_begin(self, batch, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_predict_batch_begin(batch, logs=logs)
 
     def on_predict_batch_end(self, batch, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_predict_batch_end(batch, logs=logs)
 
     def on_train_begin(self, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_train_begin(logs)
 
     def on_train_end(self, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_train_end(logs)
 
     def on_test_begin(self, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_test_begin(logs)
 
     def on_test_end(self, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_test_end(logs)
 
     def on_predict_begin(self, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_predict_begin(logs)
 
     def on_predict_end(self, logs=None):
+        logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_predict_end(logs)
 

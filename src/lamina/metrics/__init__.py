@@ -52,7 +52,13 @@ from lamina.metrics.reduction_metrics import Mean as Mean
 from lamina.metrics.reduction_metrics import MeanMetricWrapper as MeanMetricWrapper
 from lamina.metrics.reduction_metrics import Sum as Sum
 from lamina.metrics.regression_metrics import MeanAbsoluteError as MeanAbsoluteError
+from lamina.metrics.regression_metrics import (
+    MeanAbsolutePercentageError as MeanAbsolutePercentageError,
+)
 from lamina.metrics.regression_metrics import MeanSquaredError as MeanSquaredError
+from lamina.metrics.regression_metrics import (
+    MeanSquaredLogarithmicError as MeanSquaredLogarithmicError,
+)
 from lamina.metrics.regression_metrics import RootMeanSquaredError as RootMeanSquaredError
 
 __all__ = [
@@ -64,8 +70,10 @@ __all__ = [
     "FalsePositives",
     "Mean",
     "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
     "MeanMetricWrapper",
     "MeanSquaredError",
+    "MeanSquaredLogarithmicError",
     "Metric",
     "Precision",
     "Recall",

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from lamina import ops
 from lamina.losses.loss import squeeze_or_expand_to_same_rank
-from lamina.losses.regression import mean_absolute_error, mean_squared_error
+from lamina.losses.regression import (
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+)
 from lamina.metrics.reduction_metrics import Mean, MeanMetricWrapper
 
 
@@ -20,6 +25,20 @@ class MeanAbsoluteError(MeanMetricWrapper):
 
     def __init__(self, name="mean_absolute_error", dtype=None):
         super().__init__(mean_absolute_error, name=name, dtype=dtype)
+
+
+class MeanAbsolutePercentageError(MeanMetricWrapper):
+    """The running mean of ``100 * mean(|y_true - y_pred| / |y_true|, axis=-1)``."""
+
+    def __init__(self, name="mean_absolute_percentage_error", dtype=None):
+        super().__init__(mean_absolute_percentage_error, name=name, dtype=dtype)
+
+
+class MeanSquaredLogarithmicError(MeanMetricWrapper):
+    """The running mean of ``mean((log1p(y_true) - log1p(y_pred)) ** 2, axis=-1)``."""
+
+    def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
+        super().__init__(mean_squared_logarithmic_error, name=name, dtype=dtype)
 
 
 class RootMeanSquaredError(Mean):

@@ -117,6 +117,14 @@ class Functional(Model):
         return tree.map_structure(lambda t: t.shape, self._outputs_struct)
 
     @property
+    def input(self):
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        return self._outputs_struct
+
+    @property
     def output_names(self) -> list:
         if isinstance(self._outputs_struct, dict):
             return sorted(self._outputs_struct)
@@ -139,6 +147,10 @@ class Functional(Model):
             if missing:
                 raise ValueError(f"Model {self.name!r} is missing inputs {sorted(missing)}.")
             return [inputs[key] for key in sorted(self._inputs_struct)]
+        if isinstance(inputs, dict) and set(inputs) >= set(self.input_names):
+            # A list of named inputs fed a dict (``fit({"title": ..., "body": ...})``): match
+            # by input name, not by the dict's sorted key order.
+            return [inputs[name] for name in self.input_names]
         flat = tree.flatten(inputs)
         if len(flat) != len(self.inputs):
             raise ValueError(
@@ -176,6 +188,19 @@ class Functional(Model):
 
     def get_config(self) -> dict:
         return functional_config(self)
+
+
+def functional_variant(cls):
+    """``cls`` (a Model subclass) with Functional mixed in, made once per class."""
+    variant = cls.__dict__.get("_functional_variant")
+    if variant is None:
+        variant = type(
+            cls.__name__,
+            (cls, Functional),
+            {"__module__": cls.__module__, "__qualname__": cls.__qualname__},
+        )
+        cls._functional_variant = variant
+    return variant
 
 
 def _history_ref(tensor, reindex):

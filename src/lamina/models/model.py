@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lamina import backend
 from lamina.backend import KerasTensor
+from lamina.backend.common import tree
 from lamina.layers.layer import Layer
 from lamina.trainers.trainer import Trainer
 
@@ -22,6 +23,15 @@ def _symbolic_inputs(shape):
     if _is_shape(shape):
         return KerasTensor(tuple(shape))
     return [_symbolic_inputs(item) for item in shape]
+
+
+def _is_functional_call(args, kwargs) -> bool:
+    """True for ``(inputs, outputs)`` given as symbolic tensors, by position or keyword."""
+    inputs = args[0] if args else kwargs.get("inputs")
+    outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
+    if inputs is None or outputs is None:
+        return False
+    return all(isinstance(t, KerasTensor) for t in tree.flatten([inputs, outputs]))
 
 
 def _is_metric(value) -> bool:
@@ -42,6 +52,15 @@ class Model(Trainer, Layer):
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
+        from lamina.models.functional import Functional, functional_variant
+
+        if not isinstance(self, Functional) and _is_functional_call(args, kwargs):
+            # A Model subclass built from (inputs, outputs), as in Keras: the instance
+            # becomes the subclass with Functional mixed in, so its train_step and other
+            # overrides run over the graph.
+            object.__setattr__(self, "__class__", functional_variant(type(self)))
+            Functional.__init__(self, *args, **kwargs)
+            return
         Trainer.__init__(self)
         Layer.__init__(self, *args, **kwargs)
 
@@ -125,5 +144,7 @@ class Model(Trainer, Layer):
         from lamina.models.functional import Functional, functional_from_config
 
         if "layers" in config and "input_layers" in config and cls in (Model, Functional):
-            return functional_from_config(cls if cls is not Model else Functional, config)
+            return functional_from_config(
+                cls if cls is not Model else Functional, config, custom_objects
+            )
         return cls(**config)

@@ -125,6 +125,18 @@ class Sequential(Model):
         return [self._outputs_tensor] if self._outputs_tensor is not None else None
 
     @property
+    def input(self):
+        if self._inputs_tensor is None:
+            raise AttributeError(f"Sequential model {self.name!r} has no defined input yet.")
+        return self._inputs_tensor
+
+    @property
+    def output(self):
+        if self._outputs_tensor is None:
+            raise AttributeError(f"Sequential model {self.name!r} has no defined output yet.")
+        return self._outputs_tensor
+
+    @property
     def input_shape(self):
         if self._inputs_tensor is None:
             raise AttributeError(f"Sequential model {self.name!r} has no defined input shape yet.")
@@ -161,10 +173,10 @@ class Sequential(Model):
     def from_config(cls, config, custom_objects=None):
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config.get("layers", []):
+            # As Keras: a layer with a build_config is built from it here, before the
+            # model's own build, so a custom build(input_shape, ...) gets its arguments.
             layer = deserialize_keras_object(
-                {k: v for k, v in layer_config.items() if k != "build_config"},
-                custom_objects=custom_objects,
-                kind="layer",
+                layer_config, custom_objects=custom_objects, kind="layer"
             )
             model.add(layer, rebuild=False)
         shape = config.get("build_input_shape")

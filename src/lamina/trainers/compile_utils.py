@@ -126,8 +126,8 @@ class CompileLoss:
                 per_output.append(None)
                 continue
             value = loss(t, p, sample_weight=w)
-            per_output.append(value)
             value = value * weight if weight != 1.0 else value
+            per_output.append(value)  # logged weighted, as Keras 3: the total is their sum
             total = value if total is None else total + value
         self.last_per_output = per_output
         return total
@@ -136,6 +136,13 @@ class CompileLoss:
 def _flatten_like(values, y_pred, output_names, broadcast=False):
     flat_pred = tree.flatten(y_pred)
     if isinstance(values, dict):
+        known = set(y_pred) if isinstance(y_pred, dict) else set(output_names)
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(
+                f"Targets (or sample weights) have keys {sorted(unknown)} that match no model "
+                f"output; the outputs are {sorted(known)}."
+            )
         if isinstance(y_pred, dict):
             return [values.get(key) for key in sorted(y_pred)]
         return [values.get(name) for name in output_names]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 
 from lamina.trainers.data_adapters import get_data_adapter
-from lamina.trainers.data_adapters.array_adapter import ArrayDataAdapter
 
 
 class EpochIterator:
@@ -34,6 +33,7 @@ class EpochIterator:
             class_weight=class_weight,
         )
         self._iterator = None
+        self._steps_seen = 0
         self._exhausted_warned = False
 
     @property
@@ -43,25 +43,43 @@ class EpochIterator:
         return self.adapter.num_batches
 
     def __iter__(self):
-        if self.steps_per_epoch is None or isinstance(self.adapter, ArrayDataAdapter):
+        """Yield ``(step, batch)`` for one epoch.
+
+        As Keras 3: without ``steps_per_epoch`` an epoch is one pass over the data. With it,
+        the stream goes on across epochs (arrays and datasets restart after a full pass; a
+        generator never restarts) and running out of data ends the epoch with a warning.
+        """
+        known = self.adapter.num_batches
+        steps = self.steps_per_epoch or known
+        if steps is None:  # a stream of unknown length, read to its end
             yield from enumerate(self.adapter.get_iterator())
             self.adapter.on_epoch_end()
             return
-        # Generators and other streams continue across epochs: an epoch is N steps.
-        if self._iterator is None:
+        if self._iterator is None or self.steps_per_epoch is None:
             self._iterator = iter(self.adapter.get_iterator())
-        for step in range(self.steps_per_epoch):
+            self._steps_seen = 0
+        for step in range(steps):
+            if known and self._steps_seen >= known:
+                self._warn_exhausted()
+                break
             try:
                 batch = next(self._iterator)
             except StopIteration:
                 self._iterator = None
-                if not self._exhausted_warned:
-                    warnings.warn(
-                        "Your input ran out of data: the data source gave fewer than "
-                        f"steps_per_epoch * epochs = {self.steps_per_epoch} * epochs batches.",
-                        stacklevel=2,
-                    )
-                    self._exhausted_warned = True
+                self._warn_exhausted()
                 break
+            self._steps_seen += 1
             yield step, batch
+        if known and self._steps_seen >= known:
+            self._iterator = None  # a full pass: the next epoch starts again
         self.adapter.on_epoch_end()
+
+    def _warn_exhausted(self):
+        if not self._exhausted_warned:
+            warnings.warn(
+                "Your input ran out of data; interrupting the epoch. Make sure that your "
+                "dataset or generator can generate at least `steps_per_epoch * epochs` "
+                f"batches (steps_per_epoch={self.steps_per_epoch}).",
+                stacklevel=3,
+            )
+            self._exhausted_warned = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 from lamina import backend, ops
 from lamina.backend.common import tree
 from lamina.trainers.data_adapters import train_validation_split, unpack_x_y_sample_weight
+from lamina.trainers.data_adapters.adapter import _is_array_like
 from lamina.trainers.epoch_iterator import EpochIterator
 from lamina.trainers.logs import LazyLogs, flatten_logs, pythonify_logs
 
@@ -132,10 +133,11 @@ class Trainer:
     def metrics(self) -> list:
         result = []
         if self.compiled:
+            # Keras 3's order: the loss, the compiled metrics, then each output's loss.
             result.append(self._loss_tracker)
-            result.extend(self._output_loss_trackers)
             if self._compile_metrics is not None:
                 result.append(self._compile_metrics)
+            result.extend(self._output_loss_trackers)
         result.extend(self._user_metrics)
         return result
 
@@ -147,6 +149,10 @@ class Trainer:
         for metric in self.metrics:
             metric.reset_state()
 
+    def _python_metrics_result(self) -> dict:
+        # Callbacks get Python floats, as from Keras 3 (the one host read of a step's logs).
+        return pythonify_logs(self.get_metrics_result())
+
     def get_metrics_result(self) -> dict:
         return flatten_logs({metric.name: metric.result() for metric in self.metrics})
 
@@ -157,7 +163,7 @@ class Trainer:
                 names.extend(m.name for _, m, _ in metric.metrics)
             else:
                 names.append(metric.name)
-        names.extend(key for key in logs if key not in names)
+        names.extend(sorted(key for key in logs if key not in names))  # as Keras
         results = [logs[name] for name in names if name in logs]
         return results[0] if len(results) == 1 else results
 
@@ -170,6 +176,11 @@ class Trainer:
             total = self._compile_loss(y, y_pred, sample_weight)
         for extra in self.losses:
             total = extra if total is None else total + extra
+        if total is None and self._compile_loss is not None:
+            raise ValueError(
+                "The model was compiled with a loss, but no targets `y` were given: pass "
+                "`y` to fit/evaluate, or yield `(x, y)` batches from the data source."
+            )
         if total is None:
             raise ValueError(
                 "No loss to compute: pass a `loss` to `compile()`, or add losses in `call` "
@@ -185,7 +196,7 @@ class Trainer:
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         if self._compile_metrics is not None and y is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
-        return LazyLogs(self.get_metrics_result)  # results computed when a callback reads
+        return LazyLogs(self._python_metrics_result)  # computed when a callback reads them
 
     def _track_losses(self, loss, x):
         # Detached: the trackers must not keep this step's autograd graph alive.
@@ -249,7 +260,7 @@ class Trainer:
             logs = compiled(data)
             # A compiled step may hand back the logs object of the call it was traced or
             # captured in: ours are read from the metrics again, lazily, after every call.
-            return LazyLogs(self.get_metrics_result) if isinstance(logs, LazyLogs) else logs
+            return LazyLogs(self._python_metrics_result) if isinstance(logs, LazyLogs) else logs
 
         return run
 
@@ -280,6 +291,11 @@ class Trainer:
         _engine_trainer.check_can_train()
         verbose = _resolve_verbose(verbose)
         if validation_split and validation_data is None:
+            if not _is_array_like(x):
+                raise ValueError(
+                    "validation_split is only supported for NumPy arrays and tensors; received "
+                    f"x of type {type(x).__name__}. Pass `validation_data` instead."
+                )
             (x, y, sample_weight), validation_data = train_validation_split(
                 (x, y, sample_weight), validation_split
             )
@@ -327,7 +343,7 @@ class Trainer:
                 if self.stop_training:
                     break
             epoch_logs = pythonify_logs(self.get_metrics_result())
-            if validation is not None and (epoch + 1) % validation_freq == 0:
+            if validation is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._evaluate_iterator(validation, callbacks=None, verbose=0)
                 epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})
             callbacks.on_epoch_end(epoch, epoch_logs)
@@ -464,6 +480,18 @@ class Trainer:
         if self.built and self.optimizer is not None:
             # As Keras: the slots exist before weights are loaded, so the file's state fits.
             self.optimizer.build(self.trainable_variables)
+
+
+def _should_validate(epoch, validation_freq) -> bool:
+    """Keras's ``validation_freq``: every N epochs, or the (1-based) epochs listed."""
+    if isinstance(validation_freq, int) and validation_freq > 0:
+        return (epoch + 1) % validation_freq == 0
+    if isinstance(validation_freq, (list, tuple, set)):
+        return epoch + 1 in validation_freq
+    raise ValueError(
+        "validation_freq must be a positive integer or a list of epochs (1-based); "
+        f"received {validation_freq!r}."
+    )
 
 
 def _concatenate_batches(batches):

@@ -163,6 +163,20 @@ class KerasVariable:
     def __len__(self):
         return self._shape[0]
 
+    def __float__(self):
+        return float(self._scalar("float"))
+
+    def __int__(self):
+        return int(self._scalar("int"))
+
+    def _scalar(self, kind):
+        if len(self._shape) > 0:
+            raise TypeError(
+                f"Only a scalar Variable can be converted to a Python {kind}; "
+                f"{self.path} has shape {self._shape}."
+            )
+        return self.numpy()
+
     def __bool__(self):
         raise TypeError("A Variable cannot be used as a Python bool.")
 

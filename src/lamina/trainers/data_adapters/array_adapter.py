@@ -67,13 +67,8 @@ def class_weight_to_sample_weight(y, class_weight):
         if labels.dtype.kind == "f":
             labels = np.round(labels)
     labels = labels.astype(np.int64).reshape(-1)
-    unknown = set(np.unique(labels).tolist()) - {int(k) for k in class_weight}
-    if unknown:
-        raise ValueError(
-            f"class_weight has no entry for class(es) {sorted(unknown)}; it covers "
-            f"{sorted(class_weight)}."
-        )
-    table = np.zeros(max(int(k) for k in class_weight) + 1, dtype=np.float32)
+    # As Keras: a class that class_weight does not name has weight 1.
+    table = np.ones(max([*map(int, class_weight), int(labels.max(initial=0))]) + 1, "float32")
     for key, value in class_weight.items():
         table[int(key)] = value
     return table[labels]
@@ -125,12 +120,15 @@ class ArrayDataAdapter(DataAdapter):
                 if sample_weight is None
                 else (np.asarray(backend.convert_to_numpy(sample_weight)) * weights)
             )
-        self.batch_size = int(batch_size or 32)
-        if self.batch_size <= 0:
+        if batch_size is None:
+            # As Keras: with steps but no batch size, the steps cover the data once.
+            batch_size = math.ceil(self.num_samples / steps) if steps else 32
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+            raise ValueError(f"batch_size must be a positive integer; received {batch_size!r}.")
+        if batch_size <= 0:
             raise ValueError(f"batch_size must be a positive integer; received {batch_size}.")
+        self.batch_size = int(batch_size)
         self.num_batches = int(math.ceil(self.num_samples / self.batch_size))
-        if steps is not None:
-            self.num_batches = min(self.num_batches, int(steps)) if steps > 0 else self.num_batches
         self.shuffle = shuffle
         data = tuple(part for part in (x, y, sample_weight))
         while data and data[-1] is None:
@@ -184,7 +182,10 @@ class ArrayDataAdapter(DataAdapter):
         return self._batches(None)
 
     def _batch_shuffled(self):
+        # Keras 3's "batch": the batches keep their order, the samples within each are shuffled.
         size = self.batch_size
-        for index in np.random.permutation(self.num_batches):
+        for index in range(self.num_batches):
             start = index * size
-            yield self._slice(slice(start, min(start + size, self.num_samples)))
+            stop = min(start + size, self.num_samples)
+            indices = np.random.permutation(stop - start) + start
+            yield self._gather(indices, backend.convert_to_tensor(indices))
