@@ -28,6 +28,8 @@ KERAS_NAMES = {
                "sparse_categorical_crossentropy", "binary_crossentropy", "huber", "get",
                "serialize", "deserialize"],
     "metrics": ["Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy",
+                "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+                "KLDivergence", "Poisson",
                 "CategoricalAccuracy", "SparseCategoricalAccuracy", "TopKCategoricalAccuracy",
                 "MeanSquaredError", "MeanAbsoluteError", "RootMeanSquaredError", "Precision",
                 "Recall", "AUC", "MeanAbsolutePercentageError",

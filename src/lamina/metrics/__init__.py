@@ -48,6 +48,15 @@ from lamina.metrics.lookup import deserialize as deserialize
 from lamina.metrics.lookup import get as get
 from lamina.metrics.lookup import serialize as serialize
 from lamina.metrics.metric import Metric as Metric
+from lamina.metrics.probabilistic_metrics import BinaryCrossentropy as BinaryCrossentropy
+from lamina.metrics.probabilistic_metrics import (
+    CategoricalCrossentropy as CategoricalCrossentropy,
+)
+from lamina.metrics.probabilistic_metrics import KLDivergence as KLDivergence
+from lamina.metrics.probabilistic_metrics import Poisson as Poisson
+from lamina.metrics.probabilistic_metrics import (
+    SparseCategoricalCrossentropy as SparseCategoricalCrossentropy,
+)
 from lamina.metrics.reduction_metrics import Mean as Mean
 from lamina.metrics.reduction_metrics import MeanMetricWrapper as MeanMetricWrapper
 from lamina.metrics.reduction_metrics import Sum as Sum
@@ -62,6 +71,11 @@ from lamina.metrics.regression_metrics import (
 from lamina.metrics.regression_metrics import RootMeanSquaredError as RootMeanSquaredError
 
 __all__ = [
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "KLDivergence",
+    "Poisson",
+    "SparseCategoricalCrossentropy",
     "AUC",
     "Accuracy",
     "BinaryAccuracy",

@@ -10,6 +10,7 @@ from lamina.backend.common.global_state import to_snake_case
 from lamina.metrics import (
     accuracy_metrics,
     confusion_metrics,
+    probabilistic_metrics,
     reduction_metrics,
     regression_metrics,
 )
@@ -28,6 +29,9 @@ METRIC_CLASSES = (
     confusion_metrics.TruePositives, confusion_metrics.FalsePositives,
     confusion_metrics.TrueNegatives, confusion_metrics.FalseNegatives,
     confusion_metrics.Precision, confusion_metrics.Recall, confusion_metrics.AUC,
+    probabilistic_metrics.BinaryCrossentropy, probabilistic_metrics.CategoricalCrossentropy,
+    probabilistic_metrics.SparseCategoricalCrossentropy, probabilistic_metrics.KLDivergence,
+    probabilistic_metrics.Poisson,
 )  # fmt: skip
 METRIC_FUNCTIONS = (
     accuracy_metrics.accuracy, accuracy_metrics.binary_accuracy,

@@ -1,0 +1,71 @@
+"""Running means of the probabilistic losses, as metrics: cross-entropies, KL divergence,
+Poisson."""
+
+from __future__ import annotations
+
+from lamina.losses import probabilistic
+from lamina.metrics.reduction_metrics import MeanMetricWrapper
+
+
+class BinaryCrossentropy(MeanMetricWrapper):
+    """The mean binary cross-entropy of targets in [0, 1] and predicted probabilities."""
+
+    def __init__(
+        self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0.0
+    ):
+        super().__init__(
+            probabilistic.binary_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+        )
+
+
+class CategoricalCrossentropy(MeanMetricWrapper):
+    """The mean cross-entropy of one-hot (or soft) targets and predicted distributions."""
+
+    def __init__(
+        self,
+        name="categorical_crossentropy",
+        dtype=None,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+    ):
+        super().__init__(
+            probabilistic.categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
+
+
+class SparseCategoricalCrossentropy(MeanMetricWrapper):
+    """The mean cross-entropy of integer class ids and predicted distributions."""
+
+    def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
+                 axis=-1):  # fmt: skip
+        super().__init__(
+            probabilistic.sparse_categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            axis=axis,
+        )
+
+
+class KLDivergence(MeanMetricWrapper):
+    """The mean Kullback-Leibler divergence of y_true from y_pred."""
+
+    def __init__(self, name="kl_divergence", dtype=None):
+        super().__init__(probabilistic.kl_divergence, name=name, dtype=dtype)
+
+
+class Poisson(MeanMetricWrapper):
+    """The mean Poisson loss: y_pred - y_true * log(y_pred)."""
+
+    def __init__(self, name="poisson", dtype=None):
+        super().__init__(probabilistic.poisson, name=name, dtype=dtype)
