@@ -77,3 +77,18 @@ def test_auto_names_are_unique_and_snake_case():
 def test_unknown_constructor_argument_is_named():
     with pytest.raises(ValueError, match="Unrecognized keyword arguments.*colour"):
         layers.Dense(2, colour="red")
+
+
+def test_a_custom_build_marks_the_layer_built_even_without_super():
+    class Scale(keras.Layer):
+        def build(self, input_shape):
+            self.factor = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+        def call(self, inputs):
+            return inputs * self.factor
+
+    layer = Scale()
+    layer.build((None, 3))
+    assert layer.built
+    assert layer.get_build_config() == {"input_shape": (None, 3)}
+    assert layer.count_params() == 3

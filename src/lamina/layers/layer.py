@@ -6,6 +6,7 @@ On the torch engine a Layer is also a ``torch.nn.Module`` (see ``backend/torch/l
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 
 from lamina import backend
@@ -71,6 +72,22 @@ def _attach_mask(outputs, mask):
         outputs._keras_mask = mask
 
 
+def _marking_built(build):
+    """A subclass's ``build``, which marks the layer built however it is called (directly,
+    by a parent's build, or on the first call), as Keras does."""
+
+    @functools.wraps(build)
+    def build_and_mark(self, *args, **kwargs):
+        result = build(self, *args, **kwargs)
+        self.built = True
+        if self._build_shapes is None and args:
+            self._build_shapes = args[0]
+        return result
+
+    build_and_mark._marks_built = True
+    return build_and_mark
+
+
 class Layer(backend.LayerBase, Operation):
     """Base class of all layers.
 
@@ -78,6 +95,12 @@ class Layer(backend.LayerBase, Operation):
     ``build(input_shape)`` with ``add_weight``, and compute in ``call(inputs, training=None,
     mask=None)`` with ``lamina.ops``. The first call builds the layer.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_marks_built", False):
+            cls.build = _marking_built(build)
 
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls, *args, **kwargs)
