@@ -218,9 +218,11 @@ def _parameter_names(function) -> list[str] | None:
         return None  # a builtin without a signature: accept it
     names = []
     for parameter in parameters:
-        prefix = {parameter.VAR_POSITIONAL: "*", parameter.VAR_KEYWORD: "**"}.get(
-            parameter.kind, ""
-        )
+        prefix = ""
+        if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+            prefix = "*"
+        elif parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            prefix = "**"
         names.append(prefix + parameter.name)
     return names
 

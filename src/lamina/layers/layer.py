@@ -88,7 +88,7 @@ def _marking_built(build):
     return build_and_mark
 
 
-class Layer(backend.LayerBase, Operation):
+class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # engine's base
     """Base class of all layers.
 
     Subclasses store their configuration in ``__init__``, create weights in

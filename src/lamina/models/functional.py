@@ -250,7 +250,7 @@ def functional_config(model) -> dict:
         else:
             entry = serialize_keras_object(operation)
         entry["name"] = operation.name
-        entry["inbound_nodes"] = [
+        entry["inbound_nodes"] = [  # type: ignore[assignment]
             {
                 "args": _serialize_arg(list(node.call_args), reindex),
                 "kwargs": _serialize_arg(node.call_kwargs, reindex),

@@ -39,7 +39,7 @@ def deserialize(config, custom_objects=None) -> Optimizer:
     )
 
 
-def get(identifier) -> Optimizer:
+def get(identifier) -> Optimizer | None:
     """An optimizer from an instance, a name (``"adam"``, with defaults) or a config dict."""
     if identifier is None:
         return None

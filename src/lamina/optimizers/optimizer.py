@@ -408,13 +408,17 @@ class Optimizer:
             for gradient, variable in zip(grads, trainable_variables):
                 self.update_step(gradient, variable, learning_rate)
             return
-        constants_by_dtype = {}
+        constants_by_dtype: dict = {}
         for gradient, variable in zip(grads, trainable_variables):
             dtype = variable.dtype
             constants = constants_by_dtype.get(dtype)
             if constants is None:
                 constants = constants_by_dtype[dtype] = self._step_constants(learning_rate, dtype)
             update(gradient, variable, constants)
+
+    def _step_constants(self, learning_rate, dtype):
+        """Scalars a whole step shares (per dtype); built-in rules fold more in here."""
+        return ops.cast(learning_rate, dtype)
 
     def _clip_gradients(self, grads) -> list:
         if self.clipnorm:
@@ -465,7 +469,7 @@ class Optimizer:
     def _apply_weight_decay(self, variables, learning_rate) -> None:
         if not self.weight_decay:
             return
-        decay_by_dtype = {}
+        decay_by_dtype: dict = {}
         for variable in variables:
             if not self._use_weight_decay(variable):
                 continue

@@ -214,10 +214,10 @@ def _check_members(filepath: str, archive: zipfile.ZipFile) -> dict:
                 f"Members found: {found}."
             )
     for name in (CONFIG_FILENAME, METADATA_FILENAME, WEIGHTS_FILENAME):
-        info = by_name.get(name)
-        if info is not None and info.file_size > _limit(name):
+        member = by_name.get(name)
+        if member is not None and member.file_size > _limit(name):
             raise ValueError(
-                f"{filepath}: member {name} declares {info.file_size} bytes, over the "
+                f"{filepath}: member {name} declares {member.file_size} bytes, over the "
                 f"{_limit(name)}-byte limit."
             )
     return by_name
@@ -242,7 +242,7 @@ class _Members:
         self.filepath = filepath
         self.folder = folder
         self.config = b""
-        self.metadata = None
+        self.metadata: bytes | None = None
         self.weights_path = os.path.join(folder, WEIGHTS_FILENAME)
 
 

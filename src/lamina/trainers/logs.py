@@ -113,7 +113,7 @@ def flatten_logs(logs) -> dict:
 
 
 def pythonify_logs(logs) -> dict:
-    result = {}
+    result: dict = {}
     for key, value in flatten_logs(logs).items():
         if isinstance(value, (int, float)):
             result[key] = value

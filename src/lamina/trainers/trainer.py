@@ -214,7 +214,7 @@ class Trainer:
 
     def _trainable_variables_for_step(self) -> list:
         if self._trainable_variables_cache is None:
-            self._trainable_variables_cache = list(self.trainable_weights)
+            self._trainable_variables_cache = list(self.trainable_weights)  # type: ignore[attr-defined]
         return self._trainable_variables_cache
 
     def train_step(self, data):

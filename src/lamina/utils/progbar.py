@@ -39,7 +39,7 @@ def _format_value(value) -> str:
     if isinstance(value, np.ndarray):
         return f" {value}"
     if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
-        if abs(value) > 1e-3:
+        if abs(float(value)) > 1e-3:
             return f" {value:.4f}"
         return f" {value:.4e}"
     return f" {value}"

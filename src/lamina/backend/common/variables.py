@@ -7,6 +7,8 @@ attribute ``_engine``, its own ``core``/``numpy`` modules for the arithmetic ope
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from lamina.backend.common import global_state
@@ -22,7 +24,7 @@ def standardize_shape(shape) -> tuple:
         shape = tuple(shape)
     except TypeError as error:
         raise ValueError(f"Cannot interpret {shape!r} as a shape.") from error
-    result = []
+    result: list = []
     for dim in shape:
         if dim is None:
             result.append(None)
@@ -41,7 +43,7 @@ def standardize_shape(shape) -> tuple:
 class KerasVariable:
     """A named, stateful tensor: a layer's weight, an optimizer's slot, a metric's total."""
 
-    _engine = None  # set by each engine subclass: a namespace with core and numpy
+    _engine: Any = None  # set by each engine subclass: a namespace with core and numpy
     _on_write = None  # called after each assignment (an optimizer mirrors its step count)
 
     def __init__(

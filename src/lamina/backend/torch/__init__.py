@@ -31,4 +31,4 @@ __all__ = [
 # Variables do their arithmetic with this engine's functions.
 import types as _types
 
-Variable._engine = _types.SimpleNamespace(core=core, numpy=numpy)
+Variable._engine = _types.SimpleNamespace(core=core, numpy=numpy)  # type: ignore[assignment]

@@ -33,7 +33,7 @@ def broadcast_shapes(shape1, shape2, layer_name: str) -> tuple:
     if not shape2:
         return tuple(shape1)
     leading = list(shape1[: len(shape1) - len(shape2)])
-    result = []
+    result: list = []
     for a, b in zip(shape1[len(shape1) - len(shape2) :], shape2):
         if a is None or b is None:
             result.append(None)
