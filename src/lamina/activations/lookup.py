@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-
 from lamina.activations import activations as _functions
 from lamina.serialization import (
     deserialize_keras_object,
     get_registered_object,
     serialize_keras_object,
 )
+from lamina.serialization.lookup import unknown_name_error
 
 ALL_ACTIVATIONS = {
     name: getattr(_functions, name)
@@ -32,12 +31,7 @@ def get(identifier):
             # A registered function, or one in a custom_object_scope (load_model's too).
             function = get_registered_object(identifier)
         if function is None:
-            close = difflib.get_close_matches(identifier, ALL_ACTIVATIONS, n=3, cutoff=0.5)
-            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise ValueError(
-                f"Unknown activation: {identifier!r}.{hint} "
-                f"Valid names: {', '.join(sorted(ALL_ACTIVATIONS))}."
-            )
+            raise unknown_name_error("activation", identifier, ALL_ACTIVATIONS)
         return function
     if isinstance(identifier, dict):
         return deserialize(identifier)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
-import inspect
-
 from lamina.losses import hinge_losses, probabilistic, regression
 from lamina.losses.loss import Loss, LossFunctionWrapper
 from lamina.serialization import deserialize_keras_object, serialize_keras_object
+from lamina.serialization.lookup import get_object, unknown_name_error
 
 LOSS_CLASSES = (
     Loss, LossFunctionWrapper,
@@ -46,38 +44,10 @@ ALL_OBJECTS = {
 }
 
 
-def _unknown_name(identifier):
-    close = difflib.get_close_matches(identifier, ALL_OBJECTS, n=3, cutoff=0.6)
-    if not close:  # case-insensitive second chance: "meansquarederror"
-        lowered = {name.lower(): name for name in ALL_OBJECTS}
-        close = [lowered[c] for c in difflib.get_close_matches(identifier.lower(), lowered, n=3)]
-    hint = f" Did you mean {', '.join(repr(name) for name in close)}?" if close else ""
-    return ValueError(
-        f"Unknown loss: {identifier!r}.{hint} Valid names: {', '.join(sorted(ALL_OBJECTS))}."
-    )
-
-
 def get(identifier):
     """None → None; a name → the function or a new instance of the class; a config dict →
     the rebuilt loss; a callable is returned as it is."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        found = ALL_OBJECTS.get(identifier)
-        if found is None:
-            raise _unknown_name(identifier)
-    elif isinstance(identifier, dict):
-        found = deserialize(identifier)
-    else:
-        found = identifier
-    if inspect.isclass(found):
-        return found()
-    if callable(found):
-        return found
-    raise ValueError(
-        f"Could not interpret loss identifier: expected a name, a config dict, a Loss or a "
-        f"callable; received {identifier!r}."
-    )
+    return get_object(identifier, ALL_OBJECTS, deserialize, "loss", "Loss")
 
 
 def serialize(loss):
@@ -86,7 +56,7 @@ def serialize(loss):
 
 def deserialize(config, custom_objects=None):
     if isinstance(config, str) and config not in ALL_OBJECTS and not custom_objects:
-        raise _unknown_name(config)
+        raise unknown_name_error("loss", config, ALL_OBJECTS)
     return deserialize_keras_object(
         config, module_objects=ALL_OBJECTS, custom_objects=custom_objects, kind="loss"
     )

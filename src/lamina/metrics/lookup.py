@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import inspect
-
 from lamina import losses
 from lamina.backend.common.global_state import to_snake_case
 from lamina.metrics import (
@@ -16,6 +13,7 @@ from lamina.metrics import (
 )
 from lamina.metrics.metric import Metric
 from lamina.serialization import deserialize_keras_object, serialize_keras_object
+from lamina.serialization.lookup import get_object, unknown_name_error
 
 METRIC_CLASSES = (
     Metric,
@@ -57,36 +55,10 @@ ALL_OBJECTS = {
 FUNCTIONS = {fn.__name__: fn for fn in METRIC_FUNCTIONS}
 
 
-def _unknown_name(identifier):
-    names = {**FUNCTIONS, **ALL_OBJECTS}
-    close = difflib.get_close_matches(identifier, names, n=3, cutoff=0.6)
-    hint = f" Did you mean {', '.join(repr(name) for name in close)}?" if close else ""
-    return ValueError(
-        f"Unknown metric: {identifier!r}.{hint} Valid names: {', '.join(sorted(ALL_OBJECTS))}."
-    )
-
-
 def get(identifier):
-    """None → None; a name → a new metric of that class; a config dict → the rebuilt metric;
-    a class is instantiated; a callable is returned as it is."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        found = ALL_OBJECTS.get(identifier)
-        if found is None:
-            raise _unknown_name(identifier)
-    elif isinstance(identifier, dict):
-        found = deserialize(identifier)
-    else:
-        found = identifier
-    if inspect.isclass(found):
-        return found()
-    if callable(found):
-        return found
-    raise ValueError(
-        f"Could not interpret metric identifier: expected a name, a config dict, a Metric or a "
-        f"callable; received {identifier!r}."
-    )
+    """None → None; a name → a new metric of that class (or the function); a config dict →
+    the rebuilt metric; a class is instantiated; a callable is returned as it is."""
+    return get_object(identifier, {**FUNCTIONS, **ALL_OBJECTS}, deserialize, "metric", "Metric")
 
 
 def get_function(identifier):
@@ -104,7 +76,7 @@ def serialize(metric):
 
 def deserialize(config, custom_objects=None):
     if isinstance(config, str) and config not in ALL_OBJECTS and not custom_objects:
-        raise _unknown_name(config)
+        raise unknown_name_error("metric", config, {**FUNCTIONS, **ALL_OBJECTS})
     return deserialize_keras_object(
         config, module_objects=ALL_OBJECTS, custom_objects=custom_objects, kind="metric"
     )
