@@ -36,6 +36,7 @@ _TORCH_DTYPES = {
 _DTYPE_NAMES = {value: key for key, value in _TORCH_DTYPES.items()}
 
 _default_device = "cuda" if torch.cuda.is_available() else "cpu"
+_accelerator_default = _default_device != "cpu"
 _device_stack: list[str] = []
 
 
@@ -159,6 +160,8 @@ def is_tensor(x) -> bool:
 
 def convert_to_tensor(x, dtype=None, sparse=None):
     if isinstance(x, torch.Tensor):
+        if _accelerator_default and not _device_stack and x.device.type == "cpu":
+            x = x.to(_default_device)  # CPU tensors (a DataLoader's) join the model's device
         if dtype is None:
             return x
         torch_dtype = to_torch_dtype(dtype)
@@ -233,6 +236,8 @@ def convert_to_numpy(x) -> np.ndarray:
 def autocast(x, dtype: str):
     """Cast a floating tensor to ``dtype`` (a layer's compute dtype); leave others alone."""
     if isinstance(x, torch.Tensor):
+        if _accelerator_default and not _device_stack and x.device.type == "cpu":
+            x = x.to(_default_device)
         if x.is_floating_point():
             torch_dtype = _TORCH_DTYPES[dtype]
             if x.dtype != torch_dtype:
