@@ -102,9 +102,10 @@ class LazyLogs(dict):
 
 
 def flatten_logs(logs) -> dict:
-    """Merge nested dict results (compile metrics) into one flat dict."""
-    flat = {}
-    for key, value in (logs or {}).items():
+    """Merge nested dict results (compile metrics) into one flat dict, keys in Keras 3's
+    order: sorted at each level, a nested dict's entries where its key sorts."""
+    flat: dict = {}
+    for key, value in sorted((logs or {}).items()):
         if isinstance(value, dict):
             flat.update(flatten_logs(value))
         else:
