@@ -10,11 +10,18 @@ from lamina.backend.torch.core import convert_to_tensor, get_device, to_torch_dt
 
 def _generator(seed):
     seed = draw_seed(seed)
-    if seed is None:
+    if seed is None or _capturing():
+        # A step being captured as a CUDA graph draws from the global generator, the one
+        # whose state graphs advance on every replay (a generator made per call would be
+        # frozen into the graph, giving the same mask every step).
         return None
     generator = torch.Generator(device=get_device())
     generator.manual_seed(seed)
     return generator
+
+
+def _capturing() -> bool:
+    return torch.cuda.is_available() and torch.cuda.is_current_stream_capturing()
 
 
 def _shape(shape):
