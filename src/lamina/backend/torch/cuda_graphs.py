@@ -85,7 +85,7 @@ class CudaGraphStep:
         graphs_in_use = True
         try:
             torch.cuda.synchronize()
-            with torch.cuda.graph(graph):
+            with torch.cuda.graph(graph, capture_error_mode="thread_local"):
                 outputs = self.function(static_data)
         except Exception as error:
             self.failed = True
