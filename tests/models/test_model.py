@@ -122,3 +122,25 @@ def test_subclass_with_its_own_arguments_stays_subclassed():
 
     model = TwoInts(4, 2)
     assert not isinstance(model, keras.models.Functional)
+
+
+@pytest.mark.parametrize("kind", ["sequential", "functional"])
+def test_to_json_and_model_from_json_rebuild_the_architecture(kind, rng):
+    if kind == "sequential":
+        model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="relu"),
+                                  layers.Dense(1)])  # fmt: skip
+    else:
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, layers.Dense(1)(layers.Dense(3)(inputs)))
+    clone = keras.models.model_from_json(model.to_json())
+    assert type(clone) is type(model)
+    assert [w.shape for w in clone.get_weights()] == [w.shape for w in model.get_weights()]
+    clone.set_weights(model.get_weights())
+    x = rng.standard_normal((2, 4)).astype("float32")
+    np.testing.assert_allclose(clone.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_model_from_json_refuses_lambdas():
+    bad = '{"module": "keras.layers", "class_name": "__lambda__", "config": {}}'
+    with pytest.raises(ValueError, match="lambda"):
+        keras.models.model_from_json(bad)

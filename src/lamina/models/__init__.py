@@ -21,4 +21,22 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     )
 
 
-__all__ = ["Functional", "Model", "Sequential", "load_model", "save_model"]
+def model_from_json(json_string, custom_objects=None, safe_mode=True):
+    """Rebuilds a model (untrained: no weights) from ``Model.to_json()``'s string."""
+    import json
+
+    from lamina.saving import keras_archive  # floor 6: imported when called
+    from lamina.serialization import CustomObjectScope, deserialize_keras_object
+
+    try:
+        config = json.loads(json_string)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"model_from_json: not a JSON model config ({error}).") from None
+    keras_archive.check_config(config, custom_objects, safe_mode)
+    with CustomObjectScope(custom_objects or {}):
+        return deserialize_keras_object(
+            config, custom_objects=custom_objects, kind="model", safe_mode=safe_mode
+        )
+
+
+__all__ = ["Functional", "Model", "Sequential", "load_model", "model_from_json", "save_model"]

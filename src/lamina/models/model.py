@@ -134,6 +134,14 @@ class Model(Trainer, Layer):
         self.built = True
         self._build_shapes = shape
 
+    def to_json(self, **kwargs) -> str:
+        """The model's config (Keras's schema) as a JSON string; ``kwargs`` go to json.dumps."""
+        import json
+
+        from lamina.serialization import serialize_keras_object
+
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
     def get_config(self) -> dict:
         if type(self).get_config is Model.get_config and type(self).__init__ is not Model.__init__:
             return Layer.get_config(self)
