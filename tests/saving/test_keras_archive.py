@@ -215,6 +215,12 @@ LAYER_CASES = [
     ((8, 3), layers.GlobalAveragePooling1D),
     ((6, 6, 2), layers.GlobalMaxPooling2D),
     ((6, 6, 2), layers.GlobalAveragePooling2D),
+    ((6,), lambda: layers.ReLU(max_value=2.0)),
+    ((6,), lambda: layers.LeakyReLU(negative_slope=0.1)),
+    ((6,), lambda: layers.PReLU(alpha_initializer="ones")),
+    ((6,), lambda: layers.ELU(alpha=0.5)),
+    ((6,), lambda: layers.Softmax()),
+    ((4, 3), lambda: layers.Masking(mask_value=0.0)),
 ]
 MERGE_CASES = [
     layers.Add,

@@ -1,5 +1,20 @@
 """Floor 3: layers, one per module, grouped by family folders."""
 
+from lamina.layers.activations import (
+    ELU as ELU,
+)
+from lamina.layers.activations import (
+    LeakyReLU as LeakyReLU,
+)
+from lamina.layers.activations import (
+    PReLU as PReLU,
+)
+from lamina.layers.activations import (
+    ReLU as ReLU,
+)
+from lamina.layers.activations import (
+    Softmax as Softmax,
+)
 from lamina.layers.convolutional import (
     Conv1D as Conv1D,
 )
@@ -29,6 +44,9 @@ from lamina.layers.core import (
 )
 from lamina.layers.core import (
     InputLayer as InputLayer,
+)
+from lamina.layers.core import (
+    Masking as Masking,
 )
 from lamina.layers.input_spec import InputSpec as InputSpec
 from lamina.layers.layer import Layer as Layer
@@ -157,6 +175,7 @@ __all__ = [
     "Convolution2D",
     "Dense",
     "Dropout",
+    "ELU",
     "Embedding",
     "Flatten",
     "GlobalAveragePooling1D",
@@ -173,6 +192,8 @@ __all__ = [
     "InputSpec",
     "Layer",
     "LayerNormalization",
+    "LeakyReLU",
+    "Masking",
     "MaxPool1D",
     "MaxPool2D",
     "MaxPooling1D",
@@ -180,8 +201,11 @@ __all__ = [
     "Maximum",
     "Minimum",
     "Multiply",
+    "PReLU",
+    "ReLU",
     "Rescaling",
     "Reshape",
+    "Softmax",
     "Subtract",
     "add",
     "average",

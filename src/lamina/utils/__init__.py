@@ -6,12 +6,14 @@ from lamina.utils.numerical_utils import normalize as normalize
 from lamina.utils.numerical_utils import to_categorical as to_categorical
 from lamina.utils.progbar import Progbar as Progbar
 from lamina.utils.rng_utils import set_random_seed as set_random_seed
+from lamina.utils.sequence_utils import pad_sequences as pad_sequences
 
 __all__ = [
     "Progbar",
     "PyDataset",
     "get_file",
     "normalize",
+    "pad_sequences",
     "set_random_seed",
     "to_categorical",
 ]
