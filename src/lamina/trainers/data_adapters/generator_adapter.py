@@ -12,11 +12,9 @@ from lamina.trainers.data_adapters.adapter import DataAdapter, unpack_x_y_sample
 
 
 def _to_tensor(x):
-    if x is None:
-        return None
-    if isinstance(x, np.ndarray) or not backend.is_tensor(x):
-        return backend.convert_to_tensor(x)
-    return x
+    # Engine tensors pass through convert_to_tensor too: on a GPU it moves a loader's CPU
+    # batches to the device, once, before the step.
+    return None if x is None else backend.convert_to_tensor(x)
 
 
 def _with_class_weight(batch, class_weight):
