@@ -65,10 +65,10 @@ def engine_gradients(fn, arrays, variables=()):
 
 def numeric_gradients(fn_np, arrays, eps=1e-6):
     """Central differences of ``sum(fn_np(*arrays))`` in float64."""
-    arrays = [np.array(a, dtype=np.float64) for a in arrays]
+    arrays = [np.array(a, dtype=np.float64, order="C") for a in arrays]  # reshape must be a view
     grads = []
     for index, array in enumerate(arrays):
-        grad = np.zeros_like(array)
+        grad = np.zeros_like(array, order="C")
         flat, grad_flat = array.reshape(-1), grad.reshape(-1)
         for i in range(flat.size):
             original = flat[i]

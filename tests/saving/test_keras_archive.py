@@ -221,7 +221,14 @@ LAYER_CASES = [
     ((6,), lambda: layers.ELU(alpha=0.5)),
     ((6,), lambda: layers.Softmax()),
     ((4, 3), lambda: layers.Masking(mask_value=0.0)),
+    ((5, 3), lambda: layers.SimpleRNN(4)),
+    ((5, 3), lambda: layers.LSTM(4, return_sequences=True)),
+    ((5, 3), lambda: layers.GRU(4, reset_after=False)),
+    ((5, 3), lambda: layers.Bidirectional(layers.LSTM(2))),
+    ((5, 3), lambda: layers.RNN(layers.GRUCell(3))),
 ]
+# Cells are saved inside the RNN layer that runs them (their configs nest in its config).
+CELLS = {"SimpleRNNCell", "LSTMCell", "GRUCell"}
 MERGE_CASES = [
     layers.Add,
     layers.Subtract,
@@ -269,7 +276,7 @@ def test_layer_cases_cover_every_layer_class():
     import inspect
 
     covered = {type(make()).__name__ for _, make in LAYER_CASES}
-    covered |= {make.__name__ for make in MERGE_CASES} | {"Embedding", "InputLayer"}
+    covered |= {make.__name__ for make in MERGE_CASES} | {"Embedding", "InputLayer"} | CELLS
     public = {
         name
         for name in layers.__all__

@@ -158,6 +158,30 @@ from lamina.layers.reshaping import (
 from lamina.layers.reshaping import (
     Reshape as Reshape,
 )
+from lamina.layers.rnn import (
+    GRU as GRU,
+)
+from lamina.layers.rnn import (
+    LSTM as LSTM,
+)
+from lamina.layers.rnn import (
+    RNN as RNN,
+)
+from lamina.layers.rnn import (
+    Bidirectional as Bidirectional,
+)
+from lamina.layers.rnn import (
+    GRUCell as GRUCell,
+)
+from lamina.layers.rnn import (
+    LSTMCell as LSTMCell,
+)
+from lamina.layers.rnn import (
+    SimpleRNN as SimpleRNN,
+)
+from lamina.layers.rnn import (
+    SimpleRNNCell as SimpleRNNCell,
+)
 
 __all__ = [
     "Activation",
@@ -168,6 +192,7 @@ __all__ = [
     "AvgPool1D",
     "AvgPool2D",
     "BatchNormalization",
+    "Bidirectional",
     "Concatenate",
     "Conv1D",
     "Conv2D",
@@ -178,6 +203,8 @@ __all__ = [
     "ELU",
     "Embedding",
     "Flatten",
+    "GRU",
+    "GRUCell",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
     "GlobalAvgPool1D",
@@ -190,6 +217,8 @@ __all__ = [
     "Input",
     "InputLayer",
     "InputSpec",
+    "LSTM",
+    "LSTMCell",
     "Layer",
     "LayerNormalization",
     "LeakyReLU",
@@ -202,9 +231,12 @@ __all__ = [
     "Minimum",
     "Multiply",
     "PReLU",
+    "RNN",
     "ReLU",
     "Rescaling",
     "Reshape",
+    "SimpleRNN",
+    "SimpleRNNCell",
     "Softmax",
     "Subtract",
     "add",

@@ -1,0 +1,21 @@
+"""Recurrent layers: SimpleRNN, LSTM, GRU, their cells, the generic RNN and Bidirectional."""
+
+from lamina.layers.rnn.bidirectional import Bidirectional as Bidirectional
+from lamina.layers.rnn.gru import GRU as GRU
+from lamina.layers.rnn.gru_cell import GRUCell as GRUCell
+from lamina.layers.rnn.lstm import LSTM as LSTM
+from lamina.layers.rnn.lstm_cell import LSTMCell as LSTMCell
+from lamina.layers.rnn.rnn import RNN as RNN
+from lamina.layers.rnn.simple_rnn import SimpleRNN as SimpleRNN
+from lamina.layers.rnn.simple_rnn_cell import SimpleRNNCell as SimpleRNNCell
+
+__all__ = [
+    "Bidirectional",
+    "GRU",
+    "LSTM",
+    "RNN",
+    "GRUCell",
+    "LSTMCell",
+    "SimpleRNN",
+    "SimpleRNNCell",
+]
