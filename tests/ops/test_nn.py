@@ -9,6 +9,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from lamina import backend, ops
 from lamina.ops import nn as ops_nn
 from tests.harness import assert_close
+from tests.layers.convolutional.conv_transpose_reference import conv_transpose_reference
 from tests.ops.op_harness import OpCase, case_ids, check_eager, check_symbolic, uncovered
 
 M = (4, 5)
@@ -186,6 +187,26 @@ POOLING = [
            rtol=1e-4, atol=1e-4, label="same"),
     OpCase("depthwise_conv", ops.depthwise_conv, _depthwise2d, ((2, 5, 5, 3), (2, 2, 3, 2)),
            rtol=1e-4, atol=1e-4, batch_inputs=(0,)),
+    OpCase("conv_transpose", ops.conv_transpose, conv_transpose_reference,
+           ((2, 4, 3, 3), (3, 2, 5, 3)), rtol=1e-4, atol=1e-4, batch_inputs=(0,)),
+    OpCase("conv_transpose", lambda x, k: ops.conv_transpose(x, k, strides=2, padding="same"),
+           lambda x, k: conv_transpose_reference(x, k, strides=2, padding="same"),
+           ((2, 4, 3, 3), (3, 3, 2, 3)), rtol=1e-4, atol=1e-4, batch_inputs=(0,), label="same"),
+    OpCase("conv_transpose",
+           lambda x, k: ops.conv_transpose(x, k, strides=(3, 2), output_padding=(2, 1)),
+           lambda x, k: conv_transpose_reference(x, k, strides=(3, 2), output_padding=(2, 1)),
+           ((2, 3, 4, 2), (2, 2, 4, 2)), rtol=1e-4, atol=1e-4, batch_inputs=(0,),
+           label="output_padding"),
+    OpCase("conv_transpose",
+           lambda x, k: ops.conv_transpose(x, k, padding="same", dilation_rate=2),
+           lambda x, k: conv_transpose_reference(x, k, padding="same", dilation_rate=2),
+           ((2, 7, 3), (4, 2, 3)), rtol=1e-4, atol=1e-4, batch_inputs=(0,), label="1d-dilated"),
+    OpCase("conv_transpose",
+           lambda x, k: ops.conv_transpose(x, k, 2, "same", data_format="channels_first"),
+           lambda x, k: conv_transpose_reference(x, k, strides=2, padding="same",
+                                                 data_format="channels_first"),
+           ((2, 3, 5, 4), (4, 3, 2, 3)), rtol=1e-4, atol=1e-4, batch_inputs=(0,),
+           label="channels_first"),
     OpCase("max_pool", lambda x: ops.max_pool(x, 2), lambda x: _pool2d(x, 2, np.max),
            ((2, 6, 4, 3),)),
     OpCase("average_pool", lambda x: ops.average_pool(x, 2), lambda x: _pool2d(x, 2, np.mean),
@@ -258,3 +279,66 @@ def test_binary_crossentropy_from_logits_is_stable():
     logits = ops.convert_to_tensor(np.array([100.0, -100.0], dtype="float32"))
     target = ops.convert_to_tensor(np.array([0.0, 1.0], dtype="float32"))
     assert_close(ops.binary_crossentropy(target, logits, from_logits=True), [100.0, 100.0])
+
+
+# (size, kernel, strides, padding, output_padding, dilation_rate), 1-D: the cases where the
+# start crop, torch's output_padding and the end slice / zero fill differ.
+CONV_TRANSPOSE_1D = [
+    (4, 3, 2, "same", None, 1),  # TensorFlow cuts the extra 'same' position at the end
+    (4, 4, 1, "same", None, 1),  # more cut at the end than at the start
+    (3, 2, 3, "valid", None, 1),  # stride > kernel: zero steps appended
+    (3, 3, 3, "same", 2, 1),
+    (2, 2, 2, "same", 0, 1),  # even kernel: one step shorter than size * stride
+    (5, 3, 1, "same", 0, 3),  # output_padding >= stride is fine under dilation
+    (5, 2, 1, "valid", None, 3),
+]
+
+
+@pytest.mark.parametrize("case", CONV_TRANSPOSE_1D, ids=str)
+def test_conv_transpose_1d_matches_numpy_in_float64(case, rng):
+    size, window, strides, padding, output_padding, dilation = case
+    x, kernel = rng.standard_normal((2, size, 3)), rng.standard_normal((window, 2, 3))
+    out = ops.conv_transpose(
+        ops.convert_to_tensor(x, "float64"), ops.convert_to_tensor(kernel, "float64"),
+        strides, padding, output_padding, dilation_rate=dilation,
+    )  # fmt: skip
+    want = conv_transpose_reference(x, kernel, None, strides, padding, output_padding, dilation)
+    assert_close(out, want, rtol=1e-12, atol=1e-12)
+
+
+def test_conv_transpose_same_matches_tensorflow_by_hand():
+    # TF: x[i] lands at output i * stride + t; 'same' keeps the first size * stride steps.
+    x = ops.convert_to_tensor(np.array([[[1.0], [2.0]]]))
+    kernel = ops.convert_to_tensor(np.array([[[1.0]], [[10.0]], [[100.0]]]))
+    assert_close(ops.conv_transpose(x, kernel, strides=2, padding="same")[0, :, 0],
+                 np.array([1.0, 10.0, 102.0, 20.0]))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("length", "window", "strides"), [(8, 3, 2), (7, 3, 2), (9, 4, 3), (6, 2, 1), (5, 5, 2)]
+)
+def test_conv_transpose_is_the_adjoint_of_same_conv(length, window, strides, rng):
+    # <conv(a, k), b> == <a, conv_transpose(b, k)> when conv maps `length` to b's length.
+    kernel = rng.standard_normal((window, window, 3, 2))  # conv: 3 -> 2 channels
+    a = rng.standard_normal((1, length, length, 3))
+    b = rng.standard_normal((1, -(-length // strides), -(-length // strides), 2))
+    a, b, kernel = (ops.convert_to_tensor(v, "float64") for v in (a, b, kernel))
+    forward = ops.conv(a, kernel, strides, "same")
+    output_padding = length - ((b.shape[1] - 1) * strides + window % 2)
+    backward = ops.conv_transpose(b, kernel, strides, "same", output_padding=output_padding)
+    assert tuple(backward.shape) == tuple(a.shape)
+    assert_close(ops.sum(forward * b), ops.sum(backward * a), rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"padding": "causal"}, "padding must be 'valid' or 'same'"),
+        ({"kernel_shape": (3, 3, 2, 4)}, "last axis matches the input channels"),
+        ({"strides": (1, 2, 3)}, "strides must be an int or a tuple of 2"),
+    ],
+)
+def test_conv_transpose_rejects_bad_arguments(kwargs, message, rng):
+    kernel = rng.standard_normal(kwargs.pop("kernel_shape", (3, 3, 2, 3)))
+    with pytest.raises(ValueError, match=message):
+        ops.conv_transpose(rng.standard_normal((1, 4, 4, 3)), kernel, **kwargs)

@@ -226,6 +226,17 @@ LAYER_CASES = [
     ((5, 3), lambda: layers.GRU(4, reset_after=False)),
     ((5, 3), lambda: layers.Bidirectional(layers.LSTM(2))),
     ((5, 3), lambda: layers.RNN(layers.GRUCell(3))),
+    ((5, 3), lambda: layers.Conv1DTranspose(2, 3, strides=2)),
+    ((4, 4, 2), lambda: layers.Conv2DTranspose(3, 3, strides=2, padding="same")),
+    ((6, 6, 2), lambda: layers.DepthwiseConv2D(3, depth_multiplier=2)),
+    ((5, 3), lambda: layers.UpSampling1D(2)),
+    ((4, 4, 2), lambda: layers.UpSampling2D(2, interpolation="bilinear")),
+    ((5, 3), lambda: layers.ZeroPadding1D((1, 2))),
+    ((4, 4, 2), lambda: layers.ZeroPadding2D(1)),
+    ((6, 3), lambda: layers.Cropping1D((1, 2))),
+    ((6, 6, 2), lambda: layers.Cropping2D(1)),
+    ((4, 3), lambda: layers.Permute((2, 1))),
+    ((3,), lambda: layers.RepeatVector(4)),
 ]
 # Cells are saved inside the RNN layer that runs them (their configs nest in its config).
 CELLS = {"SimpleRNNCell", "LSTMCell", "GRUCell"}

@@ -108,6 +108,9 @@ _ACTIVATIONS = (
 )  # fmt: skip
 _POOL: Signature = ("inputs", "pool_size", "strides", "padding", "data_format")
 _CONV: Signature = ("inputs", "kernel", "strides", "padding", "data_format", "dilation_rate")
+_CONV_TRANSPOSE: Signature = (
+    "inputs", "kernel", "strides", "padding", "output_padding", "data_format", "dilation_rate",
+)  # fmt: skip
 
 NN: dict[str, Signature] = {
     **dict.fromkeys(_ACTIVATIONS, _UNARY),
@@ -119,6 +122,7 @@ NN: dict[str, Signature] = {
     "one_hot": ("x", "num_classes", "axis", "dtype"),
     "conv": (*_CONV, "bias"),  # bias: added by the convolution itself when given
     "depthwise_conv": _CONV,
+    "conv_transpose": _CONV_TRANSPOSE,
     "max_pool": _POOL,
     "average_pool": _POOL,
     "moments": ("x", "axes", "keepdims", "synchronized"),

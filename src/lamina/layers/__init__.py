@@ -19,13 +19,28 @@ from lamina.layers.convolutional import (
     Conv1D as Conv1D,
 )
 from lamina.layers.convolutional import (
+    Conv1DTranspose as Conv1DTranspose,
+)
+from lamina.layers.convolutional import (
     Conv2D as Conv2D,
+)
+from lamina.layers.convolutional import (
+    Conv2DTranspose as Conv2DTranspose,
 )
 from lamina.layers.convolutional import (
     Convolution1D as Convolution1D,
 )
 from lamina.layers.convolutional import (
+    Convolution1DTranspose as Convolution1DTranspose,
+)
+from lamina.layers.convolutional import (
     Convolution2D as Convolution2D,
+)
+from lamina.layers.convolutional import (
+    Convolution2DTranspose as Convolution2DTranspose,
+)
+from lamina.layers.convolutional import (
+    DepthwiseConv2D as DepthwiseConv2D,
 )
 from lamina.layers.core import (
     Activation as Activation,
@@ -153,10 +168,34 @@ from lamina.layers.regularization import (
     Dropout as Dropout,
 )
 from lamina.layers.reshaping import (
+    Cropping1D as Cropping1D,
+)
+from lamina.layers.reshaping import (
+    Cropping2D as Cropping2D,
+)
+from lamina.layers.reshaping import (
     Flatten as Flatten,
 )
 from lamina.layers.reshaping import (
+    Permute as Permute,
+)
+from lamina.layers.reshaping import (
+    RepeatVector as RepeatVector,
+)
+from lamina.layers.reshaping import (
     Reshape as Reshape,
+)
+from lamina.layers.reshaping import (
+    UpSampling1D as UpSampling1D,
+)
+from lamina.layers.reshaping import (
+    UpSampling2D as UpSampling2D,
+)
+from lamina.layers.reshaping import (
+    ZeroPadding1D as ZeroPadding1D,
+)
+from lamina.layers.reshaping import (
+    ZeroPadding2D as ZeroPadding2D,
 )
 from lamina.layers.rnn import (
     GRU as GRU,
@@ -195,10 +234,17 @@ __all__ = [
     "Bidirectional",
     "Concatenate",
     "Conv1D",
+    "Conv1DTranspose",
     "Conv2D",
+    "Conv2DTranspose",
     "Convolution1D",
+    "Convolution1DTranspose",
     "Convolution2D",
+    "Convolution2DTranspose",
+    "Cropping1D",
+    "Cropping2D",
     "Dense",
+    "DepthwiseConv2D",
     "Dropout",
     "ELU",
     "Embedding",
@@ -231,14 +277,20 @@ __all__ = [
     "Minimum",
     "Multiply",
     "PReLU",
+    "Permute",
     "RNN",
     "ReLU",
+    "RepeatVector",
     "Rescaling",
     "Reshape",
     "SimpleRNN",
     "SimpleRNNCell",
     "Softmax",
     "Subtract",
+    "UpSampling1D",
+    "UpSampling2D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
     "add",
     "average",
     "concatenate",

@@ -24,6 +24,10 @@ log_softmax = op(_nn.log_softmax, doc="x - logsumexp(x) along ``axis``.")
 one_hot = op(_nn.one_hot, doc="One-hot encoding of integer ids; negative ids give zeros.")
 conv = op(_nn.conv, doc="N-D convolution with a Keras-shaped kernel (*spatial, in, out).")
 depthwise_conv = op(_nn.depthwise_conv)
+conv_transpose = op(
+    _nn.conv_transpose,
+    doc="Transposed N-D convolution; ``kernel`` is (*spatial, filters, in_channels).",
+)
 max_pool = op(_nn.max_pool, doc="N-D max pooling ('valid' or 'same' padding).")
 average_pool = op(_nn.average_pool, doc="N-D average pooling; 'same' excludes padding.")
 moments = op(_nn.moments, doc="(mean, variance) over ``axes``.")

@@ -223,6 +223,107 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     return conv(inputs, kernel, strides, padding, data_format, dilation_rate)
 
 
+_CONV_TRANSPOSE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+
+def conv_transpose_length(size, window, stride, padding, output_padding=None, dilation=1):
+    """Output length of a transposed convolution on one axis, as Keras/TensorFlow compute it.
+
+    'valid' gives ``(size - 1) * stride + max(window, stride)`` and 'same' ``size * stride``
+    unless ``output_padding`` is given; ``None`` (unknown) stays ``None``.
+    """
+    if size is None:
+        return None
+    window = (window - 1) * dilation + 1
+    if padding == "valid":
+        extra = max(window, stride) - window if output_padding is None else output_padding
+        return (size - 1) * stride + window + extra
+    if output_padding is None:
+        return size * stride
+    return (size - 1) * stride + window % 2 + output_padding
+
+
+def _conv_transpose_crop(size, window, stride, dilation, padding, length):
+    """Zeros 'same' cuts from the start of the full transposed output: TensorFlow's rule.
+
+    The transposed convolution is the gradient of a convolution from ``length`` to ``size``;
+    that convolution pads ``max((size - 1) * stride + window - length, 0) // 2`` before.
+    """
+    if padding == "valid":
+        return 0
+    window = (window - 1) * dilation + 1
+    return max((size - 1) * stride + window - length, 0) // 2
+
+
+def conv_transpose(
+    inputs,
+    kernel,
+    strides=1,
+    padding="valid",
+    output_padding=None,
+    data_format=None,
+    dilation_rate=1,
+):
+    """Transposed convolution. ``kernel`` is Keras-shaped: (*spatial, filters, in_channels)."""
+    data_format = standardize_data_format(data_format)
+    inputs, kernel = _t(inputs), _t(kernel)
+    rank = inputs.ndim - 2
+    strides = _tuple(strides, rank, "strides")
+    dilation = _tuple(dilation_rate, rank, "dilation_rate")
+    output_padding = (
+        (None,) * rank if output_padding is None else _tuple(output_padding, rank, "output_padding")
+    )
+    padding = padding.lower()
+    if padding not in ("valid", "same"):
+        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
+    x = _to_channels_first(inputs, data_format)
+    if kernel.ndim != rank + 2 or x.shape[1] != kernel.shape[-1]:
+        raise ValueError(
+            "conv_transpose needs a kernel of shape (*spatial, filters, in_channels) whose last "
+            f"axis matches the input channels; received inputs of shape {tuple(inputs.shape)} "
+            f"({data_format}) and kernel of shape {tuple(kernel.shape)}."
+        )
+    w = kernel.permute(rank + 1, rank, *range(rank))  # (in_channels, filters, *spatial)
+    sizes, windows = x.shape[2:], w.shape[2:]
+    lengths = [
+        conv_transpose_length(n, k, s, padding, p, d)
+        for n, k, s, p, d in zip(sizes, windows, strides, output_padding, dilation)
+    ]
+    crops = [
+        _conv_transpose_crop(n, k, s, d, padding, length)
+        for n, k, s, d, length in zip(sizes, windows, strides, dilation, lengths)
+    ]
+    # torch crops ``padding`` from both ends of the full output (length
+    # (size - 1) * stride + window) and then appends ``output_padding`` < max(stride,
+    # dilation) positions. Ask for the crop at the start; whatever torch cannot express at
+    # the end is sliced off (a view) or zero-padded after.
+    full = [(n - 1) * s + (k - 1) * d + 1 for n, k, s, d in zip(sizes, windows, strides, dilation)]
+    extra = [length - f + 2 * c for length, f, c in zip(lengths, full, crops)]
+    torch_output_padding = [
+        min(max(e, 0), max(s, d) - 1) for e, s, d in zip(extra, strides, dilation)
+    ]
+    if not x.is_floating_point():
+        x = x.to(w.dtype)
+    elif x.dtype != w.dtype:
+        w = w.to(x.dtype)
+    if _contiguous_channels_first(x):
+        x = x.contiguous()
+    out = _CONV_TRANSPOSE[rank](
+        x,
+        w,
+        stride=strides,
+        padding=tuple(crops),
+        output_padding=tuple(torch_output_padding),
+        dilation=dilation,
+    )
+    if any(e < 0 for e in extra):
+        out = out[(slice(None), slice(None), *(slice(0, length) for length in lengths))]
+    if any(e > p for e, p in zip(extra, torch_output_padding)):
+        pads = [(0, max(length - n, 0)) for length, n in zip(lengths, out.shape[2:])]
+        out = _pad_spatial(out, pads)
+    return _to_channels_last(out, data_format)
+
+
 _MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 

@@ -1,0 +1,163 @@
+"""BaseDepthwiseConv: the N-D depthwise convolution that DepthwiseConv2D specialises."""
+
+from __future__ import annotations
+
+from lamina import activations, backend, constraints, initializers, ops, regularizers
+from lamina.layers.convolutional.base_conv import _require_positive_int
+from lamina.layers.convolutional.sliding_window import (
+    channel_axis,
+    output_length,
+    spatial_axes,
+    standardize_padding,
+    standardize_window_tuple,
+)
+from lamina.layers.input_spec import InputSpec
+from lamina.layers.layer import Layer
+from lamina.serialization import serialize_keras_object
+
+
+class BaseDepthwiseConv(Layer):
+    """Convolves each input channel with its own ``depth_multiplier`` filters.
+
+    No mixing across channels: the output has ``in_channels * depth_multiplier`` channels,
+    and channel ``c * depth_multiplier + m`` is filter ``m`` applied to input channel ``c``.
+
+    The kernel has shape ``(*kernel_size, in_channels, depth_multiplier)`` and the bias
+    ``(in_channels * depth_multiplier,)``.
+    """
+
+    def __init__(
+        self,
+        rank,
+        depth_multiplier,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        activation=None,
+        use_bias=True,
+        depthwise_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        depthwise_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        depthwise_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.rank = rank
+        self.depth_multiplier = _require_positive_int("depth_multiplier", depth_multiplier)
+        self.kernel_size = standardize_window_tuple(kernel_size, rank, "kernel_size")
+        self.strides = standardize_window_tuple(strides, rank, "strides")
+        self.dilation_rate = standardize_window_tuple(dilation_rate, rank, "dilation_rate")
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError(
+                "strides > 1 cannot be combined with dilation_rate > 1; received "
+                f"strides={self.strides}, dilation_rate={self.dilation_rate}."
+            )
+        self.padding = standardize_padding(padding)
+        self.data_format = backend.standardize_data_format(data_format)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(ndim=rank + 2)
+
+    def build(self, input_shape):
+        in_channels = input_shape[channel_axis(self.data_format)]
+        if in_channels is None:
+            raise ValueError(
+                f"Layer {self.name!r} needs a known channel dimension; "
+                f"received input_shape={tuple(input_shape)}."
+            )
+        self.compute_output_shape(input_shape)  # rejects inputs too small for the kernel
+        self.kernel = self.add_weight(
+            name="kernel",
+            shape=(*self.kernel_size, in_channels, self.depth_multiplier),
+            initializer=self.depthwise_initializer,
+            regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint,
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias",
+                shape=(in_channels * self.depth_multiplier,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+        self.input_spec = InputSpec(
+            ndim=self.rank + 2, axes={channel_axis(self.data_format): in_channels}
+        )
+        self.built = True
+
+    def call(self, inputs):
+        outputs = ops.depthwise_conv(
+            inputs,
+            self.kernel,
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
+        if self.use_bias:
+            bias = self.bias
+            if self.data_format == "channels_first":
+                bias = ops.reshape(bias, (-1,) + (1,) * self.rank)  # (C * M, 1, ...)
+            outputs = ops.add(outputs, bias)
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if len(input_shape) != self.rank + 2:
+            raise ValueError(
+                f"Layer {self.name!r} expects inputs of rank {self.rank + 2}; "
+                f"received input_shape={input_shape}."
+            )
+        in_channels = input_shape[channel_axis(self.data_format)]
+        channels = None if in_channels is None else in_channels * self.depth_multiplier
+        spatial = tuple(
+            output_length(input_shape[axis], size, stride, self.padding, dilation)
+            for axis, size, stride, dilation in zip(
+                spatial_axes(self.rank, self.data_format),
+                self.kernel_size,
+                self.strides,
+                self.dilation_rate,
+            )
+        )
+        if any(length is not None and length < 1 for length in spatial):
+            raise ValueError(
+                f"Layer {self.name!r}: the input is too small for the kernel; computed output "
+                f"spatial size {spatial} from input_shape={input_shape}, "
+                f"kernel_size={self.kernel_size}, dilation_rate={self.dilation_rate}."
+            )
+        if self.data_format == "channels_last":
+            return (input_shape[0], *spatial, channels)
+        return (input_shape[0], channels, *spatial)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "depth_multiplier": self.depth_multiplier,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "depthwise_initializer": serialize_keras_object(self.depthwise_initializer),
+            "bias_initializer": serialize_keras_object(self.bias_initializer),
+            "depthwise_regularizer": serialize_keras_object(self.depthwise_regularizer),
+            "bias_regularizer": serialize_keras_object(self.bias_regularizer),
+            "activity_regularizer": serialize_keras_object(self.activity_regularizer),
+            "depthwise_constraint": serialize_keras_object(self.depthwise_constraint),
+            "bias_constraint": serialize_keras_object(self.bias_constraint),
+        }
