@@ -178,5 +178,117 @@ def test_custom_evaluation_step(data):
     np.testing.assert_allclose(results["mae"], np.mean(np.abs(predictions - y)), rtol=1e-5)
 
 
+def gan_models(latent_dim):
+    discriminator = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Conv2D(64, (3, 3), strides=(2, 2), padding="same"),
+            keras.layers.LeakyReLU(negative_slope=0.2),
+            keras.layers.Conv2D(128, (3, 3), strides=(2, 2), padding="same"),
+            keras.layers.LeakyReLU(negative_slope=0.2),
+            keras.layers.GlobalMaxPooling2D(),
+            keras.layers.Dense(1),
+        ],
+        name="discriminator",
+    )
+    generator = keras.Sequential(
+        [
+            keras.Input(shape=(latent_dim,)),
+            keras.layers.Dense(7 * 7 * 128),
+            keras.layers.LeakyReLU(negative_slope=0.2),
+            keras.layers.Reshape((7, 7, 128)),
+            keras.layers.Conv2DTranspose(128, (4, 4), strides=(2, 2), padding="same"),
+            keras.layers.LeakyReLU(negative_slope=0.2),
+            keras.layers.Conv2DTranspose(128, (4, 4), strides=(2, 2), padding="same"),
+            keras.layers.LeakyReLU(negative_slope=0.2),
+            keras.layers.Conv2D(1, (7, 7), padding="same", activation="sigmoid"),
+        ],
+        name="generator",
+    )
+    return discriminator, generator
+
+
+class GAN(keras.Model):
+    def __init__(self, discriminator, generator, latent_dim):
+        super().__init__()
+        self.discriminator = discriminator
+        self.generator = generator
+        self.latent_dim = latent_dim
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.seed_generator = keras.random.SeedGenerator(1337)
+        self.built = True
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker]
+
+    def compile(self, d_optimizer, g_optimizer, loss_fn):
+        super().compile()
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.loss_fn = loss_fn
+
+    def train_step(self, real_images):
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+        if isinstance(real_images, (tuple, list)):
+            real_images = real_images[0]
+        batch_size = real_images.shape[0]
+        random_latent_vectors = keras.random.normal(
+            shape=(batch_size, self.latent_dim), seed=self.seed_generator
+        )
+        generated_images = self.generator(random_latent_vectors)
+        real_images = torch.as_tensor(real_images, device=device)
+        combined_images = torch.concat([generated_images, real_images], axis=0)
+        labels = torch.concat(
+            [
+                torch.ones((batch_size, 1), device=device),
+                torch.zeros((batch_size, 1), device=device),
+            ],
+            axis=0,
+        )
+        labels += 0.05 * keras.random.uniform(labels.shape, seed=self.seed_generator)
+
+        self.zero_grad()
+        predictions = self.discriminator(combined_images)
+        d_loss = self.loss_fn(labels, predictions)
+        d_loss.backward()
+        grads = [v.value.grad for v in self.discriminator.trainable_weights]
+        with torch.no_grad():
+            self.d_optimizer.apply(grads, self.discriminator.trainable_weights)
+
+        random_latent_vectors = keras.random.normal(
+            shape=(batch_size, self.latent_dim), seed=self.seed_generator
+        )
+        misleading_labels = torch.zeros((batch_size, 1), device=device)
+        self.zero_grad()
+        predictions = self.discriminator(self.generator(random_latent_vectors))
+        g_loss = self.loss_fn(misleading_labels, predictions)
+        g_loss.backward()
+        grads = [v.value.grad for v in self.generator.trainable_weights]
+        with torch.no_grad():
+            self.g_optimizer.apply(grads, self.generator.trainable_weights)
+
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+
 def test_gan_example():
-    pytest.skip("needs LeakyReLU and Conv2DTranspose (the GAN's generator and discriminator)")
+    latent_dim = 16
+    discriminator, generator = gan_models(latent_dim)
+    images = torch.rand((32, 28, 28, 1))
+    dataloader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(images), batch_size=16, shuffle=True
+    )
+    gan = GAN(discriminator=discriminator, generator=generator, latent_dim=latent_dim)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(learning_rate=0.0003),
+        g_optimizer=keras.optimizers.Adam(learning_rate=0.0003),
+        loss_fn=keras.losses.BinaryCrossentropy(from_logits=True),
+    )
+    before = [w.copy() for w in generator.get_weights()]
+    history = gan.fit(dataloader, epochs=1, verbose=0)
+    assert set(history.history) == {"d_loss", "g_loss"}
+    assert all(np.isfinite(history.history[key][0]) for key in ("d_loss", "g_loss"))
+    assert any(not np.allclose(a, b) for a, b in zip(generator.get_weights(), before))

@@ -83,13 +83,56 @@ def test_one_graph_of_layers_two_models(capsys):
     out = capsys.readouterr().out
     assert "Total params: 18,672" in out
     assert "(None, 16)" in out
-    if not hasattr(layers, "Conv2DTranspose"):
-        pytest.skip("needs Conv2DTranspose and UpSampling2D (the decoder half)")
+
+    x = layers.Reshape((4, 4, 1))(encoder_output)
+    x = layers.Conv2DTranspose(16, 3, activation="relu")(x)
+    x = layers.Conv2DTranspose(32, 3, activation="relu")(x)
+    x = layers.UpSampling2D(3)(x)
+    x = layers.Conv2DTranspose(16, 3, activation="relu")(x)
+    decoder_output = layers.Conv2DTranspose(1, 3, activation="relu")(x)
+    autoencoder = keras.Model(encoder_input, decoder_output, name="autoencoder")
+    autoencoder.summary()
+    out = capsys.readouterr().out
+    assert "Total params: 28,241" in out
+    assert autoencoder.output_shape == (None, 28, 28, 1)
 
 
-def test_models_are_callable_like_layers():
-    if not hasattr(layers, "Conv2DTranspose"):
-        pytest.skip("needs Conv2DTranspose and UpSampling2D (the decoder model)")
+def encoder_and_decoder():
+    encoder_input = keras.Input(shape=(28, 28, 1), name="original_img")
+    x = layers.Conv2D(16, 3, activation="relu")(encoder_input)
+    x = layers.Conv2D(32, 3, activation="relu")(x)
+    x = layers.MaxPooling2D(3)(x)
+    x = layers.Conv2D(32, 3, activation="relu")(x)
+    x = layers.Conv2D(16, 3, activation="relu")(x)
+    encoder_output = layers.GlobalMaxPooling2D()(x)
+    encoder = keras.Model(encoder_input, encoder_output, name="encoder")
+    decoder_input = keras.Input(shape=(16,), name="encoded_img")
+    x = layers.Reshape((4, 4, 1))(decoder_input)
+    x = layers.Conv2DTranspose(16, 3, activation="relu")(x)
+    x = layers.Conv2DTranspose(32, 3, activation="relu")(x)
+    x = layers.UpSampling2D(3)(x)
+    x = layers.Conv2DTranspose(16, 3, activation="relu")(x)
+    decoder_output = layers.Conv2DTranspose(1, 3, activation="relu")(x)
+    decoder = keras.Model(decoder_input, decoder_output, name="decoder")
+    return encoder, decoder
+
+
+def test_models_are_callable_like_layers(capsys):
+    encoder, decoder = encoder_and_decoder()
+    autoencoder_input = keras.Input(shape=(28, 28, 1), name="img")
+    encoded_img = encoder(autoencoder_input)
+    decoded_img = decoder(encoded_img)
+    autoencoder = keras.Model(autoencoder_input, decoded_img, name="autoencoder")
+    autoencoder.summary()
+    out = capsys.readouterr().out
+    assert "encoder (Functional)" in out
+    assert "Total params: 28,241" in out
+    images = np.random.random((2, 28, 28, 1)).astype("float32")
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(autoencoder(images)),
+        keras.ops.convert_to_numpy(decoder(encoder(images))),
+        rtol=1e-6,
+    )
 
 
 def test_ensembling_nested_models():

@@ -36,12 +36,34 @@ def test_embedding_mask_zero_generates_the_mask():
 
 
 def test_masking_layer():
-    if not hasattr(layers, "Masking"):
-        pytest.skip("needs the Masking layer")
+    samples, timesteps, features = 32, 10, 8
+    inputs = np.random.random([samples, timesteps, features]).astype(np.float32)
+    inputs[:, 3, :] = 0.0
+    inputs[:, 5, :] = 0.0
+    model = keras.models.Sequential()
+    model.add(layers.Masking(mask_value=0.0, input_shape=(timesteps, features)))
+    model.add(layers.LSTM(32))
+    output = model(inputs)
+    assert tuple(output.shape) == (32, 32)
+    # The LSTM skipped steps 3 and 5: the same rows without them give the same output.
+    lstm_only = keras.Sequential([keras.Input((8, features)), model.layers[1]])
+    kept = np.delete(inputs, [3, 5], axis=1)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(output), ops.convert_to_numpy(lstm_only(kept)), atol=1e-5
+    )
 
 
 def test_mask_propagation_to_lstm():
-    pytest.skip("needs LSTM")
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = layers.Embedding(input_dim=5000, output_dim=16, mask_zero=True)(inputs)
+    outputs = layers.LSTM(32)(x)
+    model = keras.Model(inputs, outputs)
+    padded = model(padded_inputs)
+    for row, length in ((0, 3), (1, 5)):
+        alone = model(padded_inputs[row : row + 1, :length])
+        np.testing.assert_allclose(
+            ops.convert_to_numpy(padded)[row], ops.convert_to_numpy(alone)[0], atol=1e-5
+        )
 
 
 def test_compute_mask_of_the_embedding():
