@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 from lamina import activations, backend, constraints, initializers, ops, regularizers
+from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
     channel_axis,
     output_length,
     spatial_axes,
+    standardize_conv_windows,
     standardize_padding,
-    standardize_window_tuple,
 )
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
-
-
-def _require_positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer; received {name}={value!r}.")
-    return value
 
 
 class BaseConv(Layer):
@@ -62,21 +57,15 @@ class BaseConv(Layer):
     ):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
-        self.filters = _require_positive_int("filters", filters)
-        self.groups = _require_positive_int("groups", groups)
+        self.filters = require_positive_int("filters", filters)
+        self.groups = require_positive_int("groups", groups)
         if self.filters % self.groups:
             raise ValueError(
                 f"filters must be divisible by groups; received filters={filters}, groups={groups}."
             )
-        self.kernel_size = standardize_window_tuple(kernel_size, rank, "kernel_size")
-        self.strides = standardize_window_tuple(strides, rank, "strides")
-        self.dilation_rate = standardize_window_tuple(dilation_rate, rank, "dilation_rate")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            # Keras rejects the combination: TensorFlow's kernels never supported it.
-            raise ValueError(
-                "strides > 1 cannot be combined with dilation_rate > 1; received "
-                f"strides={self.strides}, dilation_rate={self.dilation_rate}."
-            )
+        self.kernel_size, self.strides, self.dilation_rate = standardize_conv_windows(
+            kernel_size, strides, dilation_rate, rank
+        )
         self.padding = standardize_padding(padding, allow_causal=rank == 1)
         self.data_format = backend.standardize_data_format(data_format)
         self.activation = activations.get(activation)

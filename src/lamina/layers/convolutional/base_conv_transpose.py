@@ -4,12 +4,12 @@ Conv2DTranspose specialise by rank."""
 from __future__ import annotations
 
 from lamina import activations, backend, constraints, initializers, ops, regularizers
-from lamina.layers.convolutional.base_conv import _require_positive_int
+from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
     channel_axis,
     spatial_axes,
+    standardize_conv_windows,
     standardize_padding,
-    standardize_window_tuple,
 )
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
@@ -102,16 +102,10 @@ class BaseConvTranspose(Layer):
     ):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
-        self.filters = _require_positive_int("filters", filters)
-        self.kernel_size = standardize_window_tuple(kernel_size, rank, "kernel_size")
-        self.strides = standardize_window_tuple(strides, rank, "strides")
-        self.dilation_rate = standardize_window_tuple(dilation_rate, rank, "dilation_rate")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            # Keras rejects the combination: TensorFlow's kernels never supported it.
-            raise ValueError(
-                "strides > 1 cannot be combined with dilation_rate > 1; received "
-                f"strides={self.strides}, dilation_rate={self.dilation_rate}."
-            )
+        self.filters = require_positive_int("filters", filters)
+        self.kernel_size, self.strides, self.dilation_rate = standardize_conv_windows(
+            kernel_size, strides, dilation_rate, rank
+        )
         self.padding = standardize_padding(padding)
         self.output_padding = _standardize_output_padding(output_padding, rank, self.strides)
         self.data_format = backend.standardize_data_format(data_format)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from lamina import activations, backend, constraints, initializers, ops, regularizers
-from lamina.layers.convolutional.base_conv import _require_positive_int
+from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
     channel_axis,
     output_length,
     spatial_axes,
+    standardize_conv_windows,
     standardize_padding,
-    standardize_window_tuple,
 )
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
@@ -48,15 +48,10 @@ class BaseDepthwiseConv(Layer):
     ):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
-        self.depth_multiplier = _require_positive_int("depth_multiplier", depth_multiplier)
-        self.kernel_size = standardize_window_tuple(kernel_size, rank, "kernel_size")
-        self.strides = standardize_window_tuple(strides, rank, "strides")
-        self.dilation_rate = standardize_window_tuple(dilation_rate, rank, "dilation_rate")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(
-                "strides > 1 cannot be combined with dilation_rate > 1; received "
-                f"strides={self.strides}, dilation_rate={self.dilation_rate}."
-            )
+        self.depth_multiplier = require_positive_int("depth_multiplier", depth_multiplier)
+        self.kernel_size, self.strides, self.dilation_rate = standardize_conv_windows(
+            kernel_size, strides, dilation_rate, rank
+        )
         self.padding = standardize_padding(padding)
         self.data_format = backend.standardize_data_format(data_format)
         self.activation = activations.get(activation)

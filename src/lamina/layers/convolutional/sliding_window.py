@@ -29,6 +29,20 @@ def standardize_window_tuple(value, rank: int, name: str) -> tuple:
     return value
 
 
+def standardize_conv_windows(kernel_size, strides, dilation_rate, rank: int) -> tuple:
+    """(kernel_size, strides, dilation_rate) as tuples of ``rank`` ints, checked together."""
+    kernel_size = standardize_window_tuple(kernel_size, rank, "kernel_size")
+    strides = standardize_window_tuple(strides, rank, "strides")
+    dilation_rate = standardize_window_tuple(dilation_rate, rank, "dilation_rate")
+    if max(strides) > 1 and max(dilation_rate) > 1:
+        # Keras rejects the combination: TensorFlow's kernels never supported it.
+        raise ValueError(
+            "strides > 1 cannot be combined with dilation_rate > 1; received "
+            f"strides={strides}, dilation_rate={dilation_rate}."
+        )
+    return kernel_size, strides, dilation_rate
+
+
 def standardize_padding(padding, allow_causal: bool = False) -> str:
     allowed = ("valid", "same", "causal") if allow_causal else ("valid", "same")
     value = padding.lower() if isinstance(padding, str) else padding

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from lamina import activations, constraints, initializers, ops, regularizers
+from lamina.layers.arguments import require_positive_int
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
-
-
-def require_positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer; received {name}={value!r}.")
-    return value
 
 
 class Dense(Layer):

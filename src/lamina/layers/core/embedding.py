@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 from lamina import backend, constraints, initializers, ops, regularizers
-from lamina.layers.core.dense import require_positive_int
+from lamina.layers.arguments import require_positive_int
 from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
 

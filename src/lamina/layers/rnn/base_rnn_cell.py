@@ -10,7 +10,7 @@ does (Gal & Ghahramani, 2016).
 from __future__ import annotations
 
 from lamina import activations, backend, constraints, initializers, ops, regularizers
-from lamina.layers.core.dense import require_positive_int
+from lamina.layers.arguments import require_positive_int
 from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
 
