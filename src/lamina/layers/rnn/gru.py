@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from lamina.layers.rnn.gru_cell import GRUCell
-from lamina.layers.rnn.rnn import RNN, cell_property
+from lamina.layers.rnn.rnn import CellArgumentsRNN, cell_property
 
 
-class GRU(RNN):
+class GRU(CellArgumentsRNN):
     """Gated Recurrent Unit layer (Cho et al., 2014), Keras's arguments.
 
     The weights live on ``layer.cell`` (paths ``gru/gru_cell/kernel``…); see ``GRUCell``
@@ -84,26 +84,5 @@ class GRU(RNN):
         )
         self.use_cudnn = use_cudnn
 
-    units = cell_property("units")
-    activation = cell_property("activation")
     recurrent_activation = cell_property("recurrent_activation")
-    use_bias = cell_property("use_bias")
     reset_after = cell_property("reset_after")
-    kernel_initializer = cell_property("kernel_initializer")
-    recurrent_initializer = cell_property("recurrent_initializer")
-    bias_initializer = cell_property("bias_initializer")
-    kernel_regularizer = cell_property("kernel_regularizer")
-    recurrent_regularizer = cell_property("recurrent_regularizer")
-    bias_regularizer = cell_property("bias_regularizer")
-    kernel_constraint = cell_property("kernel_constraint")
-    recurrent_constraint = cell_property("recurrent_constraint")
-    bias_constraint = cell_property("bias_constraint")
-    dropout = cell_property("dropout")
-    recurrent_dropout = cell_property("recurrent_dropout")
-
-    def get_config(self) -> dict:
-        return self._config_with_cell_arguments()
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)

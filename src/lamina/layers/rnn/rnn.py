@@ -198,18 +198,6 @@ class RNN(Layer):
             "cell": serialize_keras_object(self.cell),
         }
 
-    def _config_with_cell_arguments(self) -> dict:
-        """SimpleRNN, LSTM, GRU: Keras flattens the cell's arguments into the layer's config."""
-        config = {
-            **RNN.get_config(self),
-            "activity_regularizer": serialize_keras_object(self.activity_regularizer),
-        }
-        config.pop("cell")
-        cell_config = self.cell.get_config()
-        for key in ("name", "trainable", "dtype"):
-            cell_config.pop(key, None)
-        return {**config, **cell_config}
-
     @classmethod
     def from_config(cls, config, custom_objects=None):
         from lamina.layers.rnn.gru_cell import GRUCell
@@ -222,3 +210,39 @@ class RNN(Layer):
             config.pop("cell"), module_objects=cells, custom_objects=custom_objects, kind="layer"
         )
         return super().from_config({**config, "cell": cell})
+
+
+class CellArgumentsRNN(RNN):
+    """SimpleRNN, LSTM and GRU: an RNN built from its cell's arguments. The arguments read
+    back from the cell (``lstm.units`` is ``lstm.cell.units``), and the config lists them
+    flat, without a ``cell`` entry, as Keras's does."""
+
+    units = cell_property("units")
+    activation = cell_property("activation")
+    use_bias = cell_property("use_bias")
+    kernel_initializer = cell_property("kernel_initializer")
+    recurrent_initializer = cell_property("recurrent_initializer")
+    bias_initializer = cell_property("bias_initializer")
+    kernel_regularizer = cell_property("kernel_regularizer")
+    recurrent_regularizer = cell_property("recurrent_regularizer")
+    bias_regularizer = cell_property("bias_regularizer")
+    kernel_constraint = cell_property("kernel_constraint")
+    recurrent_constraint = cell_property("recurrent_constraint")
+    bias_constraint = cell_property("bias_constraint")
+    dropout = cell_property("dropout")
+    recurrent_dropout = cell_property("recurrent_dropout")
+
+    def get_config(self) -> dict:
+        config = {
+            **RNN.get_config(self),
+            "activity_regularizer": serialize_keras_object(self.activity_regularizer),
+        }
+        config.pop("cell")
+        cell_config = self.cell.get_config()
+        for key in ("name", "trainable", "dtype"):
+            cell_config.pop(key, None)
+        return {**config, **cell_config}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        return cls(**config)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from lamina.layers.rnn.rnn import RNN, cell_property
+from lamina.layers.rnn.rnn import CellArgumentsRNN
 from lamina.layers.rnn.simple_rnn_cell import SimpleRNNCell
 
 
-class SimpleRNN(RNN):
+class SimpleRNN(CellArgumentsRNN):
     """Fully connected RNN whose output is fed back: ``h_t = activation(x_t W + h_{t-1} U + b)``.
 
     The weights live on ``layer.cell`` (paths ``simple_rnn/simple_rnn_cell/kernel``…). With
@@ -71,25 +71,3 @@ class SimpleRNN(RNN):
             activity_regularizer=activity_regularizer,
             **kwargs,
         )
-
-    units = cell_property("units")
-    activation = cell_property("activation")
-    use_bias = cell_property("use_bias")
-    kernel_initializer = cell_property("kernel_initializer")
-    recurrent_initializer = cell_property("recurrent_initializer")
-    bias_initializer = cell_property("bias_initializer")
-    kernel_regularizer = cell_property("kernel_regularizer")
-    recurrent_regularizer = cell_property("recurrent_regularizer")
-    bias_regularizer = cell_property("bias_regularizer")
-    kernel_constraint = cell_property("kernel_constraint")
-    recurrent_constraint = cell_property("recurrent_constraint")
-    bias_constraint = cell_property("bias_constraint")
-    dropout = cell_property("dropout")
-    recurrent_dropout = cell_property("recurrent_dropout")
-
-    def get_config(self) -> dict:
-        return self._config_with_cell_arguments()
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
