@@ -23,12 +23,12 @@ _SIGNATURES: dict = {}
 
 
 def _call_signature(cls):
-    """(has training arg, has mask arg) of ``cls.call``, computed once per class."""
+    """(call takes training, call takes mask, the class defines compute_mask), once per class."""
     flags = _SIGNATURES.get(cls)
     if flags is None:
         parameters = inspect.signature(cls.call).parameters
-        has_kwargs = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-        flags = ("training" in parameters, "mask" in parameters, has_kwargs)
+        computes_mask = cls.compute_mask is not Layer.compute_mask
+        flags = ("training" in parameters, "mask" in parameters, computes_mask)
         _SIGNATURES[cls] = flags
     return flags
 
@@ -430,7 +430,7 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
             self._maybe_build(args, kwargs)
         elif self.input_spec is not None:
             self._check_input_spec(args[0] if args else None)
-        has_training, _, _ = _call_signature(type(self))
+        has_training, has_mask, computes_mask = _call_signature(type(self))
         previous = global_state.get_training()
         training = kwargs.get("training")
         if training is None:
@@ -443,7 +443,7 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         if self._losses:
             self._losses.clear()
         input_mask = _mask_of(args[0]) if args else None
-        if input_mask is not None and "mask" not in kwargs and _call_signature(type(self))[1]:
+        if input_mask is not None and "mask" not in kwargs and has_mask:
             kwargs["mask"] = input_mask
         try:
             outputs = self.call(*args, **kwargs)
@@ -452,14 +452,14 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         if self.activity_regularizer is not None:
             for output in tree.flatten(outputs):
                 self.add_loss(self.activity_regularizer(output))
-        if input_mask is not None or type(self).compute_mask is not Layer.compute_mask:
+        if input_mask is not None or computes_mask:
             _attach_mask(outputs, self.compute_mask(args[0], kwargs.get("mask", input_mask)))
         return outputs
 
     def _symbolic_call(self, args, kwargs):
         self._maybe_build(args, kwargs)
         self._check_input_spec(args[0] if args else None)
-        has_training, has_mask, _ = _call_signature(type(self))
+        has_training, has_mask, computes_mask = _call_signature(type(self))
         if not has_training:
             kwargs.pop("training", None)
         input_mask = _mask_of(args[0]) if args else None
@@ -468,7 +468,7 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
             spec_kwargs["mask"] = input_mask  # the graph node keeps kwargs: replay re-derives it
         outputs = self.compute_output_spec(*args, **spec_kwargs)
         Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
-        if input_mask is not None or type(self).compute_mask is not Layer.compute_mask:
+        if input_mask is not None or computes_mask:
             _attach_mask(outputs, self.compute_mask(args[0], spec_kwargs.get("mask", input_mask)))
         return outputs
 
