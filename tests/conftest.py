@@ -18,11 +18,16 @@ def _fresh_session():
 
 
 def pytest_collection_modifyitems(config, items):
+    """Skip tests marked ``training`` on an engine that cannot train, and tests marked
+    ``engine("torch", ...)`` (engine-specific ones) on the other engines."""
     from lamina.backend import engine
 
-    if getattr(engine.core, "SUPPORTS_TRAINING", True):
-        return
-    skip = pytest.mark.skip(reason=f"the {backend.backend()} engine cannot train")
+    active = backend.backend()
+    cannot_train = not getattr(engine.core, "SUPPORTS_TRAINING", True)
     for item in items:
-        if "training" in item.keywords:
-            item.add_marker(skip)
+        if cannot_train and "training" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=f"the {active} engine cannot train"))
+        marker = item.get_closest_marker("engine")
+        if marker is not None and active not in marker.args:
+            only = " or ".join(marker.args)
+            item.add_marker(pytest.mark.skip(reason=f"{only}-specific test; engine is {active}"))

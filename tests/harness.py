@@ -48,6 +48,7 @@ def engine_gradients(fn, arrays, variables=()):
     if name == "jax":
         import jax
         import jax.numpy as jnp
+
         from lamina.backend.jax.core import StatelessScope
 
         values = [v.value for v in variables]
@@ -60,7 +61,10 @@ def engine_gradients(fn, arrays, variables=()):
 
         grads_x, grads_v = jax.grad(total)(([jnp.asarray(a) for a in arrays], values))
         return [np.asarray(g, np.float64) for g in list(grads_x) + list(grads_v)]
-    raise NotImplementedError(f"no autodiff on the {name} engine")
+    import pytest
+
+    pytest.skip(f"the {name} engine has no autodiff (inference only)")
+    return []  # not reached: skip raises
 
 
 def numeric_gradients(fn_np, arrays, eps=1e-6):

@@ -29,7 +29,8 @@ def test_lists_dicts_and_weights_are_tracked(rng):
     block(rng.standard_normal((3, 5)).astype("float32"))
     assert len(block.weights) == 1 + 2 + 2 + 1
     assert block.weights[0].path == "block/offset"
-    assert len(list(block.parameters())) == 6  # the torch module view sees them all
+    if hasattr(block, "parameters"):  # where a layer is also an engine module (torch)
+        assert len(list(block.parameters())) == 6  # the module view sees them all
 
 
 def test_frozen_layer_gets_no_gradients_until_unfrozen(rng):

@@ -60,6 +60,7 @@ def test_subclassed_model_trains(rng):
     assert model.predict(x, verbose=0).shape == (128, 1)
 
 
+@pytest.mark.engine("torch")
 def test_custom_train_step(rng):
     x, y = regression_data(rng)
     model = CustomStep()

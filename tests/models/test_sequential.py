@@ -86,6 +86,7 @@ def test_count_params_before_build_is_a_clear_error():
         keras.Sequential([layers.Dense(2)]).count_params()
 
 
+@pytest.mark.engine("torch")
 def test_torch_module_view(rng):
     model = mnist_cnn()
     names = [name for name, _ in model.named_parameters()]

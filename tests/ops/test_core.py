@@ -38,7 +38,8 @@ def test_convert_round_trip(rng):
     x = rng.standard_normal((3, 2)).astype("float32")
     tensor = ops.convert_to_tensor(x)
     assert ops.is_tensor(tensor)
-    assert not ops.is_tensor(x)
+    if not isinstance(tensor, np.ndarray):  # on the NumPy engine an array is a tensor
+        assert not ops.is_tensor(x)
     np.testing.assert_array_equal(ops.convert_to_numpy(tensor), x)
 
 

@@ -32,7 +32,8 @@ class Recorder(keras.Sequential):
 
 def recorder(optimizer="sgd"):
     model = Recorder([keras.Input(shape=(2,)), layers.Dense(1)])
-    model.compile(optimizer=optimizer, loss="mse")
+    # Eager: the step reads its batch on the host, which a compiled (jitted) step cannot.
+    model.compile(optimizer=optimizer, loss="mse", run_eagerly=True)
     return model
 
 

@@ -12,6 +12,7 @@ from lamina.backend.common import global_state
 from lamina.backend.common.dtypes import result_type, standardize_dtype
 from lamina.backend.common.global_state import clear_session, name_scope
 from lamina.backend.common.keras_tensor import KerasTensor, any_symbolic_tensors, is_keras_tensor
+from lamina.backend.common.masking import get_keras_mask, set_keras_mask
 from lamina.backend.common.seed_generator import SeedGenerator
 from lamina.backend.common.variables import KerasVariable, standardize_shape
 from lamina.backend.config import (
@@ -72,6 +73,7 @@ __all__ = [
     "engine",
     "epsilon",
     "floatx",
+    "get_keras_mask",
     "global_state",
     "image_data_format",
     "is_float_dtype",
@@ -82,6 +84,7 @@ __all__ = [
     "set_epsilon",
     "set_floatx",
     "set_image_data_format",
+    "set_keras_mask",
     "shape",
     "standardize_data_format",
     "standardize_dtype",

@@ -12,6 +12,7 @@ import inspect
 from lamina import backend
 from lamina.backend import KerasTensor, KerasVariable, any_symbolic_tensors, global_state
 from lamina.backend.common import tree
+from lamina.backend.common.masking import get_keras_mask, set_keras_mask
 from lamina.layers.input_spec import InputSpec, assert_input_compatibility
 from lamina.layers.tracking import TrackedDict, TrackedList
 from lamina.ops.node import Node
@@ -55,9 +56,9 @@ def _shape_of(x):
 def _mask_of(inputs):
     """The Keras mask carried by a tensor (``_keras_mask``), or a list of them, or None."""
     if isinstance(inputs, (list, tuple)):
-        masks = [getattr(x, "_keras_mask", None) for x in inputs]
+        masks = [get_keras_mask(x) for x in inputs]
         return None if all(m is None for m in masks) else masks
-    return getattr(inputs, "_keras_mask", None)
+    return get_keras_mask(inputs)
 
 
 def _attach_mask(outputs, mask):
@@ -68,8 +69,7 @@ def _attach_mask(outputs, mask):
         for output, item in zip(outputs, masks):
             _attach_mask(output, item)
         return
-    with contextlib.suppress(AttributeError):  # an output without attributes has no mask
-        outputs._keras_mask = mask
+    set_keras_mask(outputs, mask)
 
 
 def _marking_built(build):
@@ -284,7 +284,20 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
 
     @property
     def variables(self) -> list:
-        return self.weights
+        """``weights`` plus the state of this layer's seed generators (as Keras)."""
+        result = self.weights
+        seen = {id(variable) for variable in result}
+        for generator in self._all_seed_generators():
+            if id(generator.state) not in seen:
+                seen.add(id(generator.state))
+                result.append(generator.state)
+        return result
+
+    def _all_seed_generators(self) -> list:
+        generators = list(self._seed_generators)
+        for layer in self._layers:
+            generators.extend(layer._all_seed_generators())
+        return generators
 
     @property
     def trainable_weights(self) -> list:
@@ -300,7 +313,23 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
             return self.weights
         return [v for v in self.weights if not v.trainable]
 
-    non_trainable_variables = non_trainable_weights
+    @property
+    def non_trainable_variables(self) -> list:
+        if not self.trainable:
+            return self.variables
+        return [v for v in self.variables if not v.trainable]
+
+    def stateless_call(
+        self, trainable_variables, non_trainable_variables, *args, return_losses=False, **kwargs
+    ):
+        """Call the layer with these variable values; return ``(outputs, new non-trainable
+        values)`` (and the losses with ``return_losses=True``). Nothing in the layer changes."""
+        from lamina.layers.stateless import stateless_call
+
+        return stateless_call(
+            self, trainable_variables, non_trainable_variables, *args,
+            return_losses=return_losses, **kwargs,
+        )  # fmt: skip
 
     def get_weights(self) -> list:
         return [variable.numpy() for variable in self.weights]

@@ -189,26 +189,31 @@ class Trainer:
         return total
 
     def _compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        return self.compute_loss(
+        loss = self.compute_loss(
             x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training
         )
+        self._track_output_losses(x)
+        return loss
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         if self._compile_metrics is not None and y is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
         return LazyLogs(self._python_metrics_result)  # computed when a callback reads them
 
+    def _track_output_losses(self, x):
+        # Right where the per-output values are made: an engine that differentiates a pure
+        # function (JAX) must not find them in Python attributes after it returns.
+        if self._compile_loss is None:
+            return
+        per_output, self._compile_loss.last_per_output = self._compile_loss.last_per_output, None
+        if self._output_loss_trackers and per_output:
+            for tracker, value in zip(self._output_loss_trackers, per_output):
+                if value is not None:
+                    tracker.update_state(ops.stop_gradient(value), sample_weight=_batch_size(x))
+
     def _track_losses(self, loss, x):
         # Detached: the trackers must not keep this step's autograd graph alive.
         self._loss_tracker.update_state(ops.stop_gradient(loss), sample_weight=_batch_size(x))
-        if self._output_loss_trackers and self._compile_loss is not None:
-            for tracker, value in zip(
-                self._output_loss_trackers, self._compile_loss.last_per_output
-            ):
-                if value is not None:
-                    tracker.update_state(ops.stop_gradient(value), sample_weight=_batch_size(x))
-        if self._compile_loss is not None:
-            self._compile_loss.last_per_output = None
 
     # ---- steps ---------------------------------------------------------------------------
 

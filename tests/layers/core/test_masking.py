@@ -23,7 +23,7 @@ def test_masking_matches_numpy_and_carries_the_mask(rng, mask_value):
     x, keep = padded_steps(rng, mask_value)
     outputs = Masking(mask_value=mask_value)(x)
     assert_close(outputs, x.astype(np.float64) * keep[..., None])
-    np.testing.assert_array_equal(np.asarray(outputs._keras_mask), keep)
+    np.testing.assert_array_equal(np.asarray(keras.backend.get_keras_mask(outputs)), keep)
 
 
 @pytest.mark.parametrize("mask_value", [0.0, -1.0])

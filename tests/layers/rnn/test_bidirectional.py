@@ -68,7 +68,7 @@ def test_bidirectional_masking_zeroes_padded_steps(rng):
     b_seq, _, _ = reference(wrapper.backward_layer, x, gru_step, True, keep)
     want = np.concatenate([f_seq, b_seq[:, ::-1]], axis=-1) * keep[..., None]
     assert_close(output, want, atol=1e-5)
-    np.testing.assert_array_equal(to_numpy(output._keras_mask), keep)
+    np.testing.assert_array_equal(to_numpy(keras.backend.get_keras_mask(output)), keep)
 
 
 def test_bidirectional_config_roundtrip(rng):

@@ -109,7 +109,7 @@ def test_mask_argument_carries_states_over_masked_steps(rng, layer_cls, kwargs, 
     prefix(x[:1, :4])
     prefix.set_weights(layer.get_weights())
     assert_close(prefix(x[:1, :4])[0], to_numpy(output)[:1, -1], atol=1e-5)
-    np.testing.assert_array_equal(to_numpy(output._keras_mask), keep)
+    np.testing.assert_array_equal(to_numpy(keras.backend.get_keras_mask(output)), keep)
 
 
 @pytest.mark.parametrize("layer_cls", [SimpleRNN, LSTM, GRU])

@@ -1,0 +1,439 @@
+"""Tensors, variables, the stateless scope and shape inference on JAX.
+
+A Variable holds an immutable ``jax.Array``. Layers read ``variable.value`` and write with
+``assign`` in plain eager style; inside a ``StatelessScope`` those reads and writes go to
+the scope instead (values swapped in, new values collected), which is how a pure function
+over the state can be handed to ``jax.jit`` or ``jax.grad`` while layers stay unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lamina.backend import config
+from lamina.backend.common import global_state
+from lamina.backend.common.dtypes import standardize_dtype
+from lamina.backend.common.keras_tensor import KerasTensor
+from lamina.backend.common.variables import KerasVariable
+
+# float64 must mean float64 (weights, references in tests); every default this engine
+# creates is explicit (Python floats -> floatx, ints -> int32), so nothing else widens.
+jax.config.update("jax_enable_x64", True)
+
+SUPPORTS_TRAINING = True
+SEEDS_IN_STATE = True  # SeedGenerators draw from their state variable (see seed_generator.py)
+
+_JAX_DTYPES = {
+    name: jnp.dtype(name)
+    for name in (
+        "float16", "float32", "float64", "uint8", "uint16", "uint32", "uint64", "int8",
+        "int16", "int32", "int64", "bool", "complex64", "complex128",
+    )
+}  # fmt: skip
+_JAX_DTYPES["bfloat16"] = jnp.dtype(jnp.bfloat16)
+
+
+def to_jax_dtype(dtype):
+    """A jnp dtype from a name, a NumPy/JAX dtype or None (None: floatx)."""
+    if dtype is None:
+        return _JAX_DTYPES[config.floatx()]
+    name = standardize_dtype(dtype)
+    try:
+        return _JAX_DTYPES[name]
+    except KeyError:
+        raise ValueError(f"dtype {name!r} is not supported by the jax engine.") from None
+
+
+def dtype_name(x) -> str:
+    return standardize_dtype(x.dtype)
+
+
+# ---- the stateless scope ------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def _scopes() -> list:
+    stack = getattr(_local, "scopes", None)
+    if stack is None:
+        stack = _local.scopes = []
+    return stack
+
+
+def current_scope():
+    stack = getattr(_local, "scopes", None)
+    return stack[-1] if stack else None
+
+
+class StatelessScope:
+    """Variables read the values given in ``state_mapping`` and write into the scope.
+
+    ``with StatelessScope(state_mapping=[(variable, value), ...]) as scope:`` runs layer code
+    without touching any variable: reads of a mapped variable return its mapped value, reads
+    of others fall through to an enclosing scope (or the variable itself), and every
+    ``assign`` is recorded, readable afterwards with ``scope.get_current_value(variable)``
+    and ``scope.updates()``.
+    """
+
+    def __init__(self, state_mapping=None):
+        self._values: dict[int, object] = {}
+        self._written: dict[int, KerasVariable] = {}
+        for variable, value in state_mapping or ():
+            if not isinstance(variable, KerasVariable):
+                raise ValueError(
+                    "StatelessScope(state_mapping=...) expects (Variable, value) pairs; "
+                    f"received a key of type {type(variable).__name__}."
+                )
+            value = convert_to_tensor(value, dtype=variable.dtype)
+            if tuple(value.shape) != tuple(variable.shape):
+                raise ValueError(
+                    f"StatelessScope: variable {variable.path!r} has shape {variable.shape}; "
+                    f"received a value of shape {tuple(value.shape)}."
+                )
+            self._values[id(variable)] = value
+        self._parent = None
+
+    def __enter__(self):
+        stack = _scopes()
+        self._parent = stack[-1] if stack else None
+        stack.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _scopes().pop()
+        return False
+
+    def lookup(self, variable):
+        """The value ``variable`` has in this scope, or None to read the variable itself."""
+        value = self._values.get(id(variable))
+        if value is not None:
+            return value
+        return None if self._parent is None else self._parent.lookup(variable)
+
+    def record(self, variable, value) -> None:
+        self._values[id(variable)] = value
+        self._written[id(variable)] = variable
+
+    def get_current_value(self, variable):
+        return self._values.get(id(variable))
+
+    def updates(self) -> list:
+        """(variable, new value) for every variable assigned inside the scope."""
+        return [(variable, self._values[key]) for key, variable in self._written.items()]
+
+
+class RecordingScope(StatelessScope):
+    """An eager pass that notes every variable read or written (and writes through), so the
+    compiled step knows its whole state: model, optimizer, metrics, seeds."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: dict[int, KerasVariable] = {}
+
+    def lookup(self, variable):
+        self.seen.setdefault(id(variable), variable)
+        return
+
+    def record(self, variable, value) -> None:
+        self.seen.setdefault(id(variable), variable)
+        variable._value = value
+
+
+def _is_tracer(x) -> bool:
+    return isinstance(x, jax.core.Tracer)
+
+
+class Variable(KerasVariable):
+    """A KerasVariable whose value is a ``jax.Array`` (replaced, never mutated, on assign)."""
+
+    _engine = None  # set in lamina.backend.jax.__init__ once numpy is importable
+
+    def __init__(self, *args, **kwargs):
+        # A layer may first be built while shapes are inferred (inside jax.eval_shape);
+        # its weights must still be concrete arrays, not tracers.
+        with jax.ensure_compile_time_eval():
+            super().__init__(*args, **kwargs)
+
+    def _initialize(self, value):
+        value = convert_to_tensor(value, dtype=self._dtype)
+        if _is_tracer(value):
+            raise ValueError(
+                f"Variable {self.name!r}: its initial value depends on a traced value (it is "
+                "being created inside jax.jit or jax.grad); create it outside, e.g. by "
+                "building the layer before the compiled function runs."
+            )
+        self._value = value
+
+    @property
+    def value(self):
+        stack = getattr(_local, "scopes", None)
+        if stack:
+            value = stack[-1].lookup(self)
+            if value is not None:
+                return value
+        return self._value
+
+    def _direct_assign(self, value):
+        if global_state.in_symbolic_scope():
+            return  # shape inference must not change state
+        stack = getattr(_local, "scopes", None)
+        if stack:
+            stack[-1].record(self, value)
+            return
+        if _is_tracer(value):
+            raise ValueError(
+                f"Variable {self.path!r} was assigned a traced value outside a stateless scope: "
+                "inside jax.jit or jax.grad, run the layer under "
+                "lamina.backend.jax.core.StatelessScope or use model.stateless_call."
+            )
+        self._value = value
+
+    def __jax_array__(self):
+        return self.value
+
+
+def step_counters_on_host() -> bool:
+    """Python-side counters (an optimizer's mirror of its step count) are right only when
+    every step runs its Python: not once a compiled step has run, nor while tracing."""
+    from lamina.backend.jax import trainer
+
+    return not trainer.compiled_steps_ran and current_scope() is None
+
+
+def is_tensor(x) -> bool:
+    return isinstance(x, jax.Array)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None):
+    if isinstance(x, jax.Array):
+        if dtype is None:
+            return x
+        jax_dtype = to_jax_dtype(dtype)
+        return x if x.dtype == jax_dtype else x.astype(jax_dtype)
+    if isinstance(x, KerasVariable):
+        return convert_to_tensor(x.value, dtype)
+    if isinstance(x, KerasTensor):
+        raise TypeError(
+            "A symbolic KerasTensor cannot be converted to a concrete tensor; it has no value. "
+            f"Received {x}."
+        )
+    jax_dtype = None if dtype is None else to_jax_dtype(dtype)
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind not in "biufc":
+            raise TypeError(
+                f"Expected a numeric array; received an array of dtype {x.dtype}"
+                + (f" (first element: {x.flat[0]!r})." if x.size else ".")
+            )
+        if jax_dtype is None and x.dtype == np.float64:
+            jax_dtype = to_jax_dtype(None)
+        return jnp.asarray(x, dtype=jax_dtype)
+    if jax_dtype is None and isinstance(x, (bool, int, float, np.generic)):
+        if isinstance(x, (bool, np.bool_)):
+            jax_dtype = jnp.dtype("bool")
+        elif isinstance(x, (int, np.integer)):
+            jax_dtype = jnp.dtype("int32") if isinstance(x, int) else x.dtype
+        elif isinstance(x, np.floating):
+            jax_dtype = x.dtype
+        else:
+            jax_dtype = to_jax_dtype(None)
+    if isinstance(x, (list, tuple)):
+        if any(isinstance(item, (jax.Array, KerasVariable)) for item in x):
+            return jnp.stack([convert_to_tensor(item, dtype) for item in x])
+        array = np.asarray(x)
+        if array.dtype.kind not in "biufc":
+            raise TypeError(f"Expected numeric values; received {x!r:.200}.")
+        if jax_dtype is None:
+            if array.dtype == np.float64:
+                jax_dtype = to_jax_dtype(None)
+            elif array.dtype == np.int64:
+                jax_dtype = jnp.dtype("int32")
+        return jnp.asarray(array, dtype=jax_dtype)
+    if hasattr(x, "__array__") or hasattr(x, "__dlpack__"):
+        # Other engines' tensors (a torch DataLoader's batch) arrive through NumPy.
+        return convert_to_tensor(np.asarray(x), dtype)
+    try:
+        return jnp.asarray(x, dtype=jax_dtype)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"Cannot convert {x!r:.200} to a tensor: {error}") from None
+
+
+def convert_to_numpy(x) -> np.ndarray:
+    if isinstance(x, KerasVariable):
+        x = x.value
+    if isinstance(x, jax.Array):
+        if _is_tracer(x):
+            raise ValueError(
+                "A traced JAX value (inside jax.jit or jax.grad) has no concrete value to "
+                "convert to NumPy."
+            )
+        if x.dtype == jnp.bfloat16:
+            x = x.astype(jnp.float32)
+        return np.asarray(x)
+    return np.asarray(x)
+
+
+def autocast(x, dtype: str):
+    """Cast a floating tensor to ``dtype`` (a layer's compute dtype); leave others alone."""
+    if isinstance(x, KerasVariable):
+        x = x.value
+    if not isinstance(x, jax.Array):
+        if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+            return jnp.asarray(x, dtype=to_jax_dtype(dtype))
+        x = convert_to_tensor(x)
+    if jnp.issubdtype(x.dtype, jnp.floating):
+        target = _JAX_DTYPES[dtype]
+        if x.dtype != target:
+            return x.astype(target)
+    return x
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x).astype(to_jax_dtype(dtype))
+
+
+def shape(x) -> tuple:
+    return tuple(x.shape)
+
+
+def stop_gradient(x):
+    return jax.lax.stop_gradient(convert_to_tensor(x))
+
+
+def cond(pred, true_fn, false_fn):
+    if isinstance(pred, (bool, np.bool_)) or (isinstance(pred, jax.Array) and not _is_tracer(pred)):
+        return true_fn() if bool(pred) else false_fn()
+    return jax.lax.cond(pred, true_fn, false_fn)
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    if xs is None and length is None:
+        raise ValueError("scan needs xs or length.")
+    if xs is not None:
+        xs = convert_to_tensor(xs)
+    return jax.lax.scan(f, init, xs=xs, length=length, reverse=reverse, unroll=unroll)
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    return jax.lax.fori_loop(lower, upper, body_fun, init_val)
+
+
+def get_item(x, key):
+    return convert_to_tensor(x)[key]
+
+
+@contextlib.contextmanager
+def device_scope(device_name: str):
+    """Place new arrays on ``device_name`` ("cpu", "gpu:0")."""
+    name = str(device_name).lower()
+    kind, _, index = name.partition(":")
+    kind = {"cuda": "gpu"}.get(kind, kind)
+    try:
+        device = jax.devices(kind)[int(index or 0)]
+    except (RuntimeError, IndexError) as error:
+        raise ValueError(f"No JAX device {device_name!r}: {error}") from None
+    with jax.default_device(device):
+        yield
+
+
+# ---- shape inference ----------------------------------------------------------------------
+
+_SENTINELS = (83, 89)  # two unlikely sizes: a dimension that follows them is unknown (None)
+
+
+def _to_abstract(x, fill):
+    if isinstance(x, KerasTensor):
+        shape = tuple(fill if d is None else d for d in x.shape)
+        return jax.ShapeDtypeStruct(shape, to_jax_dtype(x.dtype))
+    if isinstance(x, (list, tuple)):
+        return type(x)(_to_abstract(item, fill) for item in x)
+    if isinstance(x, dict):
+        return {key: _to_abstract(value, fill) for key, value in x.items()}
+    return x
+
+
+def _to_spec(x):
+    if isinstance(x, (jax.ShapeDtypeStruct, jax.Array)):
+        return KerasTensor(tuple(x.shape), dtype=standardize_dtype(x.dtype))
+    if isinstance(x, (list, tuple)):
+        return type(x)(_to_spec(item) for item in x)
+    if isinstance(x, dict):
+        return {key: _to_spec(value) for key, value in x.items()}
+    return x
+
+
+def _merge_specs(first, second):
+    if isinstance(first, KerasTensor):
+        shape = tuple(a if a == b else None for a, b in zip(first.shape, second.shape))
+        return KerasTensor(shape, dtype=first.dtype)
+    if isinstance(first, (list, tuple)):
+        return type(first)(_merge_specs(a, b) for a, b in zip(first, second))
+    if isinstance(first, dict):
+        return {key: _merge_specs(first[key], second[key]) for key in first}
+    return first
+
+
+def _has_unknown_dim(args, kwargs) -> bool:
+    def walk(x):
+        if isinstance(x, KerasTensor):
+            return None in x.shape
+        if isinstance(x, (list, tuple)):
+            return any(walk(item) for item in x)
+        if isinstance(x, dict):
+            return any(walk(item) for item in x.values())
+        return False
+
+    return walk(args) or walk(kwargs)
+
+
+def _is_abstract(x) -> bool:
+    return isinstance(x, jax.ShapeDtypeStruct)
+
+
+def _evaluate(fn, args, kwargs, fill):
+    # Only the tensors are traced; every other argument (flags, shapes, layers) stays a
+    # Python value, closed over.
+    abstract = (_to_abstract(args, fill), _to_abstract(kwargs, fill))
+    leaves, treedef = jax.tree_util.tree_flatten(abstract, is_leaf=_is_abstract)
+    positions = [i for i, leaf in enumerate(leaves) if _is_abstract(leaf)]
+
+    def run(*tensors):
+        filled = list(leaves)
+        for position, tensor in zip(positions, tensors):
+            filled[position] = tensor
+        call_args, call_kwargs = jax.tree_util.tree_unflatten(treedef, filled)
+        outputs = fn(*call_args, **call_kwargs)
+        return _strip_static(outputs)
+
+    try:
+        with global_state.symbolic_scope(), StatelessScope():
+            outputs = jax.eval_shape(run, *[leaves[i] for i in positions])
+    except TypeError as error:
+        if "incompatible shapes" in str(error):
+            raise ValueError(str(error).split("\n")[0]) from None  # a shape error, as Keras's
+        raise
+    return _to_spec(outputs)
+
+
+def _strip_static(outputs):
+    """Outputs for eval_shape: arrays stay, anything else (None, Python numbers) too."""
+    if isinstance(outputs, KerasVariable):
+        return outputs.value
+    if isinstance(outputs, (list, tuple)):
+        return type(outputs)(_strip_static(item) for item in outputs)
+    if isinstance(outputs, dict):
+        return {key: _strip_static(value) for key, value in outputs.items()}
+    return outputs
+
+
+def compute_output_spec(fn, *args, **kwargs):
+    """Trace ``fn`` abstractly (``jax.eval_shape``: no memory, no compute) for output shapes."""
+    first = _evaluate(fn, args, kwargs, _SENTINELS[0])
+    if not _has_unknown_dim(args, kwargs):
+        return first
+    second = _evaluate(fn, args, kwargs, _SENTINELS[1])
+    return _merge_specs(first, second)

@@ -1,0 +1,55 @@
+"""Math functions on JAX beyond NumPy's set."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
+
+_t = convert_to_tensor
+
+
+def _float(x):
+    """A float tensor: integers and bools become floatx (not JAX's float64 default)."""
+    x = _t(x)
+    return x if jnp.issubdtype(x.dtype, jnp.inexact) else x.astype(to_jax_dtype(None))
+
+
+def top_k(x, k, sorted=True):
+    # lax.top_k always sorts (largest first; ties keep the lower index first).
+    values, indices = jax.lax.top_k(_t(x), k)
+    return values, indices.astype(jnp.int32)
+
+
+def in_top_k(targets, predictions, k):
+    targets, predictions = _t(targets), _t(predictions)
+    target_scores = jnp.take_along_axis(predictions, targets[..., None], axis=-1)  # (B, 1)
+    # A tie with the k-th score counts as inside the top k, as in TensorFlow.
+    return jnp.sum(predictions > target_scores, axis=-1) < k
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    axis = tuple(axis) if isinstance(axis, list) else axis
+    return jax.scipy.special.logsumexp(_float(x), axis=axis, keepdims=keepdims)
+
+
+def segment_sum(data, segment_ids, num_segments=None, sorted=False):
+    data, segment_ids = _t(data), _t(segment_ids)
+    if num_segments is None:  # needs concrete ids, as torch's engine (not under jax.jit)
+        num_segments = int(jnp.max(segment_ids)) + 1
+    return jax.ops.segment_sum(
+        data, segment_ids, num_segments=num_segments, indices_are_sorted=sorted
+    )
+
+
+def erf(x):
+    return jax.lax.erf(_float(x))
+
+
+def rsqrt(x):
+    return jax.lax.rsqrt(_float(x))
+
+
+def norm_cast(x, dtype):
+    return _t(x).astype(to_jax_dtype(dtype))

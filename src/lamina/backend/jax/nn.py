@@ -1,0 +1,418 @@
+"""Neural-network functions on JAX: activations, convolution, pooling, normalization, losses.
+
+Images and sequences stay in the layout they arrive in: XLA's convolution and window
+reductions take any dimension order (``dimension_numbers``, per-axis windows), so
+channels_last needs no transposes here. Padding follows Keras/TensorFlow, not XLA's own
+'SAME': it is computed per axis and passed explicitly.
+"""
+
+from __future__ import annotations
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from lamina.backend import config
+from lamina.backend.config import standardize_data_format
+from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
+
+_t = convert_to_tensor
+
+
+def _float(x):
+    x = _t(x)
+    return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(to_jax_dtype(None))
+
+
+# ---- activations --------------------------------------------------------------------------
+
+
+def relu(x):
+    return jax.nn.relu(_float(x))
+
+
+def relu6(x):
+    return jax.nn.relu6(_float(x))
+
+
+def sigmoid(x):
+    return jax.nn.sigmoid(_float(x))
+
+
+def tanh(x):
+    return jnp.tanh(_float(x))
+
+
+def softplus(x):
+    return jax.nn.softplus(_float(x))
+
+
+def softsign(x):
+    return jax.nn.soft_sign(_float(x))
+
+
+def silu(x):
+    return jax.nn.silu(_float(x))
+
+
+def gelu(x, approximate=True):
+    return jax.nn.gelu(_float(x), approximate=approximate)
+
+
+def elu(x, alpha=1.0):
+    return jax.nn.elu(_float(x), alpha=alpha)
+
+
+def selu(x):
+    return jax.nn.selu(_float(x))
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return jax.nn.leaky_relu(_float(x), negative_slope=negative_slope)
+
+
+def hard_sigmoid(x):
+    return jax.nn.hard_sigmoid(_float(x))  # relu6(x + 3) / 6, as torch's hardsigmoid
+
+
+def hard_silu(x):
+    return jax.nn.hard_silu(_float(x))
+
+
+def log_sigmoid(x):
+    return jax.nn.log_sigmoid(_float(x))
+
+
+def _axes(x, axis):
+    return tuple(range(x.ndim)) if axis is None else axis
+
+
+def softmax(x, axis=-1):
+    x = _float(x)
+    return jax.nn.softmax(x, axis=_axes(x, axis))
+
+
+def log_softmax(x, axis=-1):
+    x = _float(x)
+    return jax.nn.log_softmax(x, axis=_axes(x, axis))
+
+
+def one_hot(x, num_classes, axis=-1, dtype=None):
+    # Ids outside [0, num_classes), negative ones included, give all-zero rows, as in Keras.
+    x = _t(x)
+    if not jnp.issubdtype(x.dtype, jnp.integer):
+        x = x.astype("int32")  # float labels (a guide's y_train) name classes too
+    return jax.nn.one_hot(x, num_classes, dtype=to_jax_dtype(dtype), axis=axis)
+
+
+# ---- convolution and pooling --------------------------------------------------------------
+
+
+def _tuple(value, rank, name):
+    if isinstance(value, int):
+        return (value,) * rank
+    value = tuple(value)
+    if len(value) != rank:
+        raise ValueError(f"{name} must be an int or a tuple of {rank} ints; received {value}.")
+    return value
+
+
+def _check_padding(padding):
+    padding = padding.lower()
+    if padding not in ("valid", "same"):
+        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
+    return padding
+
+
+def _spatial_shape(x, data_format):
+    return x.shape[1:-1] if data_format == "channels_last" else x.shape[2:]
+
+
+def _channel_axis(data_format):
+    return -1 if data_format == "channels_last" else 1
+
+
+def _same_padding(sizes, kernel, strides, dilation):
+    """Per-dimension (before, after) padding that TensorFlow's 'same' uses."""
+    pads = []
+    for size, k, s, d in zip(sizes, kernel, strides, dilation):
+        effective = (k - 1) * d + 1
+        out = -(-size // s)
+        total = max((out - 1) * s + effective - size, 0)
+        pads.append((total // 2, total - total // 2))
+    return pads
+
+
+_SPATIAL_LETTERS = {1: "W", 2: "HW", 3: "DHW"}
+
+
+def _dimension_numbers(rank, data_format, kernel_layout):
+    """lax.conv_general_dilated's layout strings: input, kernel ("IO" or "OI"), output."""
+    spatial = _SPATIAL_LETTERS[rank]
+    image = f"N{spatial}C" if data_format == "channels_last" else f"NC{spatial}"
+    return image, spatial + kernel_layout, image
+
+
+def _match_dtypes(x, kernel):
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        return x.astype(kernel.dtype), kernel  # integer images: compute in the kernel's dtype
+    if x.dtype != kernel.dtype:
+        kernel = kernel.astype(x.dtype)
+    return x, kernel
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None):
+    """N-D convolution. ``kernel`` is Keras-shaped: (*spatial, in_channels / groups, filters);
+    ``bias`` (filters,), when given, is added to the output channels."""
+    data_format = standardize_data_format(data_format)
+    inputs, kernel = _t(inputs), _t(kernel)
+    rank = inputs.ndim - 2
+    strides = _tuple(strides, rank, "strides")
+    dilation = _tuple(dilation_rate, rank, "dilation_rate")
+    padding = _check_padding(padding)
+    x, kernel = _match_dtypes(inputs, kernel)
+    groups = x.shape[_channel_axis(data_format)] // kernel.shape[-2]
+    if padding == "same":
+        pads = _same_padding(_spatial_shape(x, data_format), kernel.shape[:rank], strides, dilation)
+    else:
+        pads = [(0, 0)] * rank
+    out = lax.conv_general_dilated(
+        x,
+        kernel,
+        window_strides=strides,
+        padding=pads,
+        rhs_dilation=dilation,
+        dimension_numbers=_dimension_numbers(rank, data_format, "IO"),
+        feature_group_count=groups,
+    )
+    if bias is not None:
+        bias = _t(bias).astype(out.dtype)
+        if data_format == "channels_first":
+            bias = bias.reshape((-1,) + (1,) * rank)
+        out = out + bias
+    return out
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """Depthwise convolution; ``kernel`` is (*spatial, in_channels, depth_multiplier)."""
+    kernel = _t(kernel)
+    rank = kernel.ndim - 2
+    in_channels, multiplier = kernel.shape[-2], kernel.shape[-1]
+    kernel = kernel.reshape((*kernel.shape[:rank], 1, in_channels * multiplier))
+    return conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+
+
+def conv_transpose_length(size, window, stride, padding, output_padding=None, dilation=1):
+    """Output length of a transposed convolution on one axis, as Keras/TensorFlow compute it.
+
+    'valid' gives ``(size - 1) * stride + max(window, stride)`` and 'same' ``size * stride``
+    unless ``output_padding`` is given; ``None`` (unknown) stays ``None``.
+    """
+    if size is None:
+        return None
+    window = (window - 1) * dilation + 1
+    if padding == "valid":
+        extra = max(window, stride) - window if output_padding is None else output_padding
+        return (size - 1) * stride + window + extra
+    if output_padding is None:
+        return size * stride
+    return (size - 1) * stride + window % 2 + output_padding
+
+
+def _conv_transpose_padding(size, window, stride, dilation, padding, length):
+    """(before, after) padding of the stride-dilated input for a transposed convolution.
+
+    The full transposed output, of length ``(size - 1) * stride + window``, is a convolution
+    of the input (with ``stride - 1`` zeros between positions) padded by ``window - 1`` on
+    both sides with the flipped kernel. TensorFlow's 'same' keeps ``length`` positions
+    starting at ``max((size - 1) * stride + window - length, 0) // 2``: the padding its
+    forward convolution puts before. Negative padding crops; padding past the full output
+    appends zeros.
+    """
+    window = (window - 1) * dilation + 1
+    crop = 0 if padding == "valid" else max((size - 1) * stride + window - length, 0) // 2
+    dilated_size = (size - 1) * stride + 1
+    return window - 1 - crop, length - dilated_size + crop
+
+
+def conv_transpose(
+    inputs,
+    kernel,
+    strides=1,
+    padding="valid",
+    output_padding=None,
+    data_format=None,
+    dilation_rate=1,
+):
+    """Transposed convolution. ``kernel`` is Keras-shaped: (*spatial, filters, in_channels)."""
+    data_format = standardize_data_format(data_format)
+    inputs, kernel = _t(inputs), _t(kernel)
+    rank = inputs.ndim - 2
+    strides = _tuple(strides, rank, "strides")
+    dilation = _tuple(dilation_rate, rank, "dilation_rate")
+    output_padding = (
+        (None,) * rank if output_padding is None else _tuple(output_padding, rank, "output_padding")
+    )
+    padding = _check_padding(padding)
+    if kernel.ndim != rank + 2 or inputs.shape[_channel_axis(data_format)] != kernel.shape[-1]:
+        raise ValueError(
+            "conv_transpose needs a kernel of shape (*spatial, filters, in_channels) whose last "
+            f"axis matches the input channels; received inputs of shape {tuple(inputs.shape)} "
+            f"({data_format}) and kernel of shape {tuple(kernel.shape)}."
+        )
+    sizes, windows = _spatial_shape(inputs, data_format), kernel.shape[:rank]
+    pads = []
+    for n, k, s, p, d in zip(sizes, windows, strides, output_padding, dilation):
+        length = conv_transpose_length(n, k, s, padding, p, d)
+        pads.append(_conv_transpose_padding(n, k, s, d, padding, length))
+    x, kernel = _match_dtypes(inputs, kernel)
+    return lax.conv_general_dilated(
+        x,
+        jnp.flip(kernel, axis=tuple(range(rank))),  # (*spatial, filters, in_channels), flipped
+        window_strides=(1,) * rank,
+        padding=pads,
+        lhs_dilation=strides,
+        rhs_dilation=dilation,
+        dimension_numbers=_dimension_numbers(rank, data_format, "OI"),
+    )
+
+
+def _pool_args(inputs, pool_size, strides, padding, data_format):
+    """(inputs, window, strides, padding, spatial shape), the window arguments per axis."""
+    inputs = _t(inputs)
+    rank = inputs.ndim - 2
+    pool_size = _tuple(pool_size, rank, "pool_size")
+    strides = pool_size if strides is None else _tuple(strides, rank, "strides")
+    spatial = _spatial_shape(inputs, data_format)
+    if _check_padding(padding) == "same":
+        pads = _same_padding(spatial, pool_size, strides, (1,) * rank)
+    else:
+        pads = [(0, 0)] * rank
+    return (
+        inputs,
+        _with_batch_and_channels(pool_size, 1, data_format),
+        _with_batch_and_channels(strides, 1, data_format),
+        _with_batch_and_channels(pads, (0, 0), data_format),
+        spatial,
+    )
+
+
+def _with_batch_and_channels(spatial, value, data_format):
+    """A per-axis tuple over the whole tensor: ``value`` on the batch and channel axes."""
+    if data_format == "channels_last":
+        return (value, *spatial, value)
+    return (value, value, *spatial)
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    data_format = standardize_data_format(data_format)
+    x, window, strides, pads, _ = _pool_args(inputs, pool_size, strides, padding, data_format)
+    # The reduction's identity as a concrete initial value (and padding): -inf, or the
+    # integer minimum. lax then picks its differentiable max-window primitive.
+    if jnp.issubdtype(x.dtype, jnp.floating):
+        initial = np.asarray(-np.inf, x.dtype)
+    else:
+        initial = np.asarray(jnp.iinfo(x.dtype).min, x.dtype)
+    return lax.reduce_window(x, initial, lax.max, window, strides, pads)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    data_format = standardize_data_format(data_format)
+    x, window, strides, pads, spatial = _pool_args(inputs, pool_size, strides, padding, data_format)
+    x = _float(x)
+    zero = np.asarray(0, x.dtype)
+    sums = lax.reduce_window(x, zero, lax.add, window, strides, pads)
+    if all(before == after == 0 for before, after in pads):
+        return sums / np.asarray(math.prod(window), x.dtype)
+    # 'same' averages only the real values under each window (padding is not counted): the
+    # counts are the same window sums over ones, (1, *spatial, 1), broadcast over batch and
+    # channels.
+    ones = jnp.ones(_with_batch_and_channels(spatial, 1, data_format), x.dtype)
+    counts = lax.reduce_window(ones, zero, lax.add, window, strides, pads)
+    return sums / counts
+
+
+# ---- normalization ------------------------------------------------------------------------
+
+
+def moments(x, axes, keepdims=False, synchronized=False):
+    # ``synchronized`` (cross-replica statistics) needs no work here: under jit with sharded
+    # inputs the reduction is already global.
+    x = _float(x)
+    axes = tuple(axes) if isinstance(axes, (list, tuple)) else (axes,)
+    compute = x.astype(jnp.float32) if x.dtype in (jnp.float16, jnp.bfloat16) else x
+    mean = jnp.mean(compute, axis=axes, keepdims=True)
+    variance = jnp.mean(jnp.square(compute - mean), axis=axes, keepdims=keepdims)
+    if not keepdims:
+        mean = jnp.squeeze(mean, axis=axes)
+    return mean.astype(x.dtype), variance.astype(x.dtype)
+
+
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    x = _t(x)
+    shape = [1] * x.ndim
+    shape[axis] = x.shape[axis]
+
+    def broadcast(v):
+        return None if v is None else _t(v).reshape(shape)
+
+    inv = lax.rsqrt(broadcast(variance) + epsilon)
+    if scale is not None:
+        inv = inv * broadcast(scale)
+    out = (x - broadcast(mean)) * inv
+    return out if offset is None else out + broadcast(offset)
+
+
+# ---- losses -------------------------------------------------------------------------------
+
+
+def _log_probabilities(output, from_logits, axis):
+    if from_logits:
+        return jax.nn.log_softmax(output, axis=axis)
+    output = output / jnp.sum(output, axis=axis, keepdims=True)
+    epsilon = config.epsilon()
+    return jnp.log(jnp.clip(output, epsilon, 1.0 - epsilon))
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _float(target), _float(output)
+    if target.shape != output.shape:
+        raise ValueError(
+            "categorical_crossentropy: target and output must have the same shape; received "
+            f"target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}."
+        )
+    return -jnp.sum(target * _log_probabilities(output, from_logits, axis), axis=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _t(target), _float(output)
+    if target.ndim == output.ndim and target.shape[-1] == 1:
+        target = jnp.squeeze(target, axis=-1)
+    target = target.astype(jnp.int32)
+    if target.ndim != output.ndim - 1:
+        raise ValueError(
+            "sparse_categorical_crossentropy: target must have one dimension less than output; "
+            f"received target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}."
+        )
+    log_prob = _log_probabilities(output, from_logits, axis)
+    if axis != -1:
+        log_prob = jnp.moveaxis(log_prob, axis, -1)
+    return -jnp.take_along_axis(log_prob, target[..., None], axis=-1)[..., 0]
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    target, output = _float(target), _float(output)
+    if target.shape != output.shape:
+        raise ValueError(
+            "binary_crossentropy: target and output must have the same shape; received "
+            f"target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}."
+        )
+    if from_logits:
+        # max(x, 0) - x * t + log(1 + exp(-|x|)): no overflow for large |x|.
+        return jnp.maximum(output, 0) - output * target + jnp.log1p(jnp.exp(-jnp.abs(output)))
+    epsilon = config.epsilon()
+    output = jnp.clip(output, epsilon, 1.0 - epsilon)
+    return -(target * jnp.log(output) + (1.0 - target) * jnp.log1p(-output))

@@ -1,0 +1,337 @@
+"""Tensors, variables, conversion and shape inference on NumPy.
+
+A tensor here is a plain ``np.ndarray``. NumPy has no autodiff, so this engine runs
+inference only (``SUPPORTS_TRAINING = False``), and no abstract evaluation, so shapes are
+inferred by running the function on small real arrays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+
+import numpy as np
+
+from lamina.backend import config
+from lamina.backend.common import global_state
+from lamina.backend.common.dtypes import standardize_dtype
+from lamina.backend.common.keras_tensor import KerasTensor
+from lamina.backend.common.variables import KerasVariable
+
+SUPPORTS_TRAINING = False
+
+_NUMPY_DTYPES = {
+    name: np.dtype(name)
+    for name in (
+        "float16", "float32", "float64",
+        "uint8", "uint16", "uint32", "uint64",
+        "int8", "int16", "int32", "int64",
+        "bool", "complex64", "complex128",
+    )
+}  # fmt: skip
+try:  # bfloat16 as a NumPy dtype comes from ml_dtypes (installed with JAX), when present
+    import ml_dtypes
+
+    _NUMPY_DTYPES["bfloat16"] = np.dtype(ml_dtypes.bfloat16)
+except ImportError:
+    pass
+
+
+def to_numpy_dtype(dtype) -> np.dtype:
+    """The NumPy dtype for ``dtype`` in any spelling (None is floatx)."""
+    if isinstance(dtype, np.dtype) and dtype.name in _NUMPY_DTYPES:
+        return dtype
+    if isinstance(dtype, np.dtype) and dtype == _NUMPY_DTYPES.get("bfloat16"):
+        return dtype
+    name = standardize_dtype(dtype)
+    try:
+        return _NUMPY_DTYPES[name]
+    except KeyError:
+        raise ValueError(
+            f"dtype {name!r} is not supported by the NumPy engine"
+            + (
+                " (bfloat16 needs the ml_dtypes package; or use float16 or float32)."
+                if name == "bfloat16"
+                else "."
+            )
+        ) from None
+
+
+def dtype_name(array) -> str:
+    return standardize_dtype(array.dtype)
+
+
+def quiet(function):
+    """Run ``function`` without NumPy's floating-point warnings (overflow, 0 / 0, log(0)).
+
+    torch and JAX return inf and nan silently; NumPy warns, and a warning is an error under
+    a strict warnings filter. A fresh errstate per call, so nested calls restore correctly.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def device_scope(device_name: str):
+    """Accepted for portability: NumPy runs on the CPU only, so nothing moves."""
+    name = str(device_name).lower()
+    if not name.startswith("cpu"):
+        raise ValueError(f"The NumPy engine runs on the CPU only; received device {device_name!r}.")
+    yield
+
+
+class Variable(KerasVariable):
+    """A KerasVariable whose value is an ``np.ndarray`` it owns and writes in place."""
+
+    _engine = None  # set in lamina.backend.numpy.__init__ once numpy is importable
+    # Above ndarray's priority: ``array + variable`` calls Variable.__radd__ (the engine's
+    # dtype rules) instead of NumPy converting the variable with a copy.
+    __array_priority__ = 100
+
+    def _initialize(self, value):
+        array = convert_to_tensor(value, dtype=self._dtype)
+        self._value = np.array(array, copy=True)  # own, writable memory (not a view)
+
+    def _direct_assign(self, value):
+        if global_state.in_symbolic_scope():
+            return  # shape inference must not change state
+        with np.errstate(all="ignore"):
+            np.copyto(self._value, value, casting="unsafe")
+
+
+def step_counters_on_host() -> bool:
+    """Python-side step counters are always current: every step runs eagerly."""
+    return True
+
+
+def is_tensor(x) -> bool:
+    return isinstance(x, np.ndarray)
+
+
+def global_floatx() -> str:
+    return config.floatx()
+
+
+def _checked_numeric(array: np.ndarray) -> np.ndarray:
+    if array.dtype.kind not in "biufc":
+        first = f" (first element: {array.flat[0]!r})" if array.size else ""
+        raise TypeError(
+            f"Expected a numeric array; received an array of dtype {array.dtype}{first}."
+        )
+    return array
+
+
+def as_dtype(array: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    if array.dtype == dtype:
+        return array
+    with np.errstate(all="ignore"):  # nan / inf to integers, float overflow
+        return array.astype(dtype)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None):
+    """An ``np.ndarray``, with the torch engine's dtype rules for inputs that carry none.
+
+    Python floats and float64 arrays give floatx, Python ints int32, bools bool; an
+    explicit ``dtype`` wins.
+    """
+    numpy_dtype = None if dtype is None else to_numpy_dtype(dtype)
+    if isinstance(x, np.ndarray):
+        _checked_numeric(x)
+        if numpy_dtype is None:
+            if x.dtype == np.float64:
+                return as_dtype(x, to_numpy_dtype(global_floatx()))
+            return x
+        return as_dtype(x, numpy_dtype)
+    if isinstance(x, KerasVariable):
+        value = x.value  # a variable's own dtype is kept (a float64 weight stays float64)
+        return value if numpy_dtype is None else as_dtype(value, numpy_dtype)
+    if isinstance(x, KerasTensor):
+        raise TypeError(
+            "A symbolic KerasTensor cannot be converted to a concrete tensor; it has no value. "
+            f"Received {x}."
+        )
+    if numpy_dtype is None:
+        numpy_dtype = _scalar_dtype(x)
+    if isinstance(x, (list, tuple)):
+        if any(isinstance(item, (np.ndarray, KerasVariable)) for item in x):
+            return np.stack([convert_to_tensor(item, dtype) for item in x])
+        array = np.asarray(x)
+        if array.dtype.kind not in "biufc":
+            raise TypeError(f"Expected numeric values; received {x!r:.200}.")
+        if numpy_dtype is None:
+            if array.dtype == np.float64:
+                numpy_dtype = to_numpy_dtype(global_floatx())
+            elif array.dtype == np.int64:
+                numpy_dtype = _NUMPY_DTYPES["int32"]
+        return array if numpy_dtype is None else as_dtype(array, numpy_dtype)
+    try:
+        array = np.asarray(x)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"Cannot convert {x!r:.200} to a tensor: {error}") from None
+    _checked_numeric(array)
+    if numpy_dtype is None and array.dtype == np.float64 and not isinstance(x, np.generic):
+        numpy_dtype = to_numpy_dtype(global_floatx())
+    return array if numpy_dtype is None else as_dtype(array, numpy_dtype)
+
+
+def _scalar_dtype(x):
+    """The dtype a Python or NumPy scalar becomes, as on the torch engine; None otherwise."""
+    if isinstance(x, (bool, np.bool_)):
+        return _NUMPY_DTYPES["bool"]
+    if isinstance(x, (int, np.integer)):
+        return _NUMPY_DTYPES["int32"]
+    if isinstance(x, np.floating):
+        return x.dtype
+    if isinstance(x, float):
+        return to_numpy_dtype(global_floatx())
+    return None
+
+
+def to_array(x) -> np.ndarray:
+    """The engine functions' input conversion: arrays pass through with their dtype."""
+    if type(x) is np.ndarray:
+        return x
+    if isinstance(x, KerasVariable):
+        return x.value
+    if isinstance(x, np.ndarray):
+        return np.asarray(x)  # a subclass (np.matrix, a memmap) becomes a plain array
+    return convert_to_tensor(x)
+
+
+def convert_to_numpy(x) -> np.ndarray:
+    if isinstance(x, KerasVariable):
+        x = x.value
+    return np.asarray(x)
+
+
+def autocast(x, dtype: str):
+    """Cast a floating tensor to ``dtype`` (a layer's compute dtype); leave others alone."""
+    if isinstance(x, KerasVariable):
+        x = x.value
+    if not isinstance(x, np.ndarray):
+        x = convert_to_tensor(x)
+    if x.dtype.kind == "f":
+        return as_dtype(x, to_numpy_dtype(dtype))
+    return x
+
+
+def cast(x, dtype):
+    return as_dtype(to_array(x), to_numpy_dtype(dtype))
+
+
+def shape(x) -> tuple:
+    return tuple(x.shape)
+
+
+def stop_gradient(x):
+    return to_array(x)
+
+
+def cond(pred, true_fn, false_fn):
+    return true_fn() if bool(pred) else false_fn()
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    if xs is None:
+        if length is None:
+            raise ValueError("scan needs xs or length.")
+        steps = [None] * length
+    else:
+        steps = list(to_array(xs))
+    if reverse:
+        steps = steps[::-1]
+    carry, outputs = init, []
+    for item in steps:
+        carry, output = f(carry, item)
+        outputs.append(output)
+    if reverse:
+        outputs = outputs[::-1]
+    stacked = (
+        np.stack([to_array(o) for o in outputs]) if outputs and outputs[0] is not None else None
+    )
+    return carry, stacked
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    value = init_val
+    for index in range(lower, upper):
+        value = body_fun(index, value)
+    return value
+
+
+def get_item(x, key):
+    if isinstance(key, np.ndarray) and key.dtype.kind in "iu" and key.ndim == 0:
+        key = int(key)
+    return np.asarray(to_array(x)[key])
+
+
+# ---- shape inference ----------------------------------------------------------------------
+
+_SENTINELS = (83, 89)  # two unlikely sizes: a dimension that follows them is unknown (None)
+
+
+def _to_arrays(x, fill):
+    if isinstance(x, KerasTensor):
+        shape = tuple(fill if d is None else d for d in x.shape)
+        return np.zeros(shape, dtype=to_numpy_dtype(x.dtype))
+    if isinstance(x, (list, tuple)):
+        return type(x)(_to_arrays(item, fill) for item in x)
+    if isinstance(x, dict):
+        return {key: _to_arrays(value, fill) for key, value in x.items()}
+    return x
+
+
+def _to_spec(x):
+    if isinstance(x, (np.ndarray, np.generic)):
+        return KerasTensor(tuple(x.shape), dtype=x.dtype.name)
+    if isinstance(x, (list, tuple)):
+        return type(x)(_to_spec(item) for item in x)
+    if isinstance(x, dict):
+        return {key: _to_spec(value) for key, value in x.items()}
+    return x
+
+
+def _merge_specs(first, second):
+    if isinstance(first, KerasTensor):
+        shape = tuple(a if a == b else None for a, b in zip(first.shape, second.shape))
+        return KerasTensor(shape, dtype=first.dtype)
+    if isinstance(first, (list, tuple)):
+        return type(first)(_merge_specs(a, b) for a, b in zip(first, second))
+    if isinstance(first, dict):
+        return {key: _merge_specs(first[key], second[key]) for key in first}
+    return first
+
+
+def _has_unknown_dim(x) -> bool:
+    if isinstance(x, KerasTensor):
+        return None in x.shape
+    if isinstance(x, (list, tuple)):
+        return any(_has_unknown_dim(item) for item in x)
+    if isinstance(x, dict):
+        return any(_has_unknown_dim(item) for item in x.values())
+    return False
+
+
+def _evaluate(fn, args, kwargs, fill):
+    with global_state.symbolic_scope(), np.errstate(all="ignore"):
+        outputs = fn(*_to_arrays(args, fill), **_to_arrays(kwargs, fill))
+    return _to_spec(outputs)
+
+
+def compute_output_spec(fn, *args, **kwargs):
+    """Run ``fn`` on zero-filled arrays of the KerasTensors' shapes to learn its outputs.
+
+    NumPy has no abstract evaluation, so this computes for real; unknown (None) dimensions
+    are filled with two sentinel sizes in turn and output dimensions that differ between the
+    runs are unknown.
+    """
+    first = _evaluate(fn, args, kwargs, _SENTINELS[0])
+    if not _has_unknown_dim((args, kwargs)):
+        return first
+    second = _evaluate(fn, args, kwargs, _SENTINELS[1])
+    return _merge_specs(first, second)

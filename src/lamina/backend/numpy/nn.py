@@ -1,0 +1,516 @@
+"""Neural-network functions on NumPy: activations, convolution, pooling, normalization, losses.
+
+Convolution and pooling work channels_last (Keras's default, and NumPy's fast layout for a
+contraction over channels): a ``sliding_window_view`` exposes every window as a view, and
+one ``tensordot`` (BLAS) contracts it with the kernel. channels_first inputs are moved to
+channels_last and back.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from lamina.backend import config
+from lamina.backend.common import global_state
+from lamina.backend.config import standardize_data_format
+from lamina.backend.numpy.core import as_dtype, quiet, to_array, to_numpy_dtype
+from lamina.backend.numpy.math import erf as _erf
+from lamina.backend.numpy.math import logsumexp as _logsumexp
+
+_t = to_array
+
+
+def _float(x):
+    x = _t(x)
+    return x if x.dtype.kind == "f" else as_dtype(x, to_numpy_dtype(None))
+
+
+# ---- activations --------------------------------------------------------------------------
+
+
+def relu(x):
+    x = _float(x)
+    return np.maximum(x, 0, dtype=x.dtype)
+
+
+def relu6(x):
+    x = _float(x)
+    return np.clip(x, 0, 6).astype(x.dtype, copy=False)
+
+
+@quiet
+def sigmoid(x):
+    x = _float(x)
+    e = np.exp(-np.abs(x))  # never overflows: sigmoid from exp(-|x|) on both sides
+    return np.asarray(np.where(x >= 0, 1 / (1 + e), e / (1 + e)), dtype=x.dtype)
+
+
+@quiet
+def tanh(x):
+    return np.asarray(np.tanh(_float(x)))
+
+
+@quiet
+def softplus(x):
+    x = _float(x)
+    return np.asarray(np.logaddexp(x, 0, dtype=x.dtype))
+
+
+def softsign(x):
+    x = _float(x)
+    return np.asarray(x / (1 + np.abs(x)))
+
+
+def silu(x):
+    x = _float(x)
+    return np.asarray(x * sigmoid(x))
+
+
+@quiet
+def gelu(x, approximate=True):
+    x = _float(x)
+    if approximate:
+        inner = np.sqrt(2 / np.pi).astype(x.dtype) * (x + 0.044715 * x**3)
+        return np.asarray(0.5 * x * (1 + np.tanh(inner)))
+    return np.asarray(0.5 * x * (1 + _erf(x / np.sqrt(2).astype(x.dtype))), dtype=x.dtype)
+
+
+@quiet
+def elu(x, alpha=1.0):
+    x = _float(x)
+    return np.asarray(np.where(x > 0, x, alpha * np.expm1(x)), dtype=x.dtype)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x):
+    x = _float(x)
+    return np.asarray(_SELU_SCALE * elu(x, _SELU_ALPHA), dtype=x.dtype)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    x = _float(x)
+    return np.asarray(np.where(x >= 0, x, negative_slope * x), dtype=x.dtype)
+
+
+def hard_sigmoid(x):
+    x = _float(x)
+    return np.asarray(np.clip(x + 3, 0, 6) / 6, dtype=x.dtype)
+
+
+def hard_silu(x):
+    x = _float(x)
+    return np.asarray(x * hard_sigmoid(x))
+
+
+@quiet
+def log_sigmoid(x):
+    x = _float(x)
+    return np.asarray(-np.logaddexp(0, -x, dtype=x.dtype))
+
+
+def _softmax_axes(x, axis):
+    if axis is None:
+        return tuple(range(x.ndim))
+    return tuple(axis) if isinstance(axis, (tuple, list)) else axis
+
+
+@quiet
+def softmax(x, axis=-1):
+    x = _float(x)
+    axis = _softmax_axes(x, axis)
+    exp = np.exp(x - np.max(x, axis=axis, keepdims=True))  # shift-invariant; no overflow
+    return np.asarray(exp / np.sum(exp, axis=axis, keepdims=True))
+
+
+@quiet
+def log_softmax(x, axis=-1):
+    x = _float(x)
+    axis = _softmax_axes(x, axis)
+    return np.asarray(x - _logsumexp(x, axis=axis, keepdims=True))
+
+
+def one_hot(x, num_classes, axis=-1, dtype=None):
+    x = _t(x)
+    if x.dtype.kind not in "iu":
+        x = x.astype(np.int64)
+    # Negative ids match no class: all-zero rows, as in Keras.
+    out = x[..., None] == np.arange(num_classes, dtype=x.dtype)  # (..., C)
+    if axis != -1:
+        out = np.moveaxis(out, -1, axis)
+    return out.astype(to_numpy_dtype(dtype))
+
+
+# ---- convolution and pooling --------------------------------------------------------------
+
+
+def _tuple(value, rank, name):
+    if isinstance(value, int):
+        return (value,) * rank
+    value = tuple(value)
+    if len(value) != rank:
+        raise ValueError(f"{name} must be an int or a tuple of {rank} ints; received {value}.")
+    return value
+
+
+def _to_channels_last(x, data_format):
+    return x if data_format == "channels_last" else np.moveaxis(x, 1, -1)
+
+
+def _from_channels_last(x, data_format):
+    return x if data_format == "channels_last" else np.moveaxis(x, -1, 1)
+
+
+def _same_padding(sizes, kernel, strides, dilation):
+    """Per-dimension (before, after) padding that TensorFlow's 'same' uses."""
+    pads = []
+    for size, k, s, d in zip(sizes, kernel, strides, dilation):
+        effective = (k - 1) * d + 1
+        out = -(-size // s)
+        total = max((out - 1) * s + effective - size, 0)
+        pads.append((total // 2, total - total // 2))
+    return pads
+
+
+def _pad_spatial(x, pads, value=0):
+    """Pad the spatial axes of a channels_last ``x`` (N, *spatial, C)."""
+    if all(before == 0 and after == 0 for before, after in pads):
+        return x
+    return np.pad(x, [(0, 0), *pads, (0, 0)], constant_values=value)
+
+
+def _check_padding(padding):
+    padding = padding.lower()
+    if padding not in ("valid", "same"):
+        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
+    return padding
+
+
+def _windows(x, window, strides, dilation):
+    """Every window of a channels_last ``x``, as a view: (N, *out, C, *window)."""
+    rank = len(window)
+    spatial_axes = tuple(range(1, rank + 1))
+    effective = tuple((k - 1) * d + 1 for k, d in zip(window, dilation))
+    view = sliding_window_view(x, effective, axis=spatial_axes)  # (N, *full, C, *effective)
+    steps = (
+        slice(None),
+        *(slice(None, None, s) for s in strides),
+        slice(None),
+        *(slice(None, None, d) for d in dilation),
+    )
+    return view[steps]
+
+
+def _matching_dtypes(x, kernel):
+    """Integer images compute in the kernel's dtype; otherwise the kernel takes x's."""
+    if x.dtype.kind != "f":
+        return x.astype(kernel.dtype), kernel
+    return x, as_dtype(kernel, x.dtype)
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None):
+    """N-D convolution. ``kernel`` is Keras-shaped: (*spatial, in_channels / groups, filters);
+    ``bias`` (filters,), when given, is added to the result."""
+    data_format = standardize_data_format(data_format)
+    inputs, kernel = _t(inputs), _t(kernel)
+    rank = inputs.ndim - 2
+    strides = _tuple(strides, rank, "strides")
+    dilation = _tuple(dilation_rate, rank, "dilation_rate")
+    window = kernel.shape[:rank]
+    x = _to_channels_last(inputs, data_format)
+    if _check_padding(padding) == "same":
+        x = _pad_spatial(x, _same_padding(x.shape[1:-1], window, strides, dilation))
+    x, kernel = _matching_dtypes(x, kernel)
+    out_sizes = _valid_sizes(x.shape[1:-1], window, strides, dilation)
+    out = np.zeros((x.shape[0], *out_sizes, kernel.shape[-1]), dtype=x.dtype)
+    if not global_state.in_symbolic_scope():  # shape inference needs no products
+        _accumulate_taps(out, x, kernel, strides, dilation)
+    if bias is not None:
+        out += as_dtype(_t(bias), out.dtype)
+    return _from_channels_last(out, data_format)
+
+
+def _valid_sizes(sizes, window, strides, dilation):
+    out_sizes = [
+        (n - (k - 1) * d - 1) // s + 1 for n, k, s, d in zip(sizes, window, strides, dilation)
+    ]
+    if any(size < 1 for size in out_sizes):
+        raise ValueError(
+            f"The convolution window {tuple(window)} (dilation {tuple(dilation)}) is larger "
+            f"than the (padded) input of spatial shape {tuple(sizes)}."
+        )
+    return out_sizes
+
+
+def _accumulate_taps(out, x, kernel, strides, dilation):
+    """Add each window tap's contribution, x[i * stride + t * dilation] @ kernel[t], to
+    ``out`` (N, *out, filters): one matrix product per tap on a strided view of ``x``, so no
+    im2col copy (window-size times the input) is made."""
+    rank = x.ndim - 2
+    group_channels = kernel.shape[-2]
+    groups = x.shape[-1] // group_channels
+    for tap in np.ndindex(*kernel.shape[:rank]):
+        steps = (
+            slice(t * d, t * d + (o - 1) * s + 1, s)
+            for t, d, o, s in zip(tap, dilation, out.shape[1:-1], strides)
+        )
+        source = x[(slice(None), *steps)]  # (N, *out, C), a view
+        weights = kernel[tap]  # (C / groups, filters)
+        if groups == 1:
+            out += np.matmul(source, weights)
+        elif group_channels == 1:  # depthwise: each channel has its own filters
+            out += (source[..., None] * weights.reshape(groups, -1)).reshape(out.shape)
+        else:  # channels and filters split into contiguous groups, as torch's ``groups``
+            grouped = source.reshape(*source.shape[:-1], groups, 1, group_channels)
+            per_group = weights.reshape(group_channels, groups, -1).transpose(1, 0, 2)
+            out += np.matmul(grouped, per_group).reshape(out.shape)  # (..., G, 1, F / G)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """Depthwise convolution; ``kernel`` is (*spatial, in_channels, depth_multiplier)."""
+    kernel = _t(kernel)
+    rank = kernel.ndim - 2
+    in_channels, multiplier = kernel.shape[-2], kernel.shape[-1]
+    kernel = kernel.reshape(*kernel.shape[:rank], 1, in_channels * multiplier)
+    return conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+
+
+def conv_transpose_length(size, window, stride, padding, output_padding=None, dilation=1):
+    """Output length of a transposed convolution on one axis, as Keras/TensorFlow compute it.
+
+    'valid' gives ``(size - 1) * stride + max(window, stride)`` and 'same' ``size * stride``
+    unless ``output_padding`` is given; ``None`` (unknown) stays ``None``.
+    """
+    if size is None:
+        return None
+    window = (window - 1) * dilation + 1
+    if padding == "valid":
+        extra = max(window, stride) - window if output_padding is None else output_padding
+        return (size - 1) * stride + window + extra
+    if output_padding is None:
+        return size * stride
+    return (size - 1) * stride + window % 2 + output_padding
+
+
+def _conv_transpose_crop(size, window, stride, dilation, padding, length):
+    """Positions 'same' cuts from the start of the full transposed output: TensorFlow's rule.
+
+    The transposed convolution is the gradient of a convolution from ``length`` to ``size``;
+    that convolution pads ``max((size - 1) * stride + window - length, 0) // 2`` before.
+    """
+    if padding == "valid":
+        return 0
+    window = (window - 1) * dilation + 1
+    return max((size - 1) * stride + window - length, 0) // 2
+
+
+def conv_transpose(
+    inputs,
+    kernel,
+    strides=1,
+    padding="valid",
+    output_padding=None,
+    data_format=None,
+    dilation_rate=1,
+):
+    """Transposed convolution. ``kernel`` is Keras-shaped: (*spatial, filters, in_channels)."""
+    data_format = standardize_data_format(data_format)
+    inputs, kernel = _t(inputs), _t(kernel)
+    rank = inputs.ndim - 2
+    strides = _tuple(strides, rank, "strides")
+    dilation = _tuple(dilation_rate, rank, "dilation_rate")
+    output_padding = (
+        (None,) * rank if output_padding is None else _tuple(output_padding, rank, "output_padding")
+    )
+    padding = _check_padding(padding)
+    x = _to_channels_last(inputs, data_format)
+    if kernel.ndim != rank + 2 or x.shape[-1] != kernel.shape[-1]:
+        raise ValueError(
+            "conv_transpose needs a kernel of shape (*spatial, filters, in_channels) whose last "
+            f"axis matches the input channels; received inputs of shape {inputs.shape} "
+            f"({data_format}) and kernel of shape {kernel.shape}."
+        )
+    x, kernel = _matching_dtypes(x, kernel)
+    sizes, windows = x.shape[1:-1], kernel.shape[:rank]
+    lengths = [
+        conv_transpose_length(n, k, s, padding, p, d)
+        for n, k, s, p, d in zip(sizes, windows, strides, output_padding, dilation)
+    ]
+    crops = [
+        _conv_transpose_crop(n, k, s, d, padding, length)
+        for n, k, s, d, length in zip(sizes, windows, strides, dilation, lengths)
+    ]
+    # Each input position i scatters x[i] @ kernel[t] to output i * stride + t * dilation.
+    # The full output holds every such position; the result is its window
+    # [crop, crop + length), with zeros past its end (TensorFlow's gradient of 'same').
+    full = [(n - 1) * s + (k - 1) * d + 1 for n, k, s, d in zip(sizes, windows, strides, dilation)]
+    ends = [max(f, c + length) for f, c, length in zip(full, crops, lengths)]
+    out = np.zeros((x.shape[0], *ends, kernel.shape[rank]), dtype=x.dtype)
+    if not global_state.in_symbolic_scope():  # shape inference needs no products
+        _scatter_taps(out, x, kernel, strides, dilation)
+    out = out[(slice(None), *(slice(c, c + length) for c, length in zip(crops, lengths)))]
+    return _from_channels_last(out, data_format)
+
+
+def _scatter_taps(out, x, kernel, strides, dilation):
+    """Add x[i] @ kernel[t] to out[i * stride + t * dilation] for every window tap t."""
+    rank = x.ndim - 2
+    sizes = x.shape[1:-1]
+    taps = np.tensordot(x, kernel, axes=((rank + 1,), (rank + 1,)))  # (N, *sizes, *window, F)
+    for tap in np.ndindex(*kernel.shape[:rank]):
+        target = tuple(
+            slice(t * d, t * d + (n - 1) * s + 1, s)
+            for t, d, n, s in zip(tap, dilation, sizes, strides)
+        )
+        out[(slice(None), *target)] += taps[(slice(None),) * (rank + 1) + tap]
+
+
+def _pool_args(inputs, pool_size, strides, padding, data_format):
+    data_format = standardize_data_format(data_format)
+    inputs = _t(inputs)
+    rank = inputs.ndim - 2
+    pool_size = _tuple(pool_size, rank, "pool_size")
+    strides = pool_size if strides is None else _tuple(strides, rank, "strides")
+    return data_format, inputs, rank, pool_size, strides, _check_padding(padding)
+
+
+def _pool_windows(x, pool_size, strides, reduce):
+    """``reduce`` (np.max or np.sum) over each window of a channels_last ``x``."""
+    rank = len(pool_size)
+    sizes = x.shape[1:-1]
+    if pool_size == strides:
+        # Non-overlapping windows: crop the remainder and reshape, no window view needed.
+        outs = [n // p for n, p in zip(sizes, pool_size)]
+        x = x[(slice(None), *(slice(0, o * p) for o, p in zip(outs, pool_size)))]
+        split = [x.shape[0]]
+        for o, p in zip(outs, pool_size):
+            split += [o, p]
+        x = x.reshape(*split, x.shape[-1])
+        return reduce(x, axis=tuple(range(2, 2 * rank + 1, 2)))
+    windows = _windows(x, pool_size, strides, (1,) * rank)  # (N, *out, C, *pool)
+    return reduce(windows, axis=tuple(range(rank + 2, 2 * rank + 2)))
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    data_format, inputs, rank, pool_size, strides, padding = _pool_args(
+        inputs, pool_size, strides, padding, data_format
+    )
+    x = _to_channels_last(inputs, data_format)
+    if padding == "same":
+        # Padding never wins a max: -inf (the lowest integer for integer images).
+        lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        pads = _same_padding(x.shape[1:-1], pool_size, strides, (1,) * rank)
+        x = _pad_spatial(x, pads, value=lowest)
+    return _from_channels_last(_pool_windows(x, pool_size, strides, np.max), data_format)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    data_format, inputs, rank, pool_size, strides, padding = _pool_args(
+        inputs, pool_size, strides, padding, data_format
+    )
+    x = _float(_to_channels_last(inputs, data_format))
+    if padding == "valid":
+        sums = _pool_windows(x, pool_size, strides, np.sum)
+        out = sums / np.prod(pool_size)
+    else:
+        # 'same' averages only the real values under each window (padding is not counted).
+        pads = _same_padding(x.shape[1:-1], pool_size, strides, (1,) * rank)
+        sums = _pool_windows(_pad_spatial(x, pads), pool_size, strides, np.sum)
+        ones = np.ones((1, *x.shape[1:-1], 1), dtype=x.dtype)
+        counts = _pool_windows(_pad_spatial(ones, pads), pool_size, strides, np.sum)
+        out = sums / counts
+    return _from_channels_last(np.asarray(out, dtype=x.dtype), data_format)
+
+
+# ---- normalization ------------------------------------------------------------------------
+
+
+def moments(x, axes, keepdims=False, synchronized=False):
+    x = _float(x)
+    axes = tuple(axes) if isinstance(axes, (list, tuple)) else (axes,)
+    compute = x.astype(np.float32) if x.dtype == np.float16 else x
+    mean = np.mean(compute, axis=axes, keepdims=keepdims)
+    variance = np.var(compute, axis=axes, keepdims=keepdims)
+    return np.asarray(mean, dtype=x.dtype), np.asarray(variance, dtype=x.dtype)
+
+
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    x = _t(x)
+    shape = [1] * x.ndim
+    shape[axis] = x.shape[axis]
+
+    def broadcast(v):
+        return None if v is None else _t(v).reshape(shape)
+
+    inverse = 1 / np.sqrt(broadcast(variance) + epsilon)
+    if scale is not None:
+        inverse = inverse * broadcast(scale)
+    out = (x - broadcast(mean)) * inverse
+    if offset is not None:
+        out = out + broadcast(offset)
+    return np.asarray(out, dtype=x.dtype) if x.dtype.kind == "f" else out
+
+
+# ---- losses -------------------------------------------------------------------------------
+
+
+def _log_probabilities(output, axis, from_logits):
+    if from_logits:
+        return log_softmax(output, axis=axis)
+    output = output / np.sum(output, axis=axis, keepdims=True)
+    eps = _epsilon()
+    return np.log(np.clip(output, eps, 1.0 - eps))
+
+
+@quiet
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _float(target), _float(output)
+    if target.shape != output.shape:
+        raise ValueError(
+            "categorical_crossentropy: target and output must have the same shape; received "
+            f"target.shape={target.shape}, output.shape={output.shape}."
+        )
+    log_prob = _log_probabilities(output, axis, from_logits)
+    return np.asarray(-np.sum(target * log_prob, axis=axis), dtype=output.dtype)
+
+
+@quiet
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _t(target), _float(output)
+    if target.ndim == output.ndim and target.shape[-1] == 1:
+        target = target[..., 0]
+    if target.ndim != output.ndim - 1:
+        raise ValueError(
+            "sparse_categorical_crossentropy: target must have one dimension less than output; "
+            f"received target.shape={target.shape}, output.shape={output.shape}."
+        )
+    log_prob = _log_probabilities(output, axis, from_logits)
+    if axis != -1:
+        log_prob = np.moveaxis(log_prob, axis, -1)
+    ids = target.astype(np.int64)[..., None]
+    return np.asarray(-np.take_along_axis(log_prob, ids, axis=-1)[..., 0], dtype=output.dtype)
+
+
+@quiet
+def binary_crossentropy(target, output, from_logits=False):
+    target, output = _float(target), _float(output)
+    if target.shape != output.shape:
+        raise ValueError(
+            "binary_crossentropy: target and output must have the same shape; received "
+            f"target.shape={target.shape}, output.shape={output.shape}."
+        )
+    if from_logits:
+        # max(x, 0) - x * z + log(1 + exp(-|x|)): no overflow for large |x|.
+        out = np.maximum(output, 0) - output * target + np.log1p(np.exp(-np.abs(output)))
+        return np.asarray(out, dtype=output.dtype)
+    eps = _epsilon()
+    output = np.clip(output, eps, 1.0 - eps)
+    out = -(target * np.log(output) + (1.0 - target) * np.log1p(-output))
+    return np.asarray(out, dtype=output.dtype)
+
+
+def _epsilon():
+    return config.epsilon()

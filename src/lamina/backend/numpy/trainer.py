@@ -1,0 +1,46 @@
+"""The NumPy engine's steps: inference only (evaluate, predict), run eagerly.
+
+NumPy has no automatic differentiation, so there is no training step: ``fit`` and
+``train_on_batch`` call ``check_can_train``, which says which engine to use instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+_TRAINING_ERROR = (
+    "The NumPy engine runs inference only (predict, evaluate): it has no automatic "
+    "differentiation, so it cannot train. To train, set LAMINA_BACKEND=torch or "
+    "LAMINA_BACKEND=jax before importing lamina."
+)
+
+
+def train_step(model, x, y, sample_weight):
+    raise RuntimeError(_TRAINING_ERROR)
+
+
+def test_step(model, x, y, sample_weight):
+    y_pred = model(x, training=False)
+    loss = model._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+    return loss, y_pred
+
+
+def predict_step(model, x):
+    return model(x, training=False)
+
+
+def no_grad():
+    return contextlib.nullcontext()
+
+
+def compile_function(function, jit_compile: bool, returns_tensors: bool = False, model=None):
+    """The step as it runs: NumPy has no compiler, so always the function itself."""
+    return function
+
+
+def default_jit_compile() -> bool:
+    return False
+
+
+def check_can_train() -> None:
+    raise RuntimeError(_TRAINING_ERROR)
