@@ -1,10 +1,12 @@
-"""Training-step speed: the example MNIST CNN in Lamina against a plain PyTorch loop.
+"""Training-step speed: the example MNIST CNN in Lamina against plain PyTorch and JAX loops.
 
 Prints median milliseconds per step (after warm-up) for Lamina ``fit``, Lamina
 ``train_on_batch`` and a hand-written PyTorch loop with the same layers, optimizer, loss and
-batch size (128, float32), and the ratio Lamina / PyTorch. Runs on CUDA when present.
+batch size (128, float32), and the ratio Lamina / PyTorch; then (``--engine all``, the
+default, in a second process) Lamina-on-JAX ``fit`` against a plain ``jax.jit`` + optax loop
+(``jax_rows.py``). Runs on CUDA when present.
 
-    python benchmarks/train_step.py [--steps 60] [--warmup 10] [--rounds 3]
+    python benchmarks/train_step.py [--engine all|torch|jax] [--steps 60] [--warmup 10]
 """
 
 from __future__ import annotations
@@ -12,15 +14,30 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
+import sys
 import time
 
-os.environ.setdefault("LAMINA_BACKEND", "torch")
 
-import numpy as np
-import torch
+def _engine_from_argv() -> str:
+    for index, arg in enumerate(sys.argv):
+        if arg == "--engine" and index + 1 < len(sys.argv):
+            return sys.argv[index + 1]
+        if arg.startswith("--engine="):
+            return arg.split("=", 1)[1]
+    return "all"
 
-import lamina as keras
-from lamina import layers
+
+ENGINE = _engine_from_argv()
+os.environ["LAMINA_BACKEND"] = "jax" if ENGINE == "jax" else "torch"  # before lamina loads
+
+import numpy as np  # noqa: E402
+
+import lamina as keras  # noqa: E402
+from lamina import layers  # noqa: E402
+
+if ENGINE != "jax":
+    import torch
 
 BATCH = 128
 
@@ -157,8 +174,33 @@ def bench_torch(x, y, warmup, channels_last=False):
     return times
 
 
+def _medians(runs, x, y, args):
+    samples = {name: [] for name in runs}
+    for _ in range(args.rounds):  # interleaved rounds, so drift hits every variant alike
+        for name, run in runs.items():
+            samples[name].extend(run(x, y, args.warmup))
+    return {name: 1000 * statistics.median(values) for name, values in samples.items()}
+
+
+def _print_table(medians, base_name):
+    print(f"{'variant':<24}{'median ms/step':>16}{'ratio vs ' + base_name.split()[0]:>18}")
+    base = medians[base_name]
+    for name, value in medians.items():
+        print(f"{name:<24}{value:>16.2f}{value / base:>18.3f}")
+
+
+def main_jax(args):
+    import jax_rows
+
+    x, y = make_data(args.steps + args.warmup + 1)
+    medians = _medians(jax_rows.runs(lamina_model, BATCH), x, y, args)
+    print(f"MNIST CNN, batch {BATCH}, float32, {jax_rows.describe()}")
+    _print_table(medians, "plain jax.jit loop")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--engine", choices=("all", "torch", "jax"), default="all")
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
@@ -166,6 +208,9 @@ def main():
         "--layouts", action="store_true", help="also time both memory layouts of each side"
     )
     args = parser.parse_args()
+    if args.engine == "jax":
+        main_jax(args)
+        return
     x, y = make_data(args.steps + args.warmup + 1)
     runs = {"lamina fit": bench_fit, "lamina train_on_batch": bench_train_on_batch,
             "pytorch loop": bench_torch}  # fmt: skip
@@ -174,18 +219,16 @@ def main():
     if args.layouts:
         runs["lamina fit, NCHW copy"] = bench_fit_contiguous
         runs["pytorch loop, chan_last"] = lambda x, y, w: bench_torch(x, y, w, channels_last=True)
-    samples = {name: [] for name in runs}
-    for _ in range(args.rounds):  # interleaved rounds, so drift hits every variant alike
-        for name, run in runs.items():
-            samples[name].extend(run(x, y, args.warmup))
-    medians = {name: 1000 * statistics.median(values) for name, values in samples.items()}
+    medians = _medians(runs, x, y, args)
     device = torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu"
     print(f"MNIST CNN, batch {BATCH}, float32, device {device}, torch {torch.__version__}, "
           f"{torch.get_num_threads()} threads")  # fmt: skip
-    print(f"{'variant':<24}{'median ms/step':>16}{'ratio vs pytorch':>18}")
-    base = medians["pytorch loop"]
-    for name, value in medians.items():
-        print(f"{name:<24}{value:>16.2f}{value / base:>18.3f}")
+    _print_table(medians, "pytorch loop")
+    if args.engine == "all":
+        sys.stdout.flush()
+        passthrough = [f"--steps={args.steps}", f"--warmup={args.warmup}",
+                       f"--rounds={args.rounds}"]  # fmt: skip
+        subprocess.run([sys.executable, __file__, "--engine", "jax", *passthrough], check=True)
 
 
 if __name__ == "__main__":

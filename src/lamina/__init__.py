@@ -18,7 +18,7 @@ from lamina import (
     saving,
     utils,
 )
-from lamina.backend import SeedGenerator
+from lamina.backend import SeedGenerator, Variable
 from lamina.layers import Input, InputSpec, Layer
 from lamina.models import Model, Sequential
 from lamina.ops.operation import Operation
@@ -39,6 +39,7 @@ __all__ = [
     "Operation",
     "PyDataset",
     "SeedGenerator",
+    "Variable",
     "Sequential",
     "__version__",
     "activations",

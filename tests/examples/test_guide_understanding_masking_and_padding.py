@@ -1,11 +1,14 @@
 """The Keras 3 guide "Understanding masking & padding", run through Lamina: the Embedding
-``mask_zero`` parts and custom mask-aware layers. The guide's LSTM consumers are skipped."""
+``mask_zero`` parts and custom mask-aware layers. The guide's LSTM consumers are skipped.
+
+The guide reads masks as ``x._keras_mask``; NumPy arrays take no attributes, so the eager
+checks read them with ``backend.get_keras_mask(x)``, which works on every engine."""
 
 import numpy as np
 import pytest
 
 import lamina as keras
-from lamina import layers, ops
+from lamina import backend, layers, ops
 
 # Sequences of word indices, padded by hand (the guide pads them with
 # keras.utils.pad_sequences, checked below when Lamina has it).
@@ -31,7 +34,7 @@ def test_embedding_mask_zero_generates_the_mask():
     embedding = layers.Embedding(input_dim=5000, output_dim=16, mask_zero=True)
     masked_output = embedding(padded_inputs)
     np.testing.assert_array_equal(
-        ops.convert_to_numpy(masked_output._keras_mask), padded_inputs != 0
+        ops.convert_to_numpy(backend.get_keras_mask(masked_output)), padded_inputs != 0
     )
 
 
@@ -128,7 +131,7 @@ def test_layer_that_generates_a_mask():
     mask = layer.compute_mask(x)
     assert tuple(y.shape) == (3, 10, 32)
     np.testing.assert_array_equal(ops.convert_to_numpy(mask), x != 0)
-    np.testing.assert_array_equal(ops.convert_to_numpy(y._keras_mask), x != 0)
+    np.testing.assert_array_equal(ops.convert_to_numpy(backend.get_keras_mask(y)), x != 0)
 
 
 class MyActivation(keras.layers.Layer):
@@ -163,7 +166,9 @@ class TemporalSoftmax(keras.layers.Layer):
         broadcast_float_mask = ops.expand_dims(ops.cast(mask, "float32"), -1)
         inputs_exp = ops.exp(inputs) * broadcast_float_mask
         inputs_sum = ops.sum(inputs_exp * broadcast_float_mask, axis=-1, keepdims=True)
-        return inputs_exp / inputs_sum
+        # The guide writes ``inputs_exp / inputs_sum``: with one feature, masked steps are
+        # 0 / 0. ops.divide gives NaN there quietly on every engine (NumPy's ``/`` warns).
+        return ops.divide(inputs_exp, inputs_sum)
 
 
 def test_layer_that_needs_mask_information():
@@ -172,5 +177,10 @@ def test_layer_that_needs_mask_information():
     x = layers.Dense(1)(x)
     outputs = TemporalSoftmax()(x)
     model = keras.Model(inputs, outputs)
-    y = model(np.random.randint(0, 10, size=(32, 100)))
+    ids = np.random.randint(0, 10, size=(32, 100))
+    y = model(ids)
     assert tuple(y.shape) == (32, 100, 1)
+    # One feature per step: kept steps are exp / exp = 1; masked ones 0 / 0 (NaN).
+    y = ops.convert_to_numpy(y)[..., 0]
+    np.testing.assert_allclose(y[ids != 0], 1.0, rtol=1e-6)
+    assert np.isnan(y[ids == 0]).all()

@@ -31,7 +31,7 @@ def test_graph_runs_and_matches_manual_replay(rng):
     assert len(shared._inbound_nodes) == 2  # a shared layer: one node per call
 
 
-def test_two_inputs_two_outputs_trains_with_per_output_losses(rng):
+def compiled_two_in_two_out():
     model = two_in_two_out()
     model.compile(
         optimizer=keras.optimizers.Adam(0.01),
@@ -39,17 +39,42 @@ def test_two_inputs_two_outputs_trains_with_per_output_losses(rng):
         loss_weights={"label": 1.0, "score": 0.5},
         metrics={"label": ["accuracy"], "score": ["mae"]},
     )
+    return model
+
+
+def two_in_two_out_data(rng):
     x1 = rng.standard_normal((64, 8)).astype("float32")
     x2 = rng.standard_normal((64, 3)).astype("float32")
     labels = (x1[:, 0] > 0).astype("int64") + (x2[:, 0] > 0).astype("int64")
     score = (x1[:, :1] * 2.0).astype("float32")
-    history = model.fit([x1, x2], [labels, score], epochs=30, batch_size=16, verbose=0)
+    return [x1, x2], [labels, score]
+
+
+@pytest.mark.training
+def test_two_inputs_two_outputs_trains_with_per_output_losses(rng):
+    model = compiled_two_in_two_out()
+    x, y = two_in_two_out_data(rng)
+    history = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
     losses = history.history["loss"]
     assert losses[-1] < losses[0] * 0.7
     assert {"label_loss", "score_loss", "label_accuracy", "score_mae"} <= set(history.history)
-    results = model.evaluate([x1, x2], [labels, score], return_dict=True, verbose=0)
+    results = model.evaluate(x, y, return_dict=True, verbose=0)
     total = results["label_loss"] + results["score_loss"]  # Keras 3 logs them weighted
     assert results["loss"] == pytest.approx(total, rel=1e-4)
+
+
+def test_two_inputs_two_outputs_evaluate_logs_weighted_per_output_losses(rng):
+    model = compiled_two_in_two_out()
+    x, (labels, score) = two_in_two_out_data(rng)
+    results = model.evaluate(x, [labels, score], return_dict=True, verbose=0)
+    assert {"loss", "label_loss", "score_loss", "label_accuracy", "score_mae"} <= set(results)
+    total = results["label_loss"] + results["score_loss"]  # Keras 3 logs them weighted
+    assert results["loss"] == pytest.approx(total, rel=1e-4)
+    label_probabilities, score_pred = model.predict(x, verbose=0)
+    squared_error = np.mean((score_pred.astype(np.float64) - score) ** 2)
+    assert results["score_loss"] == pytest.approx(0.5 * squared_error, rel=1e-4)
+    chosen = label_probabilities[np.arange(64), labels].astype(np.float64)
+    assert results["label_loss"] == pytest.approx(-np.mean(np.log(chosen)), rel=1e-4)
 
 
 def test_ops_on_symbolic_tensors_become_nodes(rng):

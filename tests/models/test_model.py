@@ -51,6 +51,7 @@ def regression_data(rng, n=128):
     return x, y
 
 
+@pytest.mark.training
 def test_subclassed_model_trains(rng):
     x, y = regression_data(rng)
     model = TwoLayer()

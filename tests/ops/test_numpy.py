@@ -325,6 +325,44 @@ def test_python_scalars_are_weak():
     assert ops.dtype(ops.add(ops.ones((2,), dtype="int8"), 3)) == "int8"
 
 
+@pytest.mark.parametrize(
+    "op", [ops.add, ops.subtract, ops.multiply, ops.divide, ops.maximum, ops.minimum, ops.power]
+)
+def test_python_scalars_are_weak_against_bfloat16(op):
+    x = ops.ones((2,), dtype="bfloat16")
+    for scalar in (1.5, 2):
+        assert ops.dtype(op(x, scalar)) == "bfloat16"
+        assert ops.dtype(op(scalar, x)) == "bfloat16"
+    assert ops.dtype(ops.where(ops.greater(x, 0.5), x, 0.0)) == "bfloat16"
+
+
+BFLOAT16_MATH = [
+    ("sqrt", ops.sqrt, np.sqrt),
+    ("exp", ops.exp, np.exp),
+    ("tanh", ops.tanh, np.tanh),
+    ("sigmoid", ops.sigmoid, lambda x: 1 / (1 + np.exp(-x))),
+    ("softmax", ops.softmax, lambda x: np.exp(x) / np.exp(x).sum(-1, keepdims=True)),
+    ("sum", lambda x: ops.sum(x, axis=-1), lambda x: x.sum(-1)),
+    ("mean", lambda x: ops.mean(x, axis=-1), lambda x: x.mean(-1)),
+    ("matmul", lambda x: ops.matmul(x, ops.transpose(x)), lambda x: x @ x.T),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "op", "reference"), BFLOAT16_MATH, ids=[c[0] for c in BFLOAT16_MATH]
+)
+def test_bfloat16_math_stays_bfloat16_and_accumulates_in_float32(rng, name, op, reference):
+    # 1024 terms: a sum accumulated in bfloat16 itself would be off by tens of percent.
+    x = ops.cast(rng.uniform(0.1, 2.0, (4, 1024)).astype("float32"), "bfloat16")
+    out = op(x)
+    assert ops.dtype(out) == "bfloat16"
+    exact = reference(ops.convert_to_numpy(ops.cast(x, "float32")).astype(np.float64))
+    # Within two bfloat16 steps (2 ** -7 each, relative) of the exact result.
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(ops.cast(out, "float32")), exact, rtol=2**-6, atol=1e-6
+    )
+
+
 def test_split_gives_list_of_tensors(rng):
     x = rng.standard_normal((6, 2)).astype("float32")
     parts = ops.split(ops.convert_to_tensor(x), 3)

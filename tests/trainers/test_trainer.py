@@ -2,7 +2,10 @@ import numpy as np
 import pytest
 
 import lamina as keras
-from lamina import layers
+from lamina import backend, layers
+
+# The NumPy engine runs inference only: tests that need a fit skip it (or only that part).
+CAN_TRAIN = getattr(backend.engine.core, "SUPPORTS_TRAINING", True)
 
 
 def classifier():
@@ -19,6 +22,7 @@ def blobs(rng, n=240):
     return x, labels
 
 
+@pytest.mark.training
 def test_fit_returns_history_and_loss_falls(rng):
     x, y = blobs(rng)
     history = classifier().fit(x, y, epochs=8, batch_size=16, verbose=0, validation_split=0.25)
@@ -31,7 +35,8 @@ def test_fit_returns_history_and_loss_falls(rng):
 def test_evaluate_and_predict_shapes(rng):
     x, y = blobs(rng)
     model = classifier()
-    model.fit(x, y, epochs=2, verbose=0)
+    if CAN_TRAIN:
+        model.fit(x, y, epochs=2, verbose=0)
     loss, accuracy = model.evaluate(x, y, verbose=0)
     assert isinstance(loss, float)
     assert 0.0 <= accuracy <= 1.0
@@ -53,8 +58,15 @@ def test_evaluate_matches_a_numpy_computation(rng):
 def test_on_batch_methods(rng):
     x, y = blobs(rng, n=32)
     model = classifier()
-    loss, accuracy = model.train_on_batch(x, y)
+    if CAN_TRAIN:
+        loss, accuracy = model.train_on_batch(x, y)
+        assert isinstance(loss, float)
+    else:
+        with pytest.raises(RuntimeError, match="cannot train.*LAMINA_BACKEND=torch"):
+            model.train_on_batch(x, y)
+    loss, accuracy = model.test_on_batch(x, y)
     assert isinstance(loss, float)
+    assert 0.0 <= accuracy <= 1.0
     assert model.test_on_batch(x, y, return_dict=True).keys() == {"loss", "accuracy"}
     assert model.predict_on_batch(x).shape == (32, 3)
 
@@ -66,12 +78,13 @@ def test_sample_weight_and_class_weight_change_the_loss(rng):
     weights = np.where(y == 0, 3.0, 0.0).astype("float32")
     weighted = model.evaluate(x, y, sample_weight=weights, verbose=0)[0]
     assert weighted != pytest.approx(plain)
-    history = model.fit(x, y, class_weight={0: 1.0, 1: 2.0, 2: 0.5}, epochs=1, verbose=0)
-    assert np.isfinite(history.history["loss"][0])
+    if CAN_TRAIN:
+        history = model.fit(x, y, class_weight={0: 1.0, 1: 2.0, 2: 0.5}, epochs=1, verbose=0)
+        assert np.isfinite(history.history["loss"][0])
 
 
-def test_generator_and_pydataset_inputs(rng):
-    x, y = blobs(rng, n=64)
+def batch_sources(x, y):
+    """The same 4 batches of 16 as a PyDataset and as an endless generator."""
 
     class Batches(keras.utils.PyDataset):
         def __len__(self):
@@ -85,11 +98,33 @@ def test_generator_and_pydataset_inputs(rng):
             for index in range(4):
                 yield x[index * 16 : (index + 1) * 16], y[index * 16 : (index + 1) * 16]
 
+    return Batches(), generator()
+
+
+def test_generator_and_pydataset_inputs_to_evaluate_and_predict(rng):
+    x, y = blobs(rng, n=64)
     model = classifier()
-    assert len(model.fit(Batches(), epochs=2, verbose=0).history["loss"]) == 2
-    assert len(model.fit(generator(), steps_per_epoch=4, epochs=2, verbose=0).history["loss"]) == 2
+    expected = model.evaluate(x, y, batch_size=16, verbose=0)
+    dataset, generator = batch_sources(x, y)
+    np.testing.assert_allclose(model.evaluate(dataset, verbose=0), expected, rtol=1e-5)
+    np.testing.assert_allclose(model.evaluate(generator, steps=4, verbose=0), expected, rtol=1e-5)
+    dataset, generator = batch_sources(x, y)
+    np.testing.assert_allclose(
+        model.predict(dataset, verbose=0), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6
+    )
+    assert model.predict(generator, steps=2, verbose=0).shape == (32, 3)
 
 
+@pytest.mark.training
+def test_generator_and_pydataset_inputs(rng):
+    x, y = blobs(rng, n=64)
+    dataset, generator = batch_sources(x, y)
+    model = classifier()
+    assert len(model.fit(dataset, epochs=2, verbose=0).history["loss"]) == 2
+    assert len(model.fit(generator, steps_per_epoch=4, epochs=2, verbose=0).history["loss"]) == 2
+
+
+@pytest.mark.training
 def test_early_stopping_and_lambda_callback(rng):
     x, y = blobs(rng)
     seen = []
@@ -102,16 +137,22 @@ def test_early_stopping_and_lambda_callback(rng):
     assert seen == [0, 1]
 
 
-def test_x_and_y_of_different_lengths(rng):
+# Data checks run the same way before fit and evaluate; fit only where the engine trains.
+FIT_AND_EVALUATE = [pytest.param("fit", marks=pytest.mark.training), "evaluate"]
+
+
+@pytest.mark.parametrize("method", FIT_AND_EVALUATE)
+def test_x_and_y_of_different_lengths(rng, method):
     x, y = blobs(rng)
     with pytest.raises(ValueError, match="Data cardinality is ambiguous"):
-        classifier().fit(x, y[:-5], verbose=0)
+        getattr(classifier(), method)(x, y[:-5], verbose=0)
 
 
-def test_non_numeric_array_is_rejected(rng):
+@pytest.mark.parametrize("method", FIT_AND_EVALUATE)
+def test_non_numeric_array_is_rejected(rng, method):
     x, y = blobs(rng, n=4)
     with pytest.raises(TypeError, match="Expected numeric data"):
-        classifier().fit(np.array(["a", "b", "c", "d"]), y, verbose=0)
+        getattr(classifier(), method)(np.array(["a", "b", "c", "d"]), y, verbose=0)
 
 
 @pytest.mark.parametrize(
@@ -141,9 +182,11 @@ def test_fit_before_compile_is_a_clear_error(rng):
         keras.Sequential([layers.Dense(1)]).fit(x, y, verbose=0)
 
 
-def test_progress_bar_prints_keras_style(rng, capsys):
+@pytest.mark.parametrize("method", FIT_AND_EVALUATE)
+def test_progress_bar_prints_keras_style(rng, capsys, method):
     x, y = blobs(rng, n=64)
-    classifier().fit(x, y, epochs=1, batch_size=32, verbose=1)
+    kwargs = {"epochs": 1} if method == "fit" else {}
+    getattr(classifier(), method)(x, y, batch_size=32, verbose=1, **kwargs)
     out = capsys.readouterr().out
     assert "2/2" in out
     assert "accuracy:" in out

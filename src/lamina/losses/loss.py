@@ -20,6 +20,18 @@ def standardize_reduction(reduction):
     return reduction
 
 
+def as_tensor(x):
+    """``ops.convert_to_tensor(x)``, except that a tensor keeps its dtype.
+
+    ``convert_to_tensor`` turns float64 NumPy arrays into floatx. On the NumPy engine a
+    tensor *is* a NumPy array, so converting a float64 tensor again would undo
+    ``Loss(dtype="float64")``; elsewhere this is ``convert_to_tensor`` (device moves too).
+    """
+    if backend.is_tensor(x):
+        return ops.convert_to_tensor(x, dtype=ops.dtype(x))
+    return ops.convert_to_tensor(x)
+
+
 def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     """Make ranks equal when they differ by one trailing size-1 axis, as Keras does."""
     rank1, rank2 = len(x1.shape), len(x2.shape)

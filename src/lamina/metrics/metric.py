@@ -6,7 +6,85 @@ from lamina import backend, initializers, ops
 from lamina.backend.common import global_state
 
 
-class Metric:
+def _stateless_scope(method: str):
+    """The engine's StatelessScope class, or a clear error where the engine has none."""
+    scope_class = getattr(backend.engine.core, "StatelessScope", None)
+    if scope_class is None:
+        raise NotImplementedError(
+            f"{method} needs an engine that runs code on swapped-in variable values (jax); "
+            f"the active engine is {backend.backend()!r}. Use the stateful methods "
+            "(update_state, result, reset_state) there."
+        )
+    return scope_class
+
+
+class StatelessMetricMethods:
+    """``stateless_update_state``, ``stateless_result`` and ``stateless_reset_state``, for
+    any object with ``variables``, ``update_state``, ``result`` and ``reset_state`` (the
+    ``Metric`` base class, and the trainer's compiled metrics).
+
+    Each runs its stateful counterpart inside the engine's ``StatelessScope`` with
+    ``variables`` mapped to the given values, so nothing in the metric changes; the new
+    values come back in the order of ``variables``. As Keras's, for JAX-style training
+    steps (``train_step(self, state, data)``) and loops under ``jax.jit``.
+    """
+
+    name: str
+
+    # The stateful interface the methods below run (``Metric`` defines it).
+    @property
+    def variables(self) -> list:
+        raise NotImplementedError
+
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def result(self):
+        raise NotImplementedError
+
+    def reset_state(self):
+        raise NotImplementedError
+
+    def _stateless_mapping(self, metric_variables, method: str) -> list:
+        variables = self.variables
+        metric_variables = list(metric_variables)
+        if len(metric_variables) != len(variables):
+            raise ValueError(
+                f"Metric {self.name!r}: {method} expects {len(variables)} values in "
+                f"metric_variables (one per metric.variables, in that order); received "
+                f"{len(metric_variables)}."
+            )
+        return list(zip(variables, metric_variables))
+
+    def stateless_update_state(self, metric_variables, *args, **kwargs) -> list:
+        """``update_state(*args, **kwargs)`` on the values ``metric_variables``; returns
+        the new values (one per ``variables``). The metric's own variables are unchanged."""
+        scope_class = _stateless_scope("Metric.stateless_update_state")
+        mapping = self._stateless_mapping(metric_variables, "stateless_update_state")
+        with scope_class(state_mapping=mapping) as scope:
+            self.update_state(*args, **kwargs)
+        return [scope.get_current_value(variable) for variable, _ in mapping]
+
+    def stateless_result(self, metric_variables):
+        """``result()`` computed from the values ``metric_variables``."""
+        scope_class = _stateless_scope("Metric.stateless_result")
+        mapping = self._stateless_mapping(metric_variables, "stateless_result")
+        with scope_class(state_mapping=mapping):
+            return self.result()
+
+    def stateless_reset_state(self) -> list:
+        """The values ``reset_state()`` would give ``variables``, without changing them."""
+        scope_class = _stateless_scope("Metric.stateless_reset_state")
+        with scope_class() as scope:
+            self.reset_state()
+        values = []
+        for variable in self.variables:
+            value = scope.get_current_value(variable)
+            values.append(variable.value if value is None else value)
+        return values
+
+
+class Metric(StatelessMetricMethods):
     """Base class of metrics: ``update_state`` accumulates into variables made with
     ``add_variable``, ``result`` reads them, ``reset_state`` zeroes them.
 

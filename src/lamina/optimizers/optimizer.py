@@ -350,6 +350,53 @@ class Optimizer:
                 if constraint is not None:
                     variable.assign(constraint(variable))
 
+    def stateless_apply(self, optimizer_variables, grads, trainable_variables):
+        """``apply(grads)`` on given values; returns ``(trainable_variables,
+        optimizer_variables)``, the new values, without changing any variable.
+
+        ``optimizer_variables`` are values for ``self.variables`` and ``trainable_variables``
+        values for the variables the optimizer was built with, both in those orders. As
+        Keras's, for JAX-style training steps and loops under ``jax.jit``: the optimizer
+        must be built first (``optimizer.build(model.trainable_variables)``).
+        """
+        scope_class = getattr(backend.engine.core, "StatelessScope", None)
+        if scope_class is None:
+            raise NotImplementedError(
+                "Optimizer.stateless_apply needs an engine that runs code on swapped-in "
+                f"variable values (jax); the active engine is {backend.backend()!r}. Use "
+                "`optimizer.apply(grads, trainable_variables)` there."
+            )
+        if not self.built:
+            raise ValueError(
+                f"To call `stateless_apply`, {type(self).__name__} must be built (its "
+                "variables must exist). Build it with `optimizer.build(trainable_variables)`."
+            )
+        optimizer_variables = list(optimizer_variables)
+        trainable_variables = list(trainable_variables)
+        for given, expected, kind, meaning in (
+            (optimizer_variables, self._variables, "optimizer_variables", "optimizer.variables"),
+            (
+                trainable_variables,
+                self._trainable_variables,
+                "trainable_variables",
+                "variable it was built with",
+            ),
+        ):
+            if len(given) != len(expected):
+                raise ValueError(
+                    f"Optimizer {self.name!r}: stateless_apply expects {len(expected)} values "
+                    f"in {kind} (one per {meaning}, in order); received {len(given)}."
+                )
+        mapping = list(zip(self._trainable_variables, trainable_variables))
+        mapping += zip(self._variables, optimizer_variables)
+        with scope_class(state_mapping=mapping) as scope:
+            self.apply(grads)
+        # Every variable is mapped, so each has a value in the scope (new or as given).
+        return (
+            [scope.get_current_value(variable) for variable in self._trainable_variables],
+            [scope.get_current_value(variable) for variable in self._variables],
+        )
+
     def _resolve_variables(self, grads, trainable_variables) -> list:
         if trainable_variables is None:
             if not self.built:

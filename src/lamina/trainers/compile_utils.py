@@ -6,6 +6,7 @@ from lamina import losses as losses_module
 from lamina import metrics as metrics_module
 from lamina import ops
 from lamina.backend.common import tree
+from lamina.metrics.metric import StatelessMetricMethods
 
 
 def _match_to_outputs(value, output_names, what):
@@ -162,8 +163,12 @@ def _flatten_like(values, y_pred, output_names, broadcast=False):
     )
 
 
-class CompileMetrics:
-    """The compiled metrics; ``result()`` is a dict so that logs read like Keras's."""
+class CompileMetrics(StatelessMetricMethods):
+    """The compiled metrics; ``result()`` is a dict so that logs read like Keras's.
+
+    It has the stateless methods of a ``Metric`` (``stateless_update_state`` …), which a
+    JAX-style ``train_step(self, state, data)`` calls on each of ``model.metrics``.
+    """
 
     name = "compile_metrics"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from lamina import backend, ops
 from lamina.backend.common import tree
+from lamina.trainers import stateful_adapter
 from lamina.trainers.data_adapters import train_validation_split, unpack_x_y_sample_weight
 from lamina.trainers.data_adapters.adapter import _is_array_like
 from lamina.trainers.epoch_iterator import EpochIterator
@@ -55,6 +56,7 @@ class Trainer:
         self.predict_function = None
         self._run_eagerly = False
         self._jit_compile = False
+        self._trainable_signature: tuple | None = None
 
     # ---- compile -------------------------------------------------------------------------
 
@@ -241,20 +243,34 @@ class Trainer:
     def make_train_function(self, force=False):
         if self.train_function is None or force:
             self._trainable_variables_cache = None
-            self.train_function = self._compiled_step(self.train_step)
+            if stateful_adapter.takes_state(self.train_step):  # JAX-style (state, data) step
+                self.train_function = stateful_adapter.make_function(self, "train")
+            else:
+                self.train_function = self._compiled_step(self.train_step)
         return self.train_function
 
     def make_test_function(self, force=False):
         if self.test_function is None or force:
-            self.test_function = self._compiled_step(self.test_step)
+            if stateful_adapter.takes_state(self.test_step):  # JAX-style (state, data) step
+                self.test_function = stateful_adapter.make_function(self, "test")
+            else:
+                self.test_function = self._compiled_step(self.test_step)
         return self.test_function
 
     def make_predict_function(self, force=False):
         if self.predict_function is None or force:
-            self.predict_function = _engine_trainer.compile_function(
-                self.predict_step, self._jit_compile, returns_tensors=True
-            )
+            if stateful_adapter.takes_state(self.predict_step):  # JAX-style (state, data) step
+                self.predict_function = stateful_adapter.make_function(self, "predict")
+            else:
+                self.predict_function = _engine_trainer.compile_function(
+                    self.predict_step, self._jit_compile, returns_tensors=True
+                )
         return self.predict_function
+
+    def stateless_compute_loss(self, *args, **kwargs):
+        """Keras's: ``compute_loss`` on given variable values (JAX-style steps); returns
+        ``loss, (trainable, non_trainable, metrics_variables)``. See stateful_adapter."""
+        return stateful_adapter.stateless_compute_loss(self, *args, **kwargs)
 
     def _compiled_step(self, step):
         if not self._jit_compile:
@@ -334,7 +350,11 @@ class Trainer:
             steps=iterator.num_batches,
         )
         self.stop_training = False
-        train_function = self.make_train_function(force=True)
+        # A new step only when the trainable variables changed (a layer frozen or unfrozen,
+        # a model built since): a compiled step is traced once and kept across fit calls.
+        trainable = tuple(id(v) for v in self.trainable_weights)  # type: ignore[attr-defined]
+        train_function = self.make_train_function(force=trainable != self._trainable_signature)
+        self._trainable_signature = trainable
         callbacks.on_train_begin()
         training_logs = None
         logs = {}

@@ -1,5 +1,6 @@
 """Utilities with Keras's names: ``lamina.utils.to_categorical``, ``set_random_seed``…"""
 
+from lamina.trainers.data_adapters import unpack_x_y_sample_weight as unpack_x_y_sample_weight
 from lamina.trainers.data_adapters.py_dataset import PyDataset as PyDataset
 from lamina.utils.file_utils import get_file as get_file
 from lamina.utils.numerical_utils import normalize as normalize
@@ -16,4 +17,5 @@ __all__ = [
     "pad_sequences",
     "set_random_seed",
     "to_categorical",
+    "unpack_x_y_sample_weight",
 ]

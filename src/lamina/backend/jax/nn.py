@@ -16,6 +16,7 @@ import numpy as np
 from jax import lax
 
 from lamina.backend import config
+from lamina.backend.common.conv_shapes import conv_transpose_length
 from lamina.backend.config import standardize_data_format
 from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
 
@@ -203,23 +204,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     in_channels, multiplier = kernel.shape[-2], kernel.shape[-1]
     kernel = kernel.reshape((*kernel.shape[:rank], 1, in_channels * multiplier))
     return conv(inputs, kernel, strides, padding, data_format, dilation_rate)
-
-
-def conv_transpose_length(size, window, stride, padding, output_padding=None, dilation=1):
-    """Output length of a transposed convolution on one axis, as Keras/TensorFlow compute it.
-
-    'valid' gives ``(size - 1) * stride + max(window, stride)`` and 'same' ``size * stride``
-    unless ``output_padding`` is given; ``None`` (unknown) stays ``None``.
-    """
-    if size is None:
-        return None
-    window = (window - 1) * dilation + 1
-    if padding == "valid":
-        extra = max(window, stride) - window if output_padding is None else output_padding
-        return (size - 1) * stride + window + extra
-    if output_padding is None:
-        return size * stride
-    return (size - 1) * stride + window % 2 + output_padding
 
 
 def _conv_transpose_padding(size, window, stride, dilation, padding, length):

@@ -13,7 +13,7 @@ import functools
 import numpy as np
 
 from lamina.backend import config
-from lamina.backend.common import global_state
+from lamina.backend.common import global_state, shape_inference
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.variables import KerasVariable
@@ -57,6 +57,13 @@ def to_numpy_dtype(dtype) -> np.dtype:
         ) from None
 
 
+def kind(dtype: np.dtype) -> str:
+    """``dtype.kind``, with ml_dtypes' bfloat16 (a NumPy "V" dtype) counted as a float."""
+    if dtype.kind == "V" and dtype == _NUMPY_DTYPES.get("bfloat16"):
+        return "f"
+    return dtype.kind
+
+
 def dtype_name(array) -> str:
     return standardize_dtype(array.dtype)
 
@@ -72,6 +79,62 @@ def quiet(function):
     def wrapper(*args, **kwargs):
         with np.errstate(all="ignore"):
             return function(*args, **kwargs)
+
+    return wrapper
+
+
+_BFLOAT16 = _NUMPY_DTYPES.get("bfloat16")
+_FLOAT32 = np.dtype("float32")
+
+
+def _array_of(x):
+    if isinstance(x, KerasVariable):
+        x = x.value
+    return x if isinstance(x, np.ndarray) else None
+
+
+def _rounded_to_bfloat16(x):
+    if isinstance(x, np.ndarray) and x.dtype == _FLOAT32:
+        return x.astype(_BFLOAT16)
+    if isinstance(x, (tuple, list)):
+        return type(x)(_rounded_to_bfloat16(item) for item in x)
+    return x
+
+
+def bfloat16_via_float32(function):
+    """Compute ``function`` on bfloat16 arrays in float32, then round its float results back.
+
+    ml_dtypes gives bfloat16 NumPy ufuncs that round after every step; torch computes
+    bfloat16 reductions, matmuls, convolutions and activations in float32 and rounds once.
+    Applies only when every floating array argument is bfloat16 (the result's dtype), so
+    mixed dtypes keep their promotion rules; other calls pass straight through.
+    """
+    if _BFLOAT16 is None:
+        return function
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        found = False
+        for value in (*args, *kwargs.values()):
+            array = _array_of(value)
+            if array is None:
+                continue
+            if array.dtype == _BFLOAT16:
+                found = True
+            elif array.dtype.kind in "fc":
+                return function(*args, **kwargs)
+        if not found:
+            return function(*args, **kwargs)
+
+        def widen(value):
+            array = _array_of(value)
+            if array is not None and array.dtype == _BFLOAT16:
+                return array.astype(_FLOAT32)
+            return value
+
+        args = [widen(value) for value in args]
+        kwargs = {key: widen(value) for key, value in kwargs.items()}
+        return _rounded_to_bfloat16(function(*args, **kwargs))
 
     return wrapper
 
@@ -110,7 +173,12 @@ def step_counters_on_host() -> bool:
 
 
 def is_tensor(x) -> bool:
-    return isinstance(x, np.ndarray)
+    """A numeric ``np.ndarray``, or a numeric NumPy scalar (what indexing one element of an
+    array gives, e.g. ``values[0]``; every engine function takes it as a 0-d array).
+
+    Arrays of strings or objects are not tensors: ``convert_to_tensor`` refuses them.
+    """
+    return isinstance(x, (np.ndarray, np.generic)) and kind(x.dtype) in "biufc"
 
 
 def global_floatx() -> str:
@@ -118,7 +186,7 @@ def global_floatx() -> str:
 
 
 def _checked_numeric(array: np.ndarray) -> np.ndarray:
-    if array.dtype.kind not in "biufc":
+    if kind(array.dtype) not in "biufc":
         first = f" (first element: {array.flat[0]!r})" if array.size else ""
         raise TypeError(
             f"Expected a numeric array; received an array of dtype {array.dtype}{first}."
@@ -215,7 +283,7 @@ def autocast(x, dtype: str):
         x = x.value
     if not isinstance(x, np.ndarray):
         x = convert_to_tensor(x)
-    if x.dtype.kind == "f":
+    if kind(x.dtype) == "f":
         return as_dtype(x, to_numpy_dtype(dtype))
     return x
 
@@ -272,54 +340,25 @@ def get_item(x, key):
 
 # ---- shape inference ----------------------------------------------------------------------
 
-_SENTINELS = (83, 89)  # two unlikely sizes: a dimension that follows them is unknown (None)
 
-
-def _to_arrays(x, fill):
-    if isinstance(x, KerasTensor):
-        shape = tuple(fill if d is None else d for d in x.shape)
-        return np.zeros(shape, dtype=to_numpy_dtype(x.dtype))
-    if isinstance(x, (list, tuple)):
-        return type(x)(_to_arrays(item, fill) for item in x)
-    if isinstance(x, dict):
-        return {key: _to_arrays(value, fill) for key, value in x.items()}
-    return x
+def _zeros(shape, dtype):
+    return np.zeros(shape, dtype=to_numpy_dtype(dtype))
 
 
 def _to_spec(x):
-    if isinstance(x, (np.ndarray, np.generic)):
-        return KerasTensor(tuple(x.shape), dtype=x.dtype.name)
-    if isinstance(x, (list, tuple)):
-        return type(x)(_to_spec(item) for item in x)
-    if isinstance(x, dict):
-        return {key: _to_spec(value) for key, value in x.items()}
-    return x
-
-
-def _merge_specs(first, second):
-    if isinstance(first, KerasTensor):
-        shape = tuple(a if a == b else None for a, b in zip(first.shape, second.shape))
-        return KerasTensor(shape, dtype=first.dtype)
-    if isinstance(first, (list, tuple)):
-        return type(first)(_merge_specs(a, b) for a, b in zip(first, second))
-    if isinstance(first, dict):
-        return {key: _merge_specs(first[key], second[key]) for key in first}
-    return first
-
-
-def _has_unknown_dim(x) -> bool:
-    if isinstance(x, KerasTensor):
-        return None in x.shape
-    if isinstance(x, (list, tuple)):
-        return any(_has_unknown_dim(item) for item in x)
-    if isinstance(x, dict):
-        return any(_has_unknown_dim(item) for item in x.values())
-    return False
+    return shape_inference.map_nested(
+        x,
+        lambda a: KerasTensor(tuple(a.shape), dtype=dtype_name(a)),
+        lambda a: isinstance(a, (np.ndarray, np.generic)),
+    )
 
 
 def _evaluate(fn, args, kwargs, fill):
     with global_state.symbolic_scope(), np.errstate(all="ignore"):
-        outputs = fn(*_to_arrays(args, fill), **_to_arrays(kwargs, fill))
+        outputs = fn(
+            *shape_inference.stand_ins(args, _zeros, fill),
+            **shape_inference.stand_ins(kwargs, _zeros, fill),
+        )
     return _to_spec(outputs)
 
 
@@ -330,8 +369,6 @@ def compute_output_spec(fn, *args, **kwargs):
     are filled with two sentinel sizes in turn and output dimensions that differ between the
     runs are unknown.
     """
-    first = _evaluate(fn, args, kwargs, _SENTINELS[0])
-    if not _has_unknown_dim((args, kwargs)):
-        return first
-    second = _evaluate(fn, args, kwargs, _SENTINELS[1])
-    return _merge_specs(first, second)
+    return shape_inference.infer_output_spec(
+        lambda fill: _evaluate(fn, args, kwargs, fill), args, kwargs
+    )

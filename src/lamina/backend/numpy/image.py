@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.backend.config import standardize_data_format
-from lamina.backend.numpy.core import to_array
+from lamina.backend.numpy.core import bfloat16_via_float32, to_array
 
 _MODES = ("nearest", "bilinear", "bicubic")
 _CUBIC_A = -0.75  # torch's bicubic; its antialiased bicubic uses -0.5, as PIL
@@ -82,6 +82,7 @@ def _axis_weights(in_size, out_size, interpolation, antialias):
     return _interpolation_weights(in_size, out_size, interpolation)
 
 
+@bfloat16_via_float32
 def resize(images, size, interpolation="bilinear", antialias=False, data_format=None):
     data_format = standardize_data_format(data_format)
     images = to_array(images)

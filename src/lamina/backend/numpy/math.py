@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina.backend.numpy.core import quiet, to_array, to_numpy_dtype
+from lamina.backend.numpy.core import bfloat16_via_float32, kind, quiet, to_array, to_numpy_dtype
 
 try:
     from scipy.special import erf as _scipy_erf
@@ -20,7 +20,7 @@ _t = to_array
 
 def _float(x):
     x = _t(x)
-    return x if x.dtype.kind in "fc" else x.astype(to_numpy_dtype(None))
+    return x if kind(x.dtype) in "fc" else x.astype(to_numpy_dtype(None))
 
 
 def top_k(x, k, sorted=True):
@@ -40,6 +40,7 @@ def in_top_k(targets, predictions, k):
 
 
 @quiet
+@bfloat16_via_float32
 def logsumexp(x, axis=None, keepdims=False):
     x = _float(x)
     if isinstance(axis, list):
@@ -83,6 +84,7 @@ def _erf_approximation(x: np.ndarray) -> np.ndarray:
 
 
 @quiet
+@bfloat16_via_float32
 def erf(x):
     x = _float(x)
     if _scipy_erf is not None:
@@ -91,6 +93,7 @@ def erf(x):
 
 
 @quiet
+@bfloat16_via_float32
 def rsqrt(x):
     x = _float(x)
     return np.asarray(1 / np.sqrt(x), dtype=x.dtype)

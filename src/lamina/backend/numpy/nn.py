@@ -13,8 +13,16 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from lamina.backend import config
 from lamina.backend.common import global_state
+from lamina.backend.common.conv_shapes import conv_transpose_crop, conv_transpose_length
 from lamina.backend.config import standardize_data_format
-from lamina.backend.numpy.core import as_dtype, quiet, to_array, to_numpy_dtype
+from lamina.backend.numpy.core import (
+    as_dtype,
+    bfloat16_via_float32,
+    kind,
+    quiet,
+    to_array,
+    to_numpy_dtype,
+)
 from lamina.backend.numpy.math import erf as _erf
 from lamina.backend.numpy.math import logsumexp as _logsumexp
 
@@ -23,7 +31,7 @@ _t = to_array
 
 def _float(x):
     x = _t(x)
-    return x if x.dtype.kind == "f" else as_dtype(x, to_numpy_dtype(None))
+    return x if kind(x.dtype) == "f" else as_dtype(x, to_numpy_dtype(None))
 
 
 # ---- activations --------------------------------------------------------------------------
@@ -40,6 +48,7 @@ def relu6(x):
 
 
 @quiet
+@bfloat16_via_float32
 def sigmoid(x):
     x = _float(x)
     e = np.exp(-np.abs(x))  # never overflows: sigmoid from exp(-|x|) on both sides
@@ -47,27 +56,32 @@ def sigmoid(x):
 
 
 @quiet
+@bfloat16_via_float32
 def tanh(x):
     return np.asarray(np.tanh(_float(x)))
 
 
 @quiet
+@bfloat16_via_float32
 def softplus(x):
     x = _float(x)
     return np.asarray(np.logaddexp(x, 0, dtype=x.dtype))
 
 
+@bfloat16_via_float32
 def softsign(x):
     x = _float(x)
     return np.asarray(x / (1 + np.abs(x)))
 
 
+@bfloat16_via_float32
 def silu(x):
     x = _float(x)
     return np.asarray(x * sigmoid(x))
 
 
 @quiet
+@bfloat16_via_float32
 def gelu(x, approximate=True):
     x = _float(x)
     if approximate:
@@ -77,6 +91,7 @@ def gelu(x, approximate=True):
 
 
 @quiet
+@bfloat16_via_float32
 def elu(x, alpha=1.0):
     x = _float(x)
     return np.asarray(np.where(x > 0, x, alpha * np.expm1(x)), dtype=x.dtype)
@@ -86,6 +101,7 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+@bfloat16_via_float32
 def selu(x):
     x = _float(x)
     return np.asarray(_SELU_SCALE * elu(x, _SELU_ALPHA), dtype=x.dtype)
@@ -96,17 +112,20 @@ def leaky_relu(x, negative_slope=0.2):
     return np.asarray(np.where(x >= 0, x, negative_slope * x), dtype=x.dtype)
 
 
+@bfloat16_via_float32
 def hard_sigmoid(x):
     x = _float(x)
     return np.asarray(np.clip(x + 3, 0, 6) / 6, dtype=x.dtype)
 
 
+@bfloat16_via_float32
 def hard_silu(x):
     x = _float(x)
     return np.asarray(x * hard_sigmoid(x))
 
 
 @quiet
+@bfloat16_via_float32
 def log_sigmoid(x):
     x = _float(x)
     return np.asarray(-np.logaddexp(0, -x, dtype=x.dtype))
@@ -119,6 +138,7 @@ def _softmax_axes(x, axis):
 
 
 @quiet
+@bfloat16_via_float32
 def softmax(x, axis=-1):
     x = _float(x)
     axis = _softmax_axes(x, axis)
@@ -127,6 +147,7 @@ def softmax(x, axis=-1):
 
 
 @quiet
+@bfloat16_via_float32
 def log_softmax(x, axis=-1):
     x = _float(x)
     axis = _softmax_axes(x, axis)
@@ -206,11 +227,12 @@ def _windows(x, window, strides, dilation):
 
 def _matching_dtypes(x, kernel):
     """Integer images compute in the kernel's dtype; otherwise the kernel takes x's."""
-    if x.dtype.kind != "f":
+    if kind(x.dtype) != "f":
         return x.astype(kernel.dtype), kernel
     return x, as_dtype(kernel, x.dtype)
 
 
+@bfloat16_via_float32
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None):
     """N-D convolution. ``kernel`` is Keras-shaped: (*spatial, in_channels / groups, filters);
     ``bias`` (filters,), when given, is added to the result."""
@@ -269,6 +291,7 @@ def _accumulate_taps(out, x, kernel, strides, dilation):
             out += np.matmul(grouped, per_group).reshape(out.shape)  # (..., G, 1, F / G)
 
 
+@bfloat16_via_float32
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """Depthwise convolution; ``kernel`` is (*spatial, in_channels, depth_multiplier)."""
     kernel = _t(kernel)
@@ -278,35 +301,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     return conv(inputs, kernel, strides, padding, data_format, dilation_rate)
 
 
-def conv_transpose_length(size, window, stride, padding, output_padding=None, dilation=1):
-    """Output length of a transposed convolution on one axis, as Keras/TensorFlow compute it.
-
-    'valid' gives ``(size - 1) * stride + max(window, stride)`` and 'same' ``size * stride``
-    unless ``output_padding`` is given; ``None`` (unknown) stays ``None``.
-    """
-    if size is None:
-        return None
-    window = (window - 1) * dilation + 1
-    if padding == "valid":
-        extra = max(window, stride) - window if output_padding is None else output_padding
-        return (size - 1) * stride + window + extra
-    if output_padding is None:
-        return size * stride
-    return (size - 1) * stride + window % 2 + output_padding
-
-
-def _conv_transpose_crop(size, window, stride, dilation, padding, length):
-    """Positions 'same' cuts from the start of the full transposed output: TensorFlow's rule.
-
-    The transposed convolution is the gradient of a convolution from ``length`` to ``size``;
-    that convolution pads ``max((size - 1) * stride + window - length, 0) // 2`` before.
-    """
-    if padding == "valid":
-        return 0
-    window = (window - 1) * dilation + 1
-    return max((size - 1) * stride + window - length, 0) // 2
-
-
+@bfloat16_via_float32
 def conv_transpose(
     inputs,
     kernel,
@@ -340,7 +335,7 @@ def conv_transpose(
         for n, k, s, p, d in zip(sizes, windows, strides, output_padding, dilation)
     ]
     crops = [
-        _conv_transpose_crop(n, k, s, d, padding, length)
+        conv_transpose_crop(n, k, s, d, padding, length)
         for n, k, s, d, length in zip(sizes, windows, strides, dilation, lengths)
     ]
     # Each input position i scatters x[i] @ kernel[t] to output i * stride + t * dilation.
@@ -401,12 +396,13 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     x = _to_channels_last(inputs, data_format)
     if padding == "same":
         # Padding never wins a max: -inf (the lowest integer for integer images).
-        lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        lowest = -np.inf if kind(x.dtype) == "f" else np.iinfo(x.dtype).min
         pads = _same_padding(x.shape[1:-1], pool_size, strides, (1,) * rank)
         x = _pad_spatial(x, pads, value=lowest)
     return _from_channels_last(_pool_windows(x, pool_size, strides, np.max), data_format)
 
 
+@bfloat16_via_float32
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     data_format, inputs, rank, pool_size, strides, padding = _pool_args(
         inputs, pool_size, strides, padding, data_format
@@ -428,6 +424,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
 # ---- normalization ------------------------------------------------------------------------
 
 
+@bfloat16_via_float32
 def moments(x, axes, keepdims=False, synchronized=False):
     x = _float(x)
     axes = tuple(axes) if isinstance(axes, (list, tuple)) else (axes,)
@@ -437,6 +434,7 @@ def moments(x, axes, keepdims=False, synchronized=False):
     return np.asarray(mean, dtype=x.dtype), np.asarray(variance, dtype=x.dtype)
 
 
+@bfloat16_via_float32
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
     x = _t(x)
     shape = [1] * x.ndim
@@ -451,7 +449,7 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     out = (x - broadcast(mean)) * inverse
     if offset is not None:
         out = out + broadcast(offset)
-    return np.asarray(out, dtype=x.dtype) if x.dtype.kind == "f" else out
+    return np.asarray(out, dtype=x.dtype) if kind(x.dtype) == "f" else out
 
 
 # ---- losses -------------------------------------------------------------------------------
@@ -466,6 +464,7 @@ def _log_probabilities(output, axis, from_logits):
 
 
 @quiet
+@bfloat16_via_float32
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _float(target), _float(output)
     if target.shape != output.shape:
@@ -478,6 +477,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 @quiet
+@bfloat16_via_float32
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _t(target), _float(output)
     if target.ndim == output.ndim and target.shape[-1] == 1:
@@ -495,6 +495,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 @quiet
+@bfloat16_via_float32
 def binary_crossentropy(target, output, from_logits=False):
     target, output = _float(target), _float(output)
     if target.shape != output.shape:

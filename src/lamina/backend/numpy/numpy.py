@@ -19,9 +19,11 @@ from lamina.backend.common.dtypes import result_type
 from lamina.backend.common.variables import KerasVariable
 from lamina.backend.numpy.core import (
     as_dtype,
+    bfloat16_via_float32,
     convert_to_tensor,
     dtype_name,
     global_floatx,
+    kind,
     quiet,
     to_array,
     to_numpy_dtype,
@@ -44,7 +46,7 @@ def _common_dtype(x1: np.ndarray, x2: np.ndarray) -> np.dtype:
         return x1.dtype
     if (x1.ndim == 0) != (x2.ndim == 0):
         scalar, other = (x1.dtype, x2.dtype) if x1.ndim == 0 else (x2.dtype, x1.dtype)
-        if _CATEGORY[scalar.kind] <= _CATEGORY[other.kind]:
+        if _CATEGORY[kind(scalar)] <= _CATEGORY[kind(other)]:
             return other
         return scalar
     return _promoted(x1.dtype, x2.dtype)
@@ -57,18 +59,22 @@ def _is_python_scalar(x) -> bool:
 
 def _weak_operand(array: np.ndarray, scalar):
     """``array`` in the dtype it keeps against the Python ``scalar``, and the scalar."""
-    kind = array.dtype.kind
+    category = kind(array.dtype)
+    if category == "f" and array.dtype.kind == "V":
+        # bfloat16 (ml_dtypes): NumPy would promote it with any Python scalar to float32.
+        # The scalar takes the array's dtype, as in JAX and torch's add.
+        return array, np.asarray(scalar, dtype=array.dtype)
     if isinstance(scalar, bool):
         return array, bool(scalar)
     if isinstance(scalar, float):
         scalar = float(scalar)  # a plain float: NumPy treats np.float64 as strong
     if isinstance(scalar, int):
-        if kind == "b":
+        if category == "b":
             return array.astype(np.int64), scalar  # as torch: bool + int gives int64
-        if kind in "iu":
+        if category in "iu":
             return array, scalar
         return array, float(scalar)
-    if kind in "biu":
+    if category in "biu":
         return as_dtype(array, to_numpy_dtype(global_floatx())), scalar
     return array, scalar
 
@@ -92,7 +98,7 @@ def _pair(x1, x2):
 def _float(x):
     """``x`` as an array whose integer or bool dtype became floatx (torch's rule)."""
     x = _t(x)
-    return x if x.dtype.kind in "fc" else as_dtype(x, to_numpy_dtype(global_floatx()))
+    return x if kind(x.dtype) in "fc" else as_dtype(x, to_numpy_dtype(global_floatx()))
 
 
 def _axes(axis):
@@ -131,7 +137,7 @@ def divide(x1, x2):
     x1, x2 = _pair(x1, x2)
     out = np.true_divide(x1, x2)
     reference = x1 if isinstance(x1, np.ndarray) else x2
-    if reference.dtype.kind not in "fc":
+    if kind(reference.dtype) not in "fc":
         return as_dtype(_out(out), to_numpy_dtype(global_floatx()))  # ints give floatx
     return _out(out).astype(reference.dtype, copy=False)
 
@@ -405,6 +411,7 @@ def _same_dtype(*arrays):
 
 
 @quiet
+@bfloat16_via_float32
 def matmul(x1, x2):
     return _out(np.matmul(*_same_dtype(x1, x2)))
 
@@ -417,11 +424,13 @@ def dot(x1, x2):
 
 
 @quiet
+@bfloat16_via_float32
 def tensordot(x1, x2, axes=2):
     return _out(np.tensordot(*_same_dtype(x1, x2), axes=axes))
 
 
 @quiet
+@bfloat16_via_float32
 def einsum(subscripts, *operands):
     operands = _same_dtype(*operands)
     # The optimised path hands pairwise contractions to BLAS; the plain loop is far slower.
@@ -429,6 +438,7 @@ def einsum(subscripts, *operands):
 
 
 @quiet
+@bfloat16_via_float32
 def outer(x1, x2):
     x1, x2 = _same_dtype(x1, x2)
     return _out(np.outer(x1.ravel(), x2.ravel()))
@@ -448,18 +458,21 @@ def _accumulator_dtype(x: np.ndarray) -> np.dtype:
 def sum(x, axis=None, keepdims=False):
     x = _t(x)
     dtype = _accumulator_dtype(x)
-    if dtype == np.float16:  # accumulate in float32, as torch does
+    if dtype == np.float16 or kind(dtype) != dtype.kind:
+        # float16 and bfloat16 accumulate in float32, as torch does
         return _out(np.sum(x, axis=_axes(axis), keepdims=keepdims, dtype=np.float32)).astype(dtype)
     return _out(np.sum(x, axis=_axes(axis), keepdims=keepdims, dtype=dtype))
 
 
 @quiet
+@bfloat16_via_float32
 def mean(x, axis=None, keepdims=False):
     x = _float(x)
     return _out(np.mean(x, axis=_axes(axis), keepdims=keepdims)).astype(x.dtype, copy=False)
 
 
 @quiet
+@bfloat16_via_float32
 def prod(x, axis=None, keepdims=False):
     x = _t(x)
     return _out(np.prod(x, axis=_axes(axis), keepdims=keepdims, dtype=_accumulator_dtype(x)))
@@ -480,12 +493,14 @@ amin = min
 
 
 @quiet
+@bfloat16_via_float32
 def var(x, axis=None, keepdims=False):
     x = _float(x)
     return _out(np.var(x, axis=_axes(axis), keepdims=keepdims)).astype(x.dtype, copy=False)
 
 
 @quiet
+@bfloat16_via_float32
 def std(x, axis=None, keepdims=False):
     x = _float(x)
     return _out(np.std(x, axis=_axes(axis), keepdims=keepdims)).astype(x.dtype, copy=False)
@@ -525,6 +540,8 @@ def cumsum(x, axis=None, dtype=None):
     if axis is None:
         x, axis = x.ravel(), 0
     dtype = _accumulator_dtype(x) if dtype is None else to_numpy_dtype(dtype)
+    if kind(dtype) != dtype.kind:  # bfloat16 accumulates in float32, as torch does
+        return np.cumsum(x, axis=axis, dtype=np.float32).astype(dtype)
     return np.cumsum(x, axis=axis, dtype=dtype)
 
 
@@ -534,6 +551,8 @@ def cumprod(x, axis=None, dtype=None):
     if axis is None:
         x, axis = x.ravel(), 0
     dtype = _accumulator_dtype(x) if dtype is None else to_numpy_dtype(dtype)
+    if kind(dtype) != dtype.kind:  # bfloat16 accumulates in float32, as torch does
+        return np.cumprod(x, axis=axis, dtype=np.float32).astype(dtype)
     return np.cumprod(x, axis=axis, dtype=dtype)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.backend.common.seed_generator import draw_seed
-from lamina.backend.numpy.core import as_dtype, quiet, to_array, to_numpy_dtype
+from lamina.backend.numpy.core import as_dtype, kind, quiet, to_array, to_numpy_dtype
 
 _global_generator = np.random.default_rng()
 
@@ -33,7 +33,7 @@ def _shape(shape):
 
 def _float_dtype(dtype):
     dtype = to_numpy_dtype(dtype)
-    if dtype.kind != "f":
+    if kind(dtype) != "f":
         raise ValueError(f"Expected a floating dtype for random values; received {dtype.name}.")
     return dtype
 

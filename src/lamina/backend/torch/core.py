@@ -9,7 +9,7 @@ import torch
 from torch._subclasses.fake_tensor import FakeTensorMode, unset_fake_temporarily
 
 from lamina.backend import config
-from lamina.backend.common import global_state
+from lamina.backend.common import global_state, shape_inference
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.variables import KerasVariable
@@ -298,52 +298,17 @@ def get_item(x, key):
 
 # ---- shape inference ----------------------------------------------------------------------
 
-_SENTINELS = (83, 89)  # two unlikely sizes: a dimension that follows them is unknown (None)
 
-
-def _to_fake(x, fill):
-    if isinstance(x, KerasTensor):
-        shape = tuple(fill if d is None else d for d in x.shape)
-        return torch.empty(shape, dtype=to_torch_dtype(x.dtype), device=get_device())
-    if isinstance(x, (list, tuple)):
-        return type(x)(_to_fake(item, fill) for item in x)
-    if isinstance(x, dict):
-        return {key: _to_fake(value, fill) for key, value in x.items()}
-    return x
+def _empty(shape, dtype):
+    return torch.empty(shape, dtype=to_torch_dtype(dtype), device=get_device())
 
 
 def _to_spec(x):
-    if isinstance(x, torch.Tensor):
-        return KerasTensor(tuple(x.shape), dtype=dtype_name(x))
-    if isinstance(x, (list, tuple)):
-        return type(x)(_to_spec(item) for item in x)
-    if isinstance(x, dict):
-        return {key: _to_spec(value) for key, value in x.items()}
-    return x
-
-
-def _merge_specs(first, second):
-    if isinstance(first, KerasTensor):
-        shape = tuple(a if a == b else None for a, b in zip(first.shape, second.shape))
-        return KerasTensor(shape, dtype=first.dtype)
-    if isinstance(first, (list, tuple)):
-        return type(first)(_merge_specs(a, b) for a, b in zip(first, second))
-    if isinstance(first, dict):
-        return {key: _merge_specs(first[key], second[key]) for key in first}
-    return first
-
-
-def _has_unknown_dim(args, kwargs) -> bool:
-    def walk(x):
-        if isinstance(x, KerasTensor):
-            return None in x.shape
-        if isinstance(x, (list, tuple)):
-            return any(walk(item) for item in x)
-        if isinstance(x, dict):
-            return any(walk(item) for item in x.values())
-        return False
-
-    return walk(args) or walk(kwargs)
+    return shape_inference.map_nested(
+        x,
+        lambda t: KerasTensor(tuple(t.shape), dtype=dtype_name(t)),
+        lambda t: isinstance(t, torch.Tensor),
+    )
 
 
 def _evaluate(fn, args, kwargs, fill):
@@ -352,14 +317,15 @@ def _evaluate(fn, args, kwargs, fill):
         torch.no_grad(),
         FakeTensorMode(allow_non_fake_inputs=True),
     ):
-        outputs = fn(*_to_fake(args, fill), **_to_fake(kwargs, fill))
+        outputs = fn(
+            *shape_inference.stand_ins(args, _empty, fill),
+            **shape_inference.stand_ins(kwargs, _empty, fill),
+        )
     return _to_spec(outputs)
 
 
 def compute_output_spec(fn, *args, **kwargs):
     """Run ``fn`` on fake tensors (no memory, no compute) to learn its output shapes/dtypes."""
-    first = _evaluate(fn, args, kwargs, _SENTINELS[0])
-    if not _has_unknown_dim(args, kwargs):
-        return first
-    second = _evaluate(fn, args, kwargs, _SENTINELS[1])
-    return _merge_specs(first, second)
+    return shape_inference.infer_output_spec(
+        lambda fill: _evaluate(fn, args, kwargs, fill), args, kwargs
+    )

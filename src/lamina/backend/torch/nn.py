@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from lamina.backend import config
+from lamina.backend.common.conv_shapes import conv_transpose_crop, conv_transpose_length
 from lamina.backend.config import standardize_data_format
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
 
@@ -226,35 +227,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
 _CONV_TRANSPOSE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 
 
-def conv_transpose_length(size, window, stride, padding, output_padding=None, dilation=1):
-    """Output length of a transposed convolution on one axis, as Keras/TensorFlow compute it.
-
-    'valid' gives ``(size - 1) * stride + max(window, stride)`` and 'same' ``size * stride``
-    unless ``output_padding`` is given; ``None`` (unknown) stays ``None``.
-    """
-    if size is None:
-        return None
-    window = (window - 1) * dilation + 1
-    if padding == "valid":
-        extra = max(window, stride) - window if output_padding is None else output_padding
-        return (size - 1) * stride + window + extra
-    if output_padding is None:
-        return size * stride
-    return (size - 1) * stride + window % 2 + output_padding
-
-
-def _conv_transpose_crop(size, window, stride, dilation, padding, length):
-    """Zeros 'same' cuts from the start of the full transposed output: TensorFlow's rule.
-
-    The transposed convolution is the gradient of a convolution from ``length`` to ``size``;
-    that convolution pads ``max((size - 1) * stride + window - length, 0) // 2`` before.
-    """
-    if padding == "valid":
-        return 0
-    window = (window - 1) * dilation + 1
-    return max((size - 1) * stride + window - length, 0) // 2
-
-
 def conv_transpose(
     inputs,
     kernel,
@@ -290,7 +262,7 @@ def conv_transpose(
         for n, k, s, p, d in zip(sizes, windows, strides, output_padding, dilation)
     ]
     crops = [
-        _conv_transpose_crop(n, k, s, d, padding, length)
+        conv_transpose_crop(n, k, s, d, padding, length)
         for n, k, s, d, length in zip(sizes, windows, strides, dilation, lengths)
     ]
     # torch crops ``padding`` from both ends of the full output (length

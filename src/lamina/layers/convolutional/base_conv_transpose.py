@@ -4,6 +4,7 @@ Conv2DTranspose specialise by rank."""
 from __future__ import annotations
 
 from lamina import activations, backend, constraints, initializers, ops, regularizers
+from lamina.backend.common.conv_shapes import conv_transpose_length
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
     channel_axis,
@@ -14,23 +15,6 @@ from lamina.layers.convolutional.sliding_window import (
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
-
-
-def transposed_output_length(length, window, stride, padding, output_padding=None, dilation=1):
-    """Output size along one axis, Keras's rule; ``None`` (unknown) stays ``None``.
-
-    Without ``output_padding``, 'valid' gives ``(length - 1) * stride + max(window, stride)``
-    and 'same' gives ``length * stride``.
-    """
-    if length is None:
-        return None
-    window = (window - 1) * dilation + 1
-    if padding == "valid":
-        extra = max(window, stride) - window if output_padding is None else output_padding
-        return (length - 1) * stride + window + extra
-    if output_padding is None:
-        return length * stride
-    return (length - 1) * stride + window % 2 + output_padding
 
 
 def _standardize_output_padding(output_padding, rank: int, strides: tuple):
@@ -174,7 +158,7 @@ class BaseConvTranspose(Layer):
             )
         output_padding = self.output_padding or (None,) * self.rank
         spatial = tuple(
-            transposed_output_length(input_shape[axis], size, stride, self.padding, extra, dilation)
+            conv_transpose_length(input_shape[axis], size, stride, self.padding, extra, dilation)
             for axis, size, stride, extra, dilation in zip(
                 spatial_axes(self.rank, self.data_format),
                 self.kernel_size,

@@ -94,6 +94,20 @@ def train_validation_split(arrays, validation_split):
     return part(0, split_at), part(split_at, total)
 
 
+def _floatx_on_host(a):
+    if isinstance(a, np.ndarray) and a.dtype == np.float64:
+        return a.astype(backend.floatx())
+    return a
+
+
+def _batch(a):
+    """A batch as the step receives it: NumPy stays NumPy on engines that take host
+    batches (the compiled step's call copies them in), else a tensor."""
+    if isinstance(a, np.ndarray) and getattr(backend.engine.core, "BATCHES_ON_HOST", False):
+        return a
+    return backend.convert_to_tensor(a)
+
+
 class ArrayDataAdapter(DataAdapter):
     def __init__(
         self,
@@ -139,6 +153,11 @@ class ArrayDataAdapter(DataAdapter):
     def _to_device(data):
         leaves = [a for a in tree.flatten(data) if a is not None]
         total = sum(getattr(a, "nbytes", 0) for a in leaves if isinstance(a, np.ndarray))
+        if getattr(backend.engine.core, "BATCHES_ON_HOST", False):
+            # Batches stay NumPy and go to the device with the compiled step's call (JAX:
+            # an eager gather or conversion costs more dispatch than the copy); float64 data
+            # becomes floatx once here, as convert_to_tensor would make it per batch.
+            return tree.map_structure(_floatx_on_host, data)
         if total > _DEVICE_BYTES_LIMIT:
             return data  # converted batch by batch instead
         return tree.map_structure(
@@ -149,26 +168,26 @@ class ArrayDataAdapter(DataAdapter):
         size = self.batch_size
         # The epoch's permutation goes to the device once; each batch gathers with a slice
         # of it (no host-to-device copy per step).
-        order_tensor = None if order is None else backend.convert_to_tensor(order)
+        on_host = all(isinstance(a, np.ndarray) for a in tree.flatten(self._data) if a is not None)
+        order_tensor = None if order is None or on_host else backend.convert_to_tensor(order)
         for index in range(self.num_batches):
             start = index * size
             stop = min(start + size, self.num_samples)
             if order is None:
                 yield self._slice(slice(start, stop))
             else:
-                yield self._gather(order[start:stop], order_tensor[start:stop])
+                rows = None if order_tensor is None else order_tensor[start:stop]
+                yield self._gather(order[start:stop], rows)
 
     def _slice(self, window):
-        return tree.map_structure(
-            lambda a: None if a is None else backend.convert_to_tensor(a[window]), self._data
-        )
+        return tree.map_structure(lambda a: None if a is None else _batch(a[window]), self._data)
 
     def _gather(self, indices, index_tensor):
         def take(a):
             if a is None:
                 return None
-            if isinstance(a, np.ndarray):
-                return backend.convert_to_tensor(a[indices])
+            if isinstance(a, np.ndarray) or index_tensor is None:
+                return _batch(a[indices])
             return ops.get_item(a, index_tensor)  # one gather on the device
 
         return tree.map_structure(take, self._data)
@@ -188,4 +207,7 @@ class ArrayDataAdapter(DataAdapter):
             start = index * size
             stop = min(start + size, self.num_samples)
             indices = np.random.permutation(stop - start) + start
-            yield self._gather(indices, backend.convert_to_tensor(indices))
+            on_device = any(
+                not isinstance(a, np.ndarray) for a in tree.flatten(self._data) if a is not None
+            )
+            yield self._gather(indices, backend.convert_to_tensor(indices) if on_device else None)
