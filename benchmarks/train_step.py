@@ -186,7 +186,7 @@ def _print_table(medians, base_name):
     print(f"{'variant':<24}{'median ms/step':>16}{'ratio vs ' + base_name.split()[0]:>18}")
     base = medians[base_name]
     for name, value in medians.items():
-        print(f"{name:<24}{value:>16.2f}{value / base:>18.3f}")
+        print(f"{name:<24}{value:>16.3f}{value / base:>18.3f}")
 
 
 def main_jax(args):
@@ -195,6 +195,11 @@ def main_jax(args):
     x, y = make_data(args.steps + args.warmup + 1)
     medians = _medians(jax_rows.runs(lamina_model, BATCH), x, y, args)
     print(f"MNIST CNN, batch {BATCH}, float32, {jax_rows.describe()}")
+    _print_table(medians, "plain jax.jit loop")
+    # Ten times the steps: a small model's step is short, its overhead is the point.
+    x, y = jax_rows.mlp_data(10 * (args.steps + args.warmup + 1))
+    medians = _medians(jax_rows.mlp_runs(), x, y, args)
+    print(f"MLP 16-32-32-1, batch {jax_rows.MLP_BATCH}, float32, {jax_rows.describe()}")
     _print_table(medians, "plain jax.jit loop")
 
 

@@ -4,6 +4,19 @@ import pytest
 from lamina import backend
 
 
+def pytest_configure(config):
+    if backend.backend() == "jax":
+        # Many tests compile the same small steps: XLA's persistent cache (a folder per
+        # run) serves repeats of an identical program instead of compiling it again.
+        import tempfile
+
+        import jax
+
+        jax.config.update("jax_compilation_cache_dir", tempfile.mkdtemp(prefix="lamina-xla-"))
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+        jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)

@@ -147,6 +147,11 @@ class RecordingScope(StatelessScope):
         variable._value = value
 
 
+# Assignments made outside any scope (a callback's set_weights…): a compiled step checks
+# for variables sharing one buffer (which cannot be donated twice) only after some.
+outside_writes = 0
+
+
 def _is_tracer(x) -> bool:
     return isinstance(x, jax.core.Tracer)
 
@@ -188,6 +193,8 @@ class Variable(KerasVariable):
         if stack:
             stack[-1].record(self, value)
             return
+        global outside_writes
+        outside_writes += 1
         if _is_tracer(value):
             raise ValueError(
                 f"Variable {self.path!r} was assigned a traced value outside a stateless scope: "

@@ -14,6 +14,7 @@ import contextlib
 
 import jax
 
+from lamina.backend.jax import core
 from lamina.backend.jax.core import RecordingScope, StatelessScope
 
 compiled_steps_ran = False  # once True, Python-side step counters are stale (see core)
@@ -91,13 +92,16 @@ class JitStep:
         self.variables: list | None = None
         self.jitted = None
         self._static_outputs: tuple = ()  # the outputs' structure and non-array leaves
+        self._writes_seen = -1  # core.outside_writes when buffers were last checked distinct
 
     def __call__(self, data):
         global compiled_steps_ran
         if self.variables is not None:
             values = [variable._value for variable in self.variables]
-            if len({id(value) for value in values}) != len(values):
-                values = _distinct_buffers(values)
+            if core.outside_writes != self._writes_seen:
+                self._writes_seen = core.outside_writes
+                if len({id(value) for value in values}) != len(values):
+                    values = _distinct_buffers(values)
             try:
                 new_values, arrays = self.jitted(values, data)
             except _StateChanged:
@@ -112,6 +116,7 @@ class JitStep:
             outputs = self.function(data)
         self.variables = list(recording.seen.values())
         self.jitted = jax.jit(self._pure, donate_argnums=0)
+        self._writes_seen = -1
         return outputs
 
     def _pure(self, values, data):
