@@ -137,3 +137,20 @@ def test_compiled_step_records_again_when_state_is_swapped():
     model.train_on_batch(x[:16], y[:16])
     model.train_on_batch(x[:16], y[:16])
     assert int(dropout.seed_generator.state.numpy()[1]) == 2  # advanced by both steps
+
+
+def test_no_traced_value_outlives_a_compiled_step():
+    import jax
+
+    x, y = regression()
+    model = keras.Sequential(
+        [keras.Input((4,)), layers.Dense(8, activity_regularizer="l2", kernel_regularizer="l2"),
+         layers.Dense(1)]
+    )  # fmt: skip
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    model.predict(x, verbose=0)
+    for loss in model.losses:  # the kernel regularizer's, computed now from the variable
+        assert not isinstance(loss, jax.core.Tracer)
+        assert np.isfinite(float(loss))

@@ -36,6 +36,7 @@ def train_step(model, x, y, sample_weight):
             loss = model._compute_loss(
                 x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
             )
+        model._clear_losses()  # add_loss values are traced here: none may outlive the step
         updates = scope.updates()
         written[:] = [variable for variable, _ in updates]
         return loss, (y_pred, [value for _, value in updates])
@@ -54,11 +55,16 @@ def train_step(model, x, y, sample_weight):
 def test_step(model, x, y, sample_weight):
     y_pred = model(x, training=False)
     loss = model._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+    if isinstance(loss, jax.core.Tracer):
+        model._clear_losses()  # traced add_loss values must not outlive the trace
     return loss, y_pred
 
 
 def predict_step(model, x):
-    return model(x, training=False)
+    y_pred = model(x, training=False)
+    if any(isinstance(leaf, jax.core.Tracer) for leaf in jax.tree_util.tree_leaves(y_pred)):
+        model._clear_losses()
+    return y_pred
 
 
 def no_grad():
