@@ -100,10 +100,14 @@ def _floatx_on_host(a):
     return a
 
 
+# Engines that take host batches (JAX): the compiled step's call copies them in.
+_BATCHES_ON_HOST = getattr(backend.engine.core, "BATCHES_ON_HOST", False)
+
+
 def _batch(a):
     """A batch as the step receives it: NumPy stays NumPy on engines that take host
-    batches (the compiled step's call copies them in), else a tensor."""
-    if isinstance(a, np.ndarray) and getattr(backend.engine.core, "BATCHES_ON_HOST", False):
+    batches, else a tensor."""
+    if _BATCHES_ON_HOST and isinstance(a, np.ndarray):
         return a
     return backend.convert_to_tensor(a)
 
@@ -153,7 +157,7 @@ class ArrayDataAdapter(DataAdapter):
     def _to_device(data):
         leaves = [a for a in tree.flatten(data) if a is not None]
         total = sum(getattr(a, "nbytes", 0) for a in leaves if isinstance(a, np.ndarray))
-        if getattr(backend.engine.core, "BATCHES_ON_HOST", False):
+        if _BATCHES_ON_HOST:
             # Batches stay NumPy and go to the device with the compiled step's call (JAX:
             # an eager gather or conversion costs more dispatch than the copy); float64 data
             # becomes floatx once here, as convert_to_tensor would make it per batch.
