@@ -158,6 +158,14 @@ class Trainer:
     def get_metrics_result(self) -> dict:
         return flatten_logs({metric.name: metric.result() for metric in self.metrics})
 
+    def _metrics_result_or_logs(self, logs):
+        """An epoch's logs as Keras makes them: the metrics' results, unless the steps
+        returned other keys (a custom ``train_step``'s own logs): then the last step's."""
+        results = self.get_metrics_result()
+        if isinstance(logs, dict) and set(logs) == set(results):
+            return results
+        return logs
+
     def _flatten_metrics_in_order(self, logs):
         names = []
         for metric in self.metrics:
@@ -367,7 +375,7 @@ class Trainer:
                 callbacks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            epoch_logs = pythonify_logs(self.get_metrics_result())
+            epoch_logs = pythonify_logs(self._metrics_result_or_logs(logs))
             if validation is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._evaluate_iterator(validation, callbacks=None, verbose=0)
                 epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})
@@ -419,7 +427,7 @@ class Trainer:
             callbacks.on_test_batch_begin(step)
             logs = test_function(data)
             callbacks.on_test_batch_end(step, logs)
-        logs = pythonify_logs(self.get_metrics_result())
+        logs = pythonify_logs(self._metrics_result_or_logs(logs))
         callbacks.on_test_end(logs)
         return logs
 
