@@ -33,3 +33,53 @@ def conv_transpose_crop(size, window, stride, dilation, padding, length):
         return 0
     window = (window - 1) * dilation + 1
     return max((size - 1) * stride + window - length, 0) // 2
+
+
+def per_axis(value, rank, name):
+    """An int or a sequence of ``rank`` ints as a tuple of ``rank`` ints."""
+    if isinstance(value, int):
+        return (value,) * rank
+    value = tuple(value)
+    if len(value) != rank:
+        raise ValueError(f"{name} must be an int or a tuple of {rank} ints; received {value}.")
+    return value
+
+
+def check_padding(padding):
+    padding = padding.lower()
+    if padding not in ("valid", "same"):
+        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
+    return padding
+
+
+def same_padding(sizes, kernel, strides, dilation):
+    """Per-dimension (before, after) padding that TensorFlow's 'same' uses."""
+    pads = []
+    for size, k, s, d in zip(sizes, kernel, strides, dilation):
+        effective = (k - 1) * d + 1
+        out = -(-size // s)
+        total = max((out - 1) * s + effective - size, 0)
+        pads.append((total // 2, total - total // 2))
+    return pads
+
+
+def conv_transpose_arguments(
+    inputs_shape, kernel_shape, strides, padding, output_padding, data_format, dilation_rate
+):
+    """Checked per-axis ``(strides, dilation, output_padding, padding)`` of a transposed
+    convolution whose Keras-shaped kernel is (*spatial, filters, in_channels)."""
+    rank = len(inputs_shape) - 2
+    channels = inputs_shape[-1] if data_format == "channels_last" else inputs_shape[1]
+    if len(kernel_shape) != rank + 2 or channels != kernel_shape[-1]:
+        raise ValueError(
+            "conv_transpose needs a kernel of shape (*spatial, filters, in_channels) whose last "
+            f"axis matches the input channels; received inputs of shape {tuple(inputs_shape)} "
+            f"({data_format}) and kernel of shape {tuple(kernel_shape)}."
+        )
+    strides = per_axis(strides, rank, "strides")
+    dilation = per_axis(dilation_rate, rank, "dilation_rate")
+    if output_padding is None:
+        output_padding = (None,) * rank
+    else:
+        output_padding = per_axis(output_padding, rank, "output_padding")
+    return strides, dilation, output_padding, check_padding(padding)

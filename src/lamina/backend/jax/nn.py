@@ -16,7 +16,13 @@ import numpy as np
 from jax import lax
 
 from lamina.backend import config
-from lamina.backend.common.conv_shapes import conv_transpose_length
+from lamina.backend.common.conv_shapes import (
+    check_padding,
+    conv_transpose_arguments,
+    conv_transpose_length,
+    per_axis,
+    same_padding,
+)
 from lamina.backend.config import standardize_data_format
 from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
 
@@ -112,39 +118,12 @@ def one_hot(x, num_classes, axis=-1, dtype=None):
 # ---- convolution and pooling --------------------------------------------------------------
 
 
-def _tuple(value, rank, name):
-    if isinstance(value, int):
-        return (value,) * rank
-    value = tuple(value)
-    if len(value) != rank:
-        raise ValueError(f"{name} must be an int or a tuple of {rank} ints; received {value}.")
-    return value
-
-
-def _check_padding(padding):
-    padding = padding.lower()
-    if padding not in ("valid", "same"):
-        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
-    return padding
-
-
 def _spatial_shape(x, data_format):
     return x.shape[1:-1] if data_format == "channels_last" else x.shape[2:]
 
 
 def _channel_axis(data_format):
     return -1 if data_format == "channels_last" else 1
-
-
-def _same_padding(sizes, kernel, strides, dilation):
-    """Per-dimension (before, after) padding that TensorFlow's 'same' uses."""
-    pads = []
-    for size, k, s, d in zip(sizes, kernel, strides, dilation):
-        effective = (k - 1) * d + 1
-        out = -(-size // s)
-        total = max((out - 1) * s + effective - size, 0)
-        pads.append((total // 2, total - total // 2))
-    return pads
 
 
 _SPATIAL_LETTERS = {1: "W", 2: "HW", 3: "DHW"}
@@ -171,13 +150,13 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     data_format = standardize_data_format(data_format)
     inputs, kernel = _t(inputs), _t(kernel)
     rank = inputs.ndim - 2
-    strides = _tuple(strides, rank, "strides")
-    dilation = _tuple(dilation_rate, rank, "dilation_rate")
-    padding = _check_padding(padding)
+    strides = per_axis(strides, rank, "strides")
+    dilation = per_axis(dilation_rate, rank, "dilation_rate")
+    padding = check_padding(padding)
     x, kernel = _match_dtypes(inputs, kernel)
     groups = x.shape[_channel_axis(data_format)] // kernel.shape[-2]
     if padding == "same":
-        pads = _same_padding(_spatial_shape(x, data_format), kernel.shape[:rank], strides, dilation)
+        pads = same_padding(_spatial_shape(x, data_format), kernel.shape[:rank], strides, dilation)
     else:
         pads = [(0, 0)] * rank
     out = lax.conv_general_dilated(
@@ -235,18 +214,9 @@ def conv_transpose(
     data_format = standardize_data_format(data_format)
     inputs, kernel = _t(inputs), _t(kernel)
     rank = inputs.ndim - 2
-    strides = _tuple(strides, rank, "strides")
-    dilation = _tuple(dilation_rate, rank, "dilation_rate")
-    output_padding = (
-        (None,) * rank if output_padding is None else _tuple(output_padding, rank, "output_padding")
+    strides, dilation, output_padding, padding = conv_transpose_arguments(
+        inputs.shape, kernel.shape, strides, padding, output_padding, data_format, dilation_rate
     )
-    padding = _check_padding(padding)
-    if kernel.ndim != rank + 2 or inputs.shape[_channel_axis(data_format)] != kernel.shape[-1]:
-        raise ValueError(
-            "conv_transpose needs a kernel of shape (*spatial, filters, in_channels) whose last "
-            f"axis matches the input channels; received inputs of shape {tuple(inputs.shape)} "
-            f"({data_format}) and kernel of shape {tuple(kernel.shape)}."
-        )
     sizes, windows = _spatial_shape(inputs, data_format), kernel.shape[:rank]
     pads = []
     for n, k, s, p, d in zip(sizes, windows, strides, output_padding, dilation):
@@ -268,11 +238,11 @@ def _pool_args(inputs, pool_size, strides, padding, data_format):
     """(inputs, window, strides, padding, spatial shape), the window arguments per axis."""
     inputs = _t(inputs)
     rank = inputs.ndim - 2
-    pool_size = _tuple(pool_size, rank, "pool_size")
-    strides = pool_size if strides is None else _tuple(strides, rank, "strides")
+    pool_size = per_axis(pool_size, rank, "pool_size")
+    strides = pool_size if strides is None else per_axis(strides, rank, "strides")
     spatial = _spatial_shape(inputs, data_format)
-    if _check_padding(padding) == "same":
-        pads = _same_padding(spatial, pool_size, strides, (1,) * rank)
+    if check_padding(padding) == "same":
+        pads = same_padding(spatial, pool_size, strides, (1,) * rank)
     else:
         pads = [(0, 0)] * rank
     return (

@@ -13,7 +13,14 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from lamina.backend import config
 from lamina.backend.common import global_state
-from lamina.backend.common.conv_shapes import conv_transpose_crop, conv_transpose_length
+from lamina.backend.common.conv_shapes import (
+    check_padding,
+    conv_transpose_arguments,
+    conv_transpose_crop,
+    conv_transpose_length,
+    per_axis,
+    same_padding,
+)
 from lamina.backend.config import standardize_data_format
 from lamina.backend.numpy.core import (
     as_dtype,
@@ -168,15 +175,6 @@ def one_hot(x, num_classes, axis=-1, dtype=None):
 # ---- convolution and pooling --------------------------------------------------------------
 
 
-def _tuple(value, rank, name):
-    if isinstance(value, int):
-        return (value,) * rank
-    value = tuple(value)
-    if len(value) != rank:
-        raise ValueError(f"{name} must be an int or a tuple of {rank} ints; received {value}.")
-    return value
-
-
 def _to_channels_last(x, data_format):
     return x if data_format == "channels_last" else np.moveaxis(x, 1, -1)
 
@@ -185,29 +183,11 @@ def _from_channels_last(x, data_format):
     return x if data_format == "channels_last" else np.moveaxis(x, -1, 1)
 
 
-def _same_padding(sizes, kernel, strides, dilation):
-    """Per-dimension (before, after) padding that TensorFlow's 'same' uses."""
-    pads = []
-    for size, k, s, d in zip(sizes, kernel, strides, dilation):
-        effective = (k - 1) * d + 1
-        out = -(-size // s)
-        total = max((out - 1) * s + effective - size, 0)
-        pads.append((total // 2, total - total // 2))
-    return pads
-
-
 def _pad_spatial(x, pads, value=0):
     """Pad the spatial axes of a channels_last ``x`` (N, *spatial, C)."""
     if all(before == 0 and after == 0 for before, after in pads):
         return x
     return np.pad(x, [(0, 0), *pads, (0, 0)], constant_values=value)
-
-
-def _check_padding(padding):
-    padding = padding.lower()
-    if padding not in ("valid", "same"):
-        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
-    return padding
 
 
 def _windows(x, window, strides, dilation):
@@ -239,12 +219,12 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     data_format = standardize_data_format(data_format)
     inputs, kernel = _t(inputs), _t(kernel)
     rank = inputs.ndim - 2
-    strides = _tuple(strides, rank, "strides")
-    dilation = _tuple(dilation_rate, rank, "dilation_rate")
+    strides = per_axis(strides, rank, "strides")
+    dilation = per_axis(dilation_rate, rank, "dilation_rate")
     window = kernel.shape[:rank]
     x = _to_channels_last(inputs, data_format)
-    if _check_padding(padding) == "same":
-        x = _pad_spatial(x, _same_padding(x.shape[1:-1], window, strides, dilation))
+    if check_padding(padding) == "same":
+        x = _pad_spatial(x, same_padding(x.shape[1:-1], window, strides, dilation))
     x, kernel = _matching_dtypes(x, kernel)
     out_sizes = _valid_sizes(x.shape[1:-1], window, strides, dilation)
     out = np.zeros((x.shape[0], *out_sizes, kernel.shape[-1]), dtype=x.dtype)
@@ -315,19 +295,10 @@ def conv_transpose(
     data_format = standardize_data_format(data_format)
     inputs, kernel = _t(inputs), _t(kernel)
     rank = inputs.ndim - 2
-    strides = _tuple(strides, rank, "strides")
-    dilation = _tuple(dilation_rate, rank, "dilation_rate")
-    output_padding = (
-        (None,) * rank if output_padding is None else _tuple(output_padding, rank, "output_padding")
+    strides, dilation, output_padding, padding = conv_transpose_arguments(
+        inputs.shape, kernel.shape, strides, padding, output_padding, data_format, dilation_rate
     )
-    padding = _check_padding(padding)
     x = _to_channels_last(inputs, data_format)
-    if kernel.ndim != rank + 2 or x.shape[-1] != kernel.shape[-1]:
-        raise ValueError(
-            "conv_transpose needs a kernel of shape (*spatial, filters, in_channels) whose last "
-            f"axis matches the input channels; received inputs of shape {inputs.shape} "
-            f"({data_format}) and kernel of shape {kernel.shape}."
-        )
     x, kernel = _matching_dtypes(x, kernel)
     sizes, windows = x.shape[1:-1], kernel.shape[:rank]
     lengths = [
@@ -367,9 +338,9 @@ def _pool_args(inputs, pool_size, strides, padding, data_format):
     data_format = standardize_data_format(data_format)
     inputs = _t(inputs)
     rank = inputs.ndim - 2
-    pool_size = _tuple(pool_size, rank, "pool_size")
-    strides = pool_size if strides is None else _tuple(strides, rank, "strides")
-    return data_format, inputs, rank, pool_size, strides, _check_padding(padding)
+    pool_size = per_axis(pool_size, rank, "pool_size")
+    strides = pool_size if strides is None else per_axis(strides, rank, "strides")
+    return data_format, inputs, rank, pool_size, strides, check_padding(padding)
 
 
 def _pool_windows(x, pool_size, strides, reduce):
@@ -397,7 +368,7 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     if padding == "same":
         # Padding never wins a max: -inf (the lowest integer for integer images).
         lowest = -np.inf if kind(x.dtype) == "f" else np.iinfo(x.dtype).min
-        pads = _same_padding(x.shape[1:-1], pool_size, strides, (1,) * rank)
+        pads = same_padding(x.shape[1:-1], pool_size, strides, (1,) * rank)
         x = _pad_spatial(x, pads, value=lowest)
     return _from_channels_last(_pool_windows(x, pool_size, strides, np.max), data_format)
 
@@ -413,7 +384,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
         out = sums / np.prod(pool_size)
     else:
         # 'same' averages only the real values under each window (padding is not counted).
-        pads = _same_padding(x.shape[1:-1], pool_size, strides, (1,) * rank)
+        pads = same_padding(x.shape[1:-1], pool_size, strides, (1,) * rank)
         sums = _pool_windows(_pad_spatial(x, pads), pool_size, strides, np.sum)
         ones = np.ones((1, *x.shape[1:-1], 1), dtype=x.dtype)
         counts = _pool_windows(_pad_spatial(ones, pads), pool_size, strides, np.sum)

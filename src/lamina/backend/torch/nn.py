@@ -14,7 +14,13 @@ import torch
 import torch.nn.functional as F
 
 from lamina.backend import config
-from lamina.backend.common.conv_shapes import conv_transpose_crop, conv_transpose_length
+from lamina.backend.common.conv_shapes import (
+    conv_transpose_arguments,
+    conv_transpose_crop,
+    conv_transpose_length,
+    per_axis,
+    same_padding,
+)
 from lamina.backend.config import standardize_data_format
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
 
@@ -114,15 +120,6 @@ def one_hot(x, num_classes, axis=-1, dtype=None):
 # ---- convolution and pooling --------------------------------------------------------------
 
 
-def _tuple(value, rank, name):
-    if isinstance(value, int):
-        return (value,) * rank
-    value = tuple(value)
-    if len(value) != rank:
-        raise ValueError(f"{name} must be an int or a tuple of {rank} ints; received {value}.")
-    return value
-
-
 def _to_channels_first(x, data_format):
     if data_format == "channels_first":
         return x
@@ -135,17 +132,6 @@ def _to_channels_last(x, data_format):
         return x
     rank = x.ndim - 2
     return x.permute(0, *range(2, rank + 2), 1)
-
-
-def _same_padding(sizes, kernel, strides, dilation):
-    """Per-dimension (before, after) padding that TensorFlow's 'same' uses."""
-    pads = []
-    for size, k, s, d in zip(sizes, kernel, strides, dilation):
-        effective = (k - 1) * d + 1
-        out = -(-size // s)
-        total = max((out - 1) * s + effective - size, 0)
-        pads.append((total // 2, total - total // 2))
-    return pads
 
 
 def _pad_spatial(x, pads, value=0.0):
@@ -164,8 +150,8 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     data_format = standardize_data_format(data_format)
     inputs, kernel = _t(inputs), _t(kernel)
     rank = inputs.ndim - 2
-    strides = _tuple(strides, rank, "strides")
-    dilation = _tuple(dilation_rate, rank, "dilation_rate")
+    strides = per_axis(strides, rank, "strides")
+    dilation = per_axis(dilation_rate, rank, "dilation_rate")
     x = _to_channels_first(inputs, data_format)
     w = kernel.permute(rank + 1, rank, *range(rank))  # (filters, in/groups, *spatial)
     groups = x.shape[1] // w.shape[1]
@@ -175,7 +161,7 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
         # Not torch's padding="same": with an even window it pads unevenly, copies the input
         # and warns. Even padding goes to the kernel; uneven padding (TF puts the extra zero
         # after) is the one case that needs a padded copy.
-        pads = _same_padding(x.shape[2:], w.shape[2:], strides, dilation)
+        pads = same_padding(x.shape[2:], w.shape[2:], strides, dilation)
         if all(a == b for a, b in pads):
             torch_padding = tuple(a for a, _ in pads)
         else:
@@ -240,21 +226,10 @@ def conv_transpose(
     data_format = standardize_data_format(data_format)
     inputs, kernel = _t(inputs), _t(kernel)
     rank = inputs.ndim - 2
-    strides = _tuple(strides, rank, "strides")
-    dilation = _tuple(dilation_rate, rank, "dilation_rate")
-    output_padding = (
-        (None,) * rank if output_padding is None else _tuple(output_padding, rank, "output_padding")
+    strides, dilation, output_padding, padding = conv_transpose_arguments(
+        inputs.shape, kernel.shape, strides, padding, output_padding, data_format, dilation_rate
     )
-    padding = padding.lower()
-    if padding not in ("valid", "same"):
-        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
     x = _to_channels_first(inputs, data_format)
-    if kernel.ndim != rank + 2 or x.shape[1] != kernel.shape[-1]:
-        raise ValueError(
-            "conv_transpose needs a kernel of shape (*spatial, filters, in_channels) whose last "
-            f"axis matches the input channels; received inputs of shape {tuple(inputs.shape)} "
-            f"({data_format}) and kernel of shape {tuple(kernel.shape)}."
-        )
     w = kernel.permute(rank + 1, rank, *range(rank))  # (in_channels, filters, *spatial)
     sizes, windows = x.shape[2:], w.shape[2:]
     lengths = [
@@ -304,8 +279,8 @@ def _pool_args(inputs, pool_size, strides, data_format):
     data_format = standardize_data_format(data_format)
     inputs = _t(inputs)
     rank = inputs.ndim - 2
-    pool_size = _tuple(pool_size, rank, "pool_size")
-    strides = pool_size if strides is None else _tuple(strides, rank, "strides")
+    pool_size = per_axis(pool_size, rank, "pool_size")
+    strides = pool_size if strides is None else per_axis(strides, rank, "strides")
     return data_format, inputs, rank, pool_size, strides
 
 
@@ -326,7 +301,7 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     if padding.lower() == "same":
         # Even padding goes to the kernel (it pads with -inf, no copy); uneven padding is padded
         # here, with the extra -inf after, as TensorFlow does.
-        pads = _same_padding(x.shape[2:], pool_size, strides, (1,) * rank)
+        pads = same_padding(x.shape[2:], pool_size, strides, (1,) * rank)
         torch_padding = _even_padding(pads)
         if torch_padding is None:
             torch_padding = 0
@@ -344,7 +319,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     x = _to_channels_first(inputs, data_format)
     if padding.lower() == "same":
         # 'same' averages only the real values under the window (padding is not counted).
-        pads = _same_padding(x.shape[2:], pool_size, strides, (1,) * rank)
+        pads = same_padding(x.shape[2:], pool_size, strides, (1,) * rank)
         even_padding = _even_padding(pads)
         # torch's count_include_pad=False gives wrong gradients on CUDA for channels_last
         # inputs (seen on an H200, torch 2.11): use it on the CPU only.
