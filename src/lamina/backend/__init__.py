@@ -52,6 +52,19 @@ device = engine.core.device_scope
 compute_output_spec = engine.core.compute_output_spec
 
 
+def stateless_scope_class(what: str, instead: str = ""):
+    """The active engine's ``StatelessScope`` class (engines that run code on swapped-in
+    variable values: JAX), or a NotImplementedError saying ``what`` needs one and what to
+    do ``instead``."""
+    scope_class = getattr(engine.core, "StatelessScope", None)
+    if scope_class is None:
+        raise NotImplementedError(
+            f"{what} needs an engine that runs code on swapped-in variable values (jax); "
+            f"the active engine is {backend()!r}.{' ' + instead if instead else ''}"
+        )
+    return scope_class
+
+
 def is_float_dtype(dtype) -> bool:
     return standardize_dtype(dtype) in ("float16", "bfloat16", "float32", "float64")
 
@@ -89,4 +102,5 @@ __all__ = [
     "standardize_data_format",
     "standardize_dtype",
     "standardize_shape",
+    "stateless_scope_class",
 ]

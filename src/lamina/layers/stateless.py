@@ -12,12 +12,7 @@ from lamina import backend
 def stateless_call(
     layer, trainable_variables, non_trainable_variables, *args, return_losses=False, **kwargs
 ):
-    scope_class = getattr(backend.engine.core, "StatelessScope", None)
-    if scope_class is None:
-        raise NotImplementedError(
-            f"stateless_call needs an engine that runs layers on swapped-in values (jax); "
-            f"the active engine is {backend.backend()!r}."
-        )
+    scope_class = backend.stateless_scope_class("stateless_call")
     if not layer.built:
         raise ValueError(
             f"Layer {layer.name!r}: build it (call it once, or call build()) before "

@@ -7,15 +7,9 @@ from lamina.backend.common import global_state
 
 
 def _stateless_scope(method: str):
-    """The engine's StatelessScope class, or a clear error where the engine has none."""
-    scope_class = getattr(backend.engine.core, "StatelessScope", None)
-    if scope_class is None:
-        raise NotImplementedError(
-            f"{method} needs an engine that runs code on swapped-in variable values (jax); "
-            f"the active engine is {backend.backend()!r}. Use the stateful methods "
-            "(update_state, result, reset_state) there."
-        )
-    return scope_class
+    return backend.stateless_scope_class(
+        method, "Use the stateful methods (update_state, result, reset_state) there."
+    )
 
 
 class StatelessMetricMethods:

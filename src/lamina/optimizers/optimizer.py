@@ -359,13 +359,9 @@ class Optimizer:
         Keras's, for JAX-style training steps and loops under ``jax.jit``: the optimizer
         must be built first (``optimizer.build(model.trainable_variables)``).
         """
-        scope_class = getattr(backend.engine.core, "StatelessScope", None)
-        if scope_class is None:
-            raise NotImplementedError(
-                "Optimizer.stateless_apply needs an engine that runs code on swapped-in "
-                f"variable values (jax); the active engine is {backend.backend()!r}. Use "
-                "`optimizer.apply(grads, trainable_variables)` there."
-            )
+        scope_class = backend.stateless_scope_class(
+            "Optimizer.stateless_apply", "Use `optimizer.apply(grads, trainable_variables)` there."
+        )
         if not self.built:
             raise ValueError(
                 f"To call `stateless_apply`, {type(self).__name__} must be built (its "

@@ -51,21 +51,10 @@ def takes_state(step) -> bool:
     return sum(parameter.kind in _POSITIONAL for parameter in parameters) == 2
 
 
-def _scope_class(what: str, hint: str = ""):
-    """The engine's StatelessScope class, or a clear error naming the engine."""
-    scope_class = getattr(backend.engine.core, "StatelessScope", None)
-    if scope_class is None:
-        raise NotImplementedError(
-            f"{what} needs an engine that runs code on swapped-in variable values (jax); the "
-            f"active engine is {backend.backend()!r}.{hint}"
-        )
-    return scope_class
-
-
 def _check_engine(kind: str):
-    return _scope_class(
+    return backend.stateless_scope_class(
         f"{kind}_step(self, state, data), a JAX-style step (it takes `state` before `data`),",
-        f" Write it as `{kind}_step(self, data)`, updating the variables in place, or use "
+        f"Write it as `{kind}_step(self, data)`, updating the variables in place, or use "
         "the jax engine.",
     )
 
@@ -192,7 +181,7 @@ def stateless_compute_loss(
     with the new values (the loss trackers of a multi-output model, the model's own losses
     read from the given weights); no variable changes.
     """
-    scope_class = _scope_class("Model.stateless_compute_loss")
+    scope_class = backend.stateless_scope_class("Model.stateless_compute_loss")
     groups = (
         list(model.trainable_variables),
         list(model.non_trainable_variables),

@@ -140,7 +140,7 @@ class RecordingScope(StatelessScope):
 
     def lookup(self, variable):
         self.seen.setdefault(id(variable), variable)
-        return
+        return  # None: read the variable itself
 
     def record(self, variable, value) -> None:
         self.seen.setdefault(id(variable), variable)

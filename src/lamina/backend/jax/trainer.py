@@ -55,23 +55,28 @@ def train_step(model, x, y, sample_weight):
 def test_step(model, x, y, sample_weight):
     y_pred = model(x, training=False)
     loss = model._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
-    if isinstance(loss, jax.core.Tracer):
-        model._clear_losses()  # traced add_loss values must not outlive the trace
+    _forget_traced_losses(model)
     return loss, y_pred
 
 
 def predict_step(model, x):
     y_pred = model(x, training=False)
-    if any(isinstance(leaf, jax.core.Tracer) for leaf in jax.tree_util.tree_leaves(y_pred)):
-        model._clear_losses()
+    _forget_traced_losses(model)
     return y_pred
+
+
+def _forget_traced_losses(model) -> None:
+    """add_loss values made while a compiled step is traced must not outlive the trace
+    (eager steps keep them, as on the other engines)."""
+    if isinstance(core.current_scope(), _TracingScope):
+        model._clear_losses()
 
 
 def no_grad():
     return contextlib.nullcontext()
 
 
-def compile_function(function, jit_compile: bool, returns_tensors: bool = False, model=None):
+def compile_function(function, jit_compile: bool, returns_tensors: bool = False):
     """The step as it runs: eager (op by op) when ``jit_compile`` is off, else a ``JitStep``."""
     return JitStep(function) if jit_compile else function
 

@@ -33,7 +33,7 @@ def no_grad():
     return contextlib.nullcontext()
 
 
-def compile_function(function, jit_compile: bool, returns_tensors: bool = False, model=None):
+def compile_function(function, jit_compile: bool, returns_tensors: bool = False):
     """The step as it runs: NumPy has no compiler, so always the function itself."""
     return function
 
