@@ -152,6 +152,10 @@ class ArrayDataAdapter(DataAdapter):
         while data and data[-1] is None:
             data = data[:-1]
         self._data = self._to_device(data)
+        # NumPy leaves are gathered on the host; tensors with a device-side index.
+        self._on_host = all(
+            isinstance(a, np.ndarray) for a in tree.flatten(self._data) if a is not None
+        )
 
     @staticmethod
     def _to_device(data):
@@ -172,8 +176,7 @@ class ArrayDataAdapter(DataAdapter):
         size = self.batch_size
         # The epoch's permutation goes to the device once; each batch gathers with a slice
         # of it (no host-to-device copy per step).
-        on_host = all(isinstance(a, np.ndarray) for a in tree.flatten(self._data) if a is not None)
-        order_tensor = None if order is None or on_host else backend.convert_to_tensor(order)
+        order_tensor = None if order is None or self._on_host else backend.convert_to_tensor(order)
         for index in range(self.num_batches):
             start = index * size
             stop = min(start + size, self.num_samples)
@@ -211,7 +214,5 @@ class ArrayDataAdapter(DataAdapter):
             start = index * size
             stop = min(start + size, self.num_samples)
             indices = np.random.permutation(stop - start) + start
-            on_device = any(
-                not isinstance(a, np.ndarray) for a in tree.flatten(self._data) if a is not None
-            )
-            yield self._gather(indices, backend.convert_to_tensor(indices) if on_device else None)
+            index_tensor = None if self._on_host else backend.convert_to_tensor(indices)
+            yield self._gather(indices, index_tensor)
