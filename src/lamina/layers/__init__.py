@@ -65,6 +65,8 @@ from lamina.layers.core import (
 )
 from lamina.layers.input_spec import InputSpec as InputSpec
 from lamina.layers.layer import Layer as Layer
+from lamina.layers.lookup import deserialize as deserialize
+from lamina.layers.lookup import serialize as serialize
 from lamina.layers.merging import (
     Add as Add,
 )
@@ -297,5 +299,7 @@ __all__ = [
     "maximum",
     "minimum",
     "multiply",
+    "deserialize",
+    "serialize",
     "subtract",
 ]

@@ -25,14 +25,14 @@ def model_from_json(json_string, custom_objects=None, safe_mode=True):
     """Rebuilds a model (untrained: no weights) from ``Model.to_json()``'s string."""
     import json
 
-    from lamina.saving import keras_archive  # floor 6: imported when called
     from lamina.serialization import CustomObjectScope, deserialize_keras_object
+    from lamina.serialization.allow_list import check_config
 
     try:
         config = json.loads(json_string)
     except (TypeError, ValueError) as error:
         raise ValueError(f"model_from_json: not a JSON model config ({error}).") from None
-    keras_archive.check_config(config, custom_objects, safe_mode)
+    check_config(config, custom_objects, safe_mode)
     with CustomObjectScope(custom_objects or {}):
         return deserialize_keras_object(
             config, custom_objects=custom_objects, kind="model", safe_mode=safe_mode

@@ -100,16 +100,13 @@ class Model(Trainer, Layer):
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
 
     def save_weights(self, filepath, overwrite=True):
-        from lamina.saving.weights_h5 import save_weights
+        """Writes the weights to a ``.weights.h5`` (Keras 3's layout) or ``.safetensors`` file."""
+        from lamina.saving.weights import save_weights  # floor 6: imported when called
 
-        if not str(filepath).endswith(".weights.h5"):
-            raise ValueError(
-                f"The filename must end in `.weights.h5`; received filepath={str(filepath)!r}."
-            )
-        save_weights(self, filepath)
+        save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
-        from lamina.saving.weights_h5 import load_weights
+        from lamina.saving.weights import load_weights  # floor 6: imported when called
 
         load_weights(self, filepath, skip_mismatch=skip_mismatch)
 

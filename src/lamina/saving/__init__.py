@@ -1,9 +1,12 @@
 """Floor 6: saving and loading models and weights."""
 
+from lamina.saving.errors import SavedFileError as SavedFileError
+from lamina.saving.errors import UnsafeFileError as UnsafeFileError
+from lamina.saving.file_inspector import inspect_file as inspect_file
 from lamina.saving.keras_archive import load_model as load_model
 from lamina.saving.keras_archive import save_model as save_model
-from lamina.saving.weights_h5 import load_weights as load_weights
-from lamina.saving.weights_h5 import save_weights as save_weights
+from lamina.saving.weights import load_weights as load_weights
+from lamina.saving.weights import save_weights as save_weights
 from lamina.serialization import CustomObjectScope as CustomObjectScope
 from lamina.serialization import custom_object_scope as custom_object_scope
 from lamina.serialization import deserialize_keras_object as deserialize_keras_object
@@ -15,11 +18,14 @@ from lamina.serialization import serialize_keras_object as serialize_keras_objec
 
 __all__ = [
     "CustomObjectScope",
+    "SavedFileError",
+    "UnsafeFileError",
     "custom_object_scope",
     "deserialize_keras_object",
     "get_custom_objects",
     "get_registered_name",
     "get_registered_object",
+    "inspect_file",
     "load_model",
     "load_weights",
     "register_keras_serializable",

@@ -7,32 +7,17 @@ functions (activations, loss functions) serialize to their plain name, as Keras 
 from __future__ import annotations
 
 import difflib
-import importlib
 import inspect
 import types
 
 import numpy as np
 
+from lamina.serialization import allow_list
+from lamina.serialization.allow_list import PUBLIC_MODULES, lambda_error
 from lamina.serialization.registration import (
     _GLOBAL_CUSTOM_NAMES,
     get_registered_object,
 )
-
-# The public lamina packages a config may name, and Keras's spelling of each.
-_PUBLIC_MODULES = (
-    "layers",
-    "models",
-    "losses",
-    "metrics",
-    "optimizers",
-    "optimizers.schedules",
-    "activations",
-    "initializers",
-    "regularizers",
-    "constraints",
-    "callbacks",
-)
-
 
 # Where Keras 3 itself says its model classes live, so that Keras finds them in our files.
 _KERAS_MODEL_MODULES = {
@@ -49,31 +34,11 @@ def _public_module_name(python_module: str) -> str:
     parts = python_module.split(".")
     if parts[0] != "lamina" or len(parts) < 2:
         return python_module
-    if len(parts) >= 3 and f"{parts[1]}.{parts[2]}" in _PUBLIC_MODULES:
+    if len(parts) >= 3 and f"{parts[1]}.{parts[2]}" in PUBLIC_MODULES:
         return f"keras.{parts[1]}.{parts[2]}"
-    if parts[1] in _PUBLIC_MODULES:
+    if parts[1] in PUBLIC_MODULES:
         return f"keras.{parts[1]}"
     return python_module
-
-
-def _import_public_module(module: str):
-    parts = module.split(".")
-    if parts[0] not in ("keras", "lamina"):
-        return None
-    if len(parts) == 1:
-        return importlib.import_module("lamina")  # Keras writes module "keras" for Sequential
-    tail = ".".join(parts[1:])
-    if tail.startswith("src."):
-        tail = tail[4:]
-    # keras.src.layers.core.dense → layers; keep only the public package part. Keras also
-    # writes engine-specific paths (keras.src.backend.torch.optimizers.torch_adam).
-    pieces = tail.split(".")
-    candidates = [tail, ".".join(pieces[:2]), pieces[0]]
-    candidates += [".".join(pieces[i : i + 2]) for i in range(len(pieces))] + pieces
-    for candidate in candidates:
-        if candidate in _PUBLIC_MODULES:
-            return importlib.import_module(f"lamina.{candidate}")
-    return None
 
 
 def _plain(value):
@@ -166,12 +131,8 @@ def deserialize_keras_object(
             raise _unknown(kind, name, (module_objects or {}).keys())
         return found
     if class_name == "__lambda__":
-        raise ValueError(
-            "Refusing to load a lambda: deserializing Python bytecode can run arbitrary code, "
-            "and Lamina never does. Rewrite the lambda as a registered function or layer "
-            "(@lamina.saving.register_keras_serializable())."
-        )
-    cls = _find_class(config, module_objects, custom_objects)
+        raise lambda_error()
+    cls = allow_list.resolve_class(config, module_objects, custom_objects)
     if cls is None:
         raise _unknown(
             kind, config.get("registered_name") or class_name, (module_objects or {}).keys()
@@ -200,22 +161,3 @@ def _without_unknown_none_arguments(cls, config):
     if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
         return config  # Layer.__init__ drops them itself
     return {k: v for k, v in config.items() if k in parameters or v is not None}
-
-
-def _find_class(config, module_objects, custom_objects):
-    registered = config.get("registered_name")
-    class_name = config["class_name"]
-    for name in (registered, class_name):
-        if name:
-            found = get_registered_object(name, custom_objects, module_objects)
-            if found is not None:
-                return found
-    module = _import_public_module(config.get("module") or "")
-    if module is None:
-        return None
-    found = getattr(module, class_name, None)
-    # Only classes with a config constructor: a function or constant of the same name in a
-    # public package must never be called with a file's arguments.
-    if isinstance(found, type) and hasattr(found, "from_config"):
-        return found
-    return None

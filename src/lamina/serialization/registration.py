@@ -41,6 +41,8 @@ def _scoped_objects() -> dict:
 
 
 def get_registered_object(name, custom_objects=None, module_objects=None):
+    if not isinstance(name, str):
+        return None  # a config's name field holding a list or dict names nothing
     for table in (_scoped_objects(), _GLOBAL_CUSTOM_OBJECTS, custom_objects or {}):
         if name in table:
             return table[name]
