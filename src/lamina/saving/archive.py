@@ -92,6 +92,13 @@ def _check_members(filepath: str, archive: zipfile.ZipFile) -> dict:
             raise SavedFileError(f"{filepath} holds member {info.filename!r} twice.")
         if info.flag_bits & 0x1:
             raise SavedFileError(f"{filepath}: member {info.filename!r} is encrypted.")
+        # Its local header must lie before the central directory (zipfile seeks there).
+        if not 0 <= info.header_offset < archive.start_dir:
+            raise SavedFileError(
+                f"{filepath} is a corrupted .keras archive: member {info.filename!r} starts at "
+                f"byte {info.header_offset}, outside the archive's data "
+                f"(0..{archive.start_dir})."
+            )
         by_name[info.filename] = info
         total += info.file_size
     if total > MAX_WEIGHTS_BYTES + 2 * MAX_JSON_BYTES:

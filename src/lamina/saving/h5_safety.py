@@ -42,7 +42,7 @@ _NUMERIC_KINDS = "biuf"
 
 
 def _refuse(label: str, path: str, reason: str) -> UnsafeFileError:
-    return UnsafeFileError(f"Refusing to load {label}: {path} {reason}.")
+    return UnsafeFileError(f"Refusing to load {label}: {path} {reason}.", path, reason)
 
 
 def _link_kind(link) -> str | None:

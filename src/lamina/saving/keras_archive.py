@@ -31,6 +31,7 @@ import tempfile
 import warnings
 import zipfile
 
+from lamina import backend
 from lamina.saving import archive
 from lamina.saving.archive import (
     CONFIG_FILENAME,
@@ -53,6 +54,7 @@ from lamina.serialization import (
 KERAS_VERSION = "3.6.0"
 # Keras's top-level names (module "keras") for model classes, so Keras-written configs load.
 _MODEL_CLASSES = ("Model", "Sequential", "Functional")
+_VARIABLE_SLACK_BYTES = 64 << 20
 _WEIGHTS_MEMBERS = {"h5": WEIGHTS_FILENAME, "safetensors": SAFETENSORS_WEIGHTS_FILENAME}
 
 
@@ -235,7 +237,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         config = parse_json(filepath, CONFIG_FILENAME, members.config)
         if members.metadata is not None:
             parse_json(filepath, METADATA_FILENAME, members.metadata)
-        model = _rebuild(filepath, config, custom_objects, compile, safe_mode)
+        # Rebuilding allocates every variable the config declares: no more than the weights
+        # can fill (Keras writes them uncompressed; the slack covers metrics, unsaved state).
+        budget = 2 * os.path.getsize(members.weights_path) + _VARIABLE_SLACK_BYTES
+        with backend.global_state.variable_budget(budget, f"the size of {filepath}'s weights"):
+            model = _rebuild(filepath, config, custom_objects, compile, safe_mode)
         label = f"{filepath}: {members.weights_name}"
         # The model is new: a failure part-way discards it, so values are assigned as read
         # (one variable in memory at a time), after the whole file has been checked.

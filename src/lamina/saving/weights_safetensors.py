@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lamina import backend
+from lamina.saving.errors import SavedFileError
 from lamina.saving.object_walk import SavedObject
 
 SAFETENSORS_SUFFIX = ".safetensors"
@@ -128,7 +129,7 @@ def _planned_tensors(objects: list[SavedObject]) -> list:
         for index, variable in enumerate(saved.variables):
             code = _CODES.get(str(variable.dtype))
             if code is None:
-                raise ValueError(
+                raise SavedFileError(
                     f"{saved.label}: variable {variable.path!r} has dtype {variable.dtype}, "
                     "which safetensors cannot hold; save it as `.weights.h5` instead."
                 )
@@ -183,13 +184,17 @@ def _stored_bytes(value: np.ndarray, entry: _Entry) -> np.ndarray:
 # ---- reading -----------------------------------------------------------------------------
 
 
-def read_safetensors(source, objects: list[SavedObject], label: str, skip_mismatch=False) -> list:
+def read_safetensors(
+    source, objects: list[SavedObject], label: str, skip_mismatch=False, size: int | None = None
+) -> list:
     """Checks a safetensors file against ``objects``; returns ``(variable, value)`` pairs.
 
     ``source`` is a path or a readable, seekable binary file object positioned at the start
-    of the safetensors data. ``label`` names the file in error messages. The semantics are
+    of the safetensors data (a ``.keras`` archive member, or the archive itself positioned at
+    a stored member's data with ``size`` its length; by default the data runs to the end of
+    the file). ``label`` names the file in error messages. The semantics are
     ``weights_h5.read_objects``'s: the header is validated and every tensor's count, dtype
-    and shape checked before any data is read, and a ``ValueError`` names each object that
+    and shape checked before any data is read, and a ``SavedFileError`` names each object that
     does not fit (optimizer mismatches are skipped with a warning; ``skip_mismatch=True``
     skips the other mismatches with a warning too). Tensors that belong to no object of the
     model are an error unless ``skip_mismatch``, except optimizer state when the model has
@@ -197,7 +202,11 @@ def read_safetensors(source, objects: list[SavedObject], label: str, skip_mismat
     """
     with _opened(source) as stream:
         start = stream.tell()
-        size = stream.seek(0, os.SEEK_END) - start
+        available = stream.seek(0, os.SEEK_END) - start
+        if size is None:
+            size = available
+        elif not 0 <= size <= available:
+            raise SavedFileError(f"{label}: {size} bytes declared, but only {available} present.")
         stream.seek(start)
         entries, data_start = _read_header(stream, size, label)
         planned = _plan(entries, objects, label, skip_mismatch)
@@ -206,6 +215,21 @@ def read_safetensors(source, objects: list[SavedObject], label: str, skip_mismat
             (variable, _read_tensor(stream, start + data_start, key, entries[key], label))
             for key, variable in planned
         ]
+
+
+def read_header(source, label: str) -> dict:
+    """``{tensor name: (dtype name, shape)}`` from a safetensors file's header, validated as
+    ``read_safetensors`` validates it (offsets tile the data, sizes fit), without reading
+    any tensor's data. ``source`` is a path or a binary file object."""
+    names = {code: name for name, code in _CODES.items()}
+    with _opened(source) as stream:
+        start = stream.tell()
+        size = stream.seek(0, os.SEEK_END) - start
+        stream.seek(start)
+        entries, _ = _read_header(stream, size, label)
+    return {
+        key: (names.get(entry.dtype, entry.dtype), entry.shape) for key, entry in entries.items()
+    }
 
 
 @contextmanager
@@ -220,10 +244,10 @@ def _opened(source) -> Iterator:
 def _read_header(stream, size: int, label: str) -> tuple[dict, int]:
     """Validated ``{key: _Entry}`` and the offset where the data starts."""
     if size < _LENGTH.size:
-        raise ValueError(f"{label} is not a safetensors file: only {size} bytes long.")
+        raise SavedFileError(f"{label} is not a safetensors file: only {size} bytes long.")
     (length,) = _LENGTH.unpack(stream.read(_LENGTH.size))
     if length > min(_MAX_HEADER_BYTES, size - _LENGTH.size):
-        raise ValueError(
+        raise SavedFileError(
             f"{label} is not a valid safetensors file: its header declares {length} bytes, "
             f"but the file holds {size - _LENGTH.size} after the length field (at most "
             f"{_MAX_HEADER_BYTES} are allowed)."
@@ -233,7 +257,7 @@ def _read_header(stream, size: int, label: str) -> tuple[dict, int]:
     if not isinstance(metadata, dict) or not all(
         isinstance(value, str) for value in metadata.values()
     ):
-        raise ValueError(f"{label}: `__metadata__` must map names to strings.")
+        raise SavedFileError(f"{label}: `__metadata__` must map names to strings.")
     entries = {key: _parse_entry(key, value, label) for key, value in header.items()}
     _check_offsets(entries, size - _LENGTH.size - length, label)
     return entries, _LENGTH.size + length
@@ -243,14 +267,14 @@ def _parse_json(raw: bytes, label: str) -> dict:
     def refuse_duplicates(pairs):
         keys = [key for key, _ in pairs]
         if len(set(keys)) != len(keys):
-            raise ValueError(f"duplicate keys {sorted({k for k in keys if keys.count(k) > 1})}")
+            raise SavedFileError(f"duplicate keys {sorted({k for k in keys if keys.count(k) > 1})}")
         return dict(pairs)
 
     def refuse_constant(name):
-        raise ValueError(f"non-standard JSON constant {name}")
+        raise SavedFileError(f"non-standard JSON constant {name}")
 
     if not raw.startswith(b"{"):
-        raise ValueError(f"{label} is not a valid safetensors file: its header is not JSON.")
+        raise SavedFileError(f"{label} is not a valid safetensors file: its header is not JSON.")
     try:
         header = json.loads(
             raw.decode("utf-8"),
@@ -258,9 +282,11 @@ def _parse_json(raw: bytes, label: str) -> dict:
             parse_constant=refuse_constant,
         )
     except (ValueError, RecursionError) as error:  # JSONDecodeError and UnicodeError too
-        raise ValueError(f"{label}: the safetensors header is not valid JSON ({error}).") from None
+        raise SavedFileError(
+            f"{label}: the safetensors header is not valid JSON ({error})."
+        ) from None
     if not isinstance(header, dict):
-        raise ValueError(f"{label}: the safetensors header is not a JSON object.")
+        raise SavedFileError(f"{label}: the safetensors header is not a JSON object.")
     return header
 
 
@@ -271,26 +297,26 @@ def _is_int(value) -> bool:
 def _parse_entry(key: str, value, label: str) -> _Entry:
     where = f"{label}: tensor {key!r}"
     if not isinstance(value, dict) or set(value) != _TENSOR_FIELDS:
-        raise ValueError(f"{where} must be an object with exactly {sorted(_TENSOR_FIELDS)}.")
+        raise SavedFileError(f"{where} must be an object with exactly {sorted(_TENSOR_FIELDS)}.")
     dtype, shape, offsets = value["dtype"], value["shape"], value["data_offsets"]
-    if dtype not in _STORAGE_DTYPES:
-        raise ValueError(
+    if not isinstance(dtype, str) or dtype not in _STORAGE_DTYPES:
+        raise SavedFileError(
             f"{where} has dtype {dtype!r}; only numeric dtypes {sorted(_STORAGE_DTYPES)} "
             "can be loaded."
         )
     if not isinstance(shape, list) or len(shape) > _MAX_NDIM:
-        raise ValueError(f"{where} has an invalid shape {shape!r}.")
+        raise SavedFileError(f"{where} has an invalid shape {shape!r}.")
     if not all(_is_int(size) and size >= 0 for size in shape):
-        raise ValueError(f"{where} has an invalid shape {shape!r}.")
+        raise SavedFileError(f"{where} has an invalid shape {shape!r}.")
     if not (isinstance(offsets, list) and len(offsets) == 2 and all(map(_is_int, offsets))):
-        raise ValueError(f"{where} has invalid data_offsets {offsets!r}.")
+        raise SavedFileError(f"{where} has invalid data_offsets {offsets!r}.")
     begin, end = offsets
     if not 0 <= begin <= end:
-        raise ValueError(f"{where} has invalid data_offsets {offsets!r}.")
+        raise SavedFileError(f"{where} has invalid data_offsets {offsets!r}.")
     # Python integers: a huge declared shape cannot overflow into a small byte count.
     nbytes = math.prod(shape) * _STORAGE_DTYPES[dtype].itemsize
     if nbytes != end - begin:
-        raise ValueError(
+        raise SavedFileError(
             f"{where}: shape {tuple(shape)} of {dtype} needs {nbytes} bytes, but its "
             f"data_offsets {offsets} span {end - begin}."
         )
@@ -302,17 +328,17 @@ def _check_offsets(entries: dict, data_size: int, label: str) -> None:
     cursor, previous = 0, None
     for key, entry in sorted(entries.items(), key=lambda item: (item[1].begin, item[1].end)):
         if entry.end > data_size:
-            raise ValueError(
+            raise SavedFileError(
                 f"{label}: tensor {key!r} ends at byte {entry.end} of the data, past the end "
                 f"of the file ({data_size} bytes of data)."
             )
         if entry.begin < cursor:
-            raise ValueError(f"{label}: tensors {previous!r} and {key!r} overlap in the file.")
+            raise SavedFileError(f"{label}: tensors {previous!r} and {key!r} overlap in the file.")
         if entry.begin > cursor:
-            raise ValueError(f"{label}: bytes {cursor}..{entry.begin} belong to no tensor.")
+            raise SavedFileError(f"{label}: bytes {cursor}..{entry.begin} belong to no tensor.")
         cursor, previous = entry.end, key
     if cursor != data_size:
-        raise ValueError(
+        raise SavedFileError(
             f"{label}: the tensors span {cursor} bytes, but the file holds {data_size} bytes "
             "of data after the header."
         )
@@ -322,7 +348,7 @@ def _plan(entries: dict, objects: list[SavedObject], label: str, skip_mismatch: 
     """``(key, variable)`` for every tensor to read; raises or warns on what does not fit."""
     odd = sorted(key for key in entries if not _KEY_PATTERN.fullmatch(key))
     if odd:
-        raise ValueError(
+        raise SavedFileError(
             f"{label} does not have the Keras 3 weights layout: tensor names must be "
             f"`<path>/vars/<index>`; found {odd[:5]}."
         )
@@ -354,7 +380,7 @@ def _plan(entries: dict, objects: list[SavedObject], label: str, skip_mismatch: 
             problems
         )
         if not skip_mismatch:
-            raise ValueError(message)
+            raise SavedFileError(message)
         warnings.warn(message + "\nThese were skipped (skip_mismatch=True).", stacklevel=4)
     return planned
 
@@ -396,14 +422,21 @@ def _read_tensor(stream, data_start: int, key: str, entry: _Entry, label: str) -
     while filled < len(buffer):
         count = stream.readinto(buffer[filled:])
         if not count:  # the file shrank after its size was checked
-            raise ValueError(f"{label}: tensor {key!r} is truncated.")
+            raise SavedFileError(f"{label}: tensor {key!r} is truncated.")
         filled += count
+    # np.asarray: a ufunc on a 0-d array gives a NumPy scalar, which engines convert less kindly.
     if entry.dtype == "BF16":
         # bfloat16 is the top half of a float32: widen without ml_dtypes.
-        return (value.astype(np.uint32) << 16).view(np.float32)
+        return np.asarray(value.astype(np.uint32) << 16).view(np.float32)
     if entry.dtype == "BOOL":
-        return value != 0
+        return np.asarray(value != 0)
     return value.astype(storage.newbyteorder("="), copy=False)
 
 
-__all__ = ["METADATA", "SAFETENSORS_SUFFIX", "read_safetensors", "write_safetensors"]
+__all__ = [
+    "METADATA",
+    "SAFETENSORS_SUFFIX",
+    "read_header",
+    "read_safetensors",
+    "write_safetensors",
+]
