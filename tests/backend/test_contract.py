@@ -70,7 +70,8 @@ def test_contract_lists_every_engine_function_the_ops_floor_calls():
             if (
                 isinstance(node, ast.Attribute)
                 and isinstance(node.value, ast.Name)
-                and node.value.id in ("_np", "_nn", "_math", "_linalg", "_core", "_random")
+                and node.value.id
+                in ("_np", "_extra", "_nn", "_math", "_linalg", "_core", "_random")
             ):
                 assert node.attr in listed, f"{path.name}: {node.value.id}.{node.attr}"
 

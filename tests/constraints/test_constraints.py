@@ -87,3 +87,14 @@ def test_unknown_name_lists_close_names():
 def test_uninterpretable_identifier():
     with pytest.raises(ValueError, match="Could not interpret"):
         constraints.get(3)
+
+
+@pytest.mark.parametrize(
+    ("alias", "cls"),
+    [("max_norm", constraints.MaxNorm), ("min_max_norm", constraints.MinMaxNorm),
+     ("non_neg", constraints.NonNeg), ("unit_norm", constraints.UnitNorm)],
+)  # fmt: skip
+def test_exported_alias_is_the_class(alias, cls):
+    assert getattr(constraints, alias) is cls
+    assert alias in constraints.__all__
+    assert type(constraints.get(alias)) is cls

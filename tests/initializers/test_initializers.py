@@ -231,3 +231,55 @@ def test_unknown_name_lists_close_names():
 def test_uninterpretable_identifier():
     with pytest.raises(ValueError, match="Could not interpret"):
         initializers.get(42)
+
+
+# Keras 3.15 exports each of these names as the very class it aliases.
+KERAS_ALIASES = {
+    "constant": "Constant", "glorot_normal": "GlorotNormal", "glorot_uniform": "GlorotUniform",
+    "he_normal": "HeNormal", "he_uniform": "HeUniform", "identity": "Identity",
+    "IdentityInitializer": "Identity", "lecun_normal": "LecunNormal",
+    "lecun_uniform": "LecunUniform", "ones": "Ones", "orthogonal": "Orthogonal",
+    "OrthogonalInitializer": "Orthogonal", "random_normal": "RandomNormal",
+    "random_uniform": "RandomUniform", "stft": "STFT", "STFTInitializer": "STFT",
+    "truncated_normal": "TruncatedNormal", "variance_scaling": "VarianceScaling",
+    "zeros": "Zeros",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("alias", "name"), sorted(KERAS_ALIASES.items()))
+def test_exported_alias_is_the_class(alias, name):
+    cls = getattr(initializers, name)
+    assert getattr(initializers, alias) is cls
+    assert type(initializers.get(alias)) is cls
+    assert alias in initializers.__all__
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [("zero", initializers.Zeros), ("one", initializers.Ones),
+     ("uniform", initializers.RandomUniform), ("normal", initializers.RandomNormal),
+     ("initializer", initializers.Initializer)],
+)  # fmt: skip
+def test_get_by_older_names(name, cls):
+    assert type(initializers.get(name)) is cls
+
+
+def test_get_a_class_makes_an_instance():
+    assert type(initializers.get(initializers.HeNormal)) is initializers.HeNormal
+
+
+def test_get_a_keras_alias_config():
+    config = {"module": "keras.initializers", "class_name": "glorot_uniform", "config": {}}
+    assert type(initializers.deserialize(config)) is initializers.GlorotUniform
+
+
+@pytest.mark.parametrize("as_tensor", [False, True])
+def test_get_values(as_tensor, rng):
+    values = rng.standard_normal((3, 2))
+    init = initializers.get(ops.convert_to_tensor(values) if as_tensor else values)
+    out = init((3, 2), dtype="float64")
+    assert ops.dtype(out) == "float64"
+    np.testing.assert_allclose(_np(out), values, rtol=1e-6)
+    assert ops.dtype(init((3, 2))) == backend.floatx()
+    with pytest.raises(ValueError, match=r"shape=\(3, 2\)"):
+        init((2, 3))

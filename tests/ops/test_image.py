@@ -1,4 +1,5 @@
-"""lamina.ops.image.resize against NumPy (cases whose exact answer is a repeat or a mean)."""
+"""lamina.ops.image against NumPy: resize (cases whose exact answer is a repeat or a mean),
+colour conversions (against colorsys), cropping and padding (against np.pad)."""
 
 import numpy as np
 import pytest
@@ -39,3 +40,82 @@ def test_symbolic_shape():
 def test_unknown_interpolation_raises():
     with pytest.raises(ValueError, match="interpolation"):
         ops.image.resize(np.ones((1, 2, 2, 1), "float32"), (4, 4), interpolation="lanczos9")
+
+
+# ---- colour conversions, cropping and padding -----------------------------------------------
+
+
+def _rgb_to_hsv(x):
+    """colorsys per pixel, float64 (channels last)."""
+    import colorsys
+
+    flat = [colorsys.rgb_to_hsv(*pixel) for pixel in x.reshape(-1, 3)]
+    return np.asarray(flat).reshape(x.shape)
+
+
+def _to_layout(x, data_format):
+    return x if data_format == "channels_last" else np.moveaxis(x, -1, -3)
+
+
+LAYOUTS = [("channels_last", (2, 4, 5, 3)), ("channels_first", (2, 4, 5, 3)),
+           ("channels_last", (4, 5, 3)), ("channels_first", (4, 5, 3))]  # fmt: skip
+
+
+@pytest.mark.parametrize(("data_format", "shape"), LAYOUTS)
+def test_colour_conversions_match_colorsys(rng, data_format, shape):
+    x = rng.uniform(0.0, 1.0, shape)
+    images = _to_layout(x, data_format).astype("float32")
+    hsv = ops.image.rgb_to_hsv(images, data_format=data_format)
+    assert_close(hsv, _to_layout(_rgb_to_hsv(x), data_format), atol=1e-5)
+    assert_close(ops.image.hsv_to_rgb(hsv, data_format=data_format), images, atol=1e-5)
+    gray = ops.image.rgb_to_grayscale(images, data_format=data_format)
+    expected = (x @ np.array([0.2989, 0.5870, 0.1140]))[..., None]
+    assert_close(gray, _to_layout(expected, data_format), atol=1e-5)
+
+
+def test_colour_conversions_symbolic_shapes():
+    images = backend.KerasTensor((None, 4, 5, 3))
+    assert ops.image.rgb_to_hsv(images).shape == (None, 4, 5, 3)
+    assert ops.image.hsv_to_rgb(images).shape == (None, 4, 5, 3)
+    assert ops.image.rgb_to_grayscale(images).shape == (None, 4, 5, 1)
+    channels_first = backend.KerasTensor((None, 3, 4, 5))
+    assert ops.image.rgb_to_grayscale(channels_first, "channels_first").shape == (None, 1, 4, 5)
+
+
+def test_hsv_needs_float_images():
+    with pytest.raises(TypeError, match="rgb_to_hsv expects float images"):
+        ops.image.rgb_to_hsv(np.ones((2, 2, 3), "uint8"))
+
+
+@pytest.mark.parametrize(("data_format", "shape"), LAYOUTS)
+def test_pad_and_crop_images(rng, data_format, shape):
+    x = rng.standard_normal(shape)
+    images = _to_layout(x, data_format).astype("float32")
+    widths = [(0, 0)] * (x.ndim - 3) + [(1, 2), (3, 0), (0, 0)]
+    padded = ops.image.pad_images(images, top_padding=1, left_padding=3, target_height=7,
+                                  target_width=8, data_format=data_format)  # fmt: skip
+    assert_close(padded, _to_layout(np.pad(x, widths), data_format))
+    cropped = ops.image.crop_images(
+        padded, top_cropping=1, bottom_cropping=2, left_cropping=3, right_cropping=0,
+        data_format=data_format,
+    )  # fmt: skip
+    assert_close(cropped, images)
+    symbolic = backend.KerasTensor((None, *images.shape[1:]) if len(shape) == 4 else images.shape)
+    spec = ops.image.crop_images(symbolic, 1, 1, target_height=2, target_width=3,
+                                 data_format=data_format)  # fmt: skip
+    assert spec.shape[-3:] == ((2, 3, 3) if data_format == "channels_last" else (3, 2, 3))
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda x: ops.image.pad_images(x, 1, 1, 1, 1, target_height=9), "exactly two of"),
+        (lambda x: ops.image.pad_images(x, 1, 1, target_height=2, target_width=9),
+         "does not fit"),
+        (lambda x: ops.image.crop_images(x, 2, 0, 2, 0), "leaves nothing"),
+        (lambda x: ops.image.crop_images(x[0, 0], 0, 0, 0, 0), "rank 3"),
+    ],
+)  # fmt: skip
+def test_bad_crop_and_pad_arguments(call, match):
+    with pytest.raises(ValueError, match=match):
+        call(np.ones((1, 4, 5, 3), "float32"))

@@ -105,3 +105,25 @@ def test_accepts_numpy_arrays(rng):
     assert_close(regularizers.L2(0.5)(w), 0.5 * np.square(w.astype(np.float64)).sum())
     assert_close(regularizers.OrthogonalRegularizer(0.5)(w), _orthogonal_penalty(
         w.astype(np.float64), 0.5, "rows"))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("alias", "cls"),
+    [("l1", regularizers.L1), ("l2", regularizers.L2), ("l1_l2", regularizers.L1L2),
+     ("orthogonal_regularizer", regularizers.OrthogonalRegularizer)],
+)  # fmt: skip
+def test_exported_alias_is_the_class(alias, cls):
+    assert getattr(regularizers, alias) is cls
+    assert alias in regularizers.__all__
+
+
+def test_none_factors_take_keras_defaults():
+    assert regularizers.L1(None).l1 == 0.01
+    assert regularizers.L2(None).l2 == 0.01
+    assert regularizers.L1L2(None, None).get_config() == {"l1": 0.0, "l2": 0.0}
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "0.1", None])
+def test_factor_must_be_a_finite_number(value):
+    with pytest.raises(ValueError, match=r"factor must be a finite, non-negative float"):
+        regularizers.OrthogonalRegularizer(factor=value)

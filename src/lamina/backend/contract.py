@@ -102,6 +102,31 @@ NUMPY: dict[str, Signature] = {
     "identity": ("n", "dtype"),
 }
 
+# The rest of the NumPy namespace: native kernels in each engine's ``numpy_extra`` module.
+NUMPY_EXTRA: dict[str, Signature] = {
+    **dict.fromkeys(
+        ("arccos", "arccosh", "arcsin", "arcsinh", "arctanh", "trunc", "signbit", "i0",
+         "real", "imag", "conj", "angle", "slogdet"),
+        _UNARY,
+    ),
+    **dict.fromkeys(("arctan2", "nextafter", "fmod", "gcd", "lcm"), _BINARY),
+    **dict.fromkeys(
+        ("bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift"), ("x", "y")
+    ),
+    "bitwise_invert": _UNARY,
+    "roll": ("x", "shift", "axis"),
+    "searchsorted": ("sorted_sequence", "values", "side"),
+    "bincount": ("x", "weights", "minlength"),
+    "unique": ("x", "sorted", "return_index", "return_inverse", "return_counts", "axis",
+               "size", "fill_value"),
+    "quantile": ("x", "q", "axis", "method", "keepdims"),
+    "nanquantile": ("x", "q", "axis", "method", "keepdims"),
+    "view": ("x", "dtype"),
+    "correlate": ("x1", "x2", "mode"),
+    "diagonal": ("x", "offset", "axis1", "axis2"),
+    "vectorize": ("pyfunc", "excluded", "signature"),
+}  # fmt: skip
+
 _ACTIVATIONS = (
     "relu", "relu6", "sigmoid", "tanh", "softplus", "softsign", "silu", "selu",
     "hard_sigmoid", "hard_silu", "log_sigmoid",
@@ -139,6 +164,15 @@ MATH: dict[str, Signature] = {
     "segment_sum": ("data", "segment_ids", "num_segments", "sorted"),
     "erf": _UNARY,
     "rsqrt": _UNARY,
+    "erfinv": _UNARY,
+    "logdet": _UNARY,
+    "segment_max": ("data", "segment_ids", "num_segments", "sorted"),
+    "extract_sequences": ("x", "sequence_length", "sequence_stride"),
+    **dict.fromkeys(("fft", "fft2", "ifft2"), _UNARY),  # x: a (real, imag) pair
+    "rfft": ("x", "fft_length"),
+    "irfft": ("x", "fft_length"),
+    "view_as_complex": _UNARY,
+    "view_as_real": _UNARY,
 }
 
 LINALG: dict[str, Signature] = {
@@ -146,9 +180,15 @@ LINALG: dict[str, Signature] = {
     "qr": ("x", "mode"),
     "inv": _UNARY,
     "det": _UNARY,
-    "cholesky": _UNARY,
+    "cholesky": ("x", "upper"),
     "svd": ("x", "full_matrices", "compute_uv"),
     "solve": ("a", "b"),
+    "solve_triangular": ("a", "b", "lower"),
+    "eig": _UNARY,
+    "eigh": _UNARY,
+    "lstsq": ("a", "b", "rcond"),
+    "lu_factor": _UNARY,
+    "jvp": ("fun", "primals", "tangents", "has_aux"),
 }
 
 RANDOM: dict[str, Signature] = {
@@ -178,6 +218,7 @@ TRAINER: dict[str, Signature] = {
 SUBMODULES: dict[str, dict[str, Signature]] = {
     "core": CORE,
     "numpy": NUMPY,
+    "numpy_extra": NUMPY_EXTRA,
     "nn": NN,
     "math": MATH,
     "linalg": LINALG,

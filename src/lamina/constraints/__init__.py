@@ -79,10 +79,17 @@ class MinMaxNorm(Constraint):
         }
 
 
+# Keras exports these spellings as the very same classes.
+max_norm = MaxNorm
+min_max_norm = MinMaxNorm
+non_neg = NonNeg
+unit_norm = UnitNorm
+
+# Keras's names: each class name and its snake_case form.
 MODULE_OBJECTS = {
     "Constraint": Constraint, "NonNeg": NonNeg, "MaxNorm": MaxNorm, "UnitNorm": UnitNorm,
-    "MinMaxNorm": MinMaxNorm, "non_neg": NonNeg, "max_norm": MaxNorm, "unit_norm": UnitNorm,
-    "min_max_norm": MinMaxNorm,
+    "MinMaxNorm": MinMaxNorm, "constraint": Constraint, "non_neg": NonNeg,
+    "max_norm": MaxNorm, "unit_norm": UnitNorm, "min_max_norm": MinMaxNorm,
 }  # fmt: skip
 
 
@@ -117,5 +124,9 @@ __all__ = [
     "UnitNorm",
     "deserialize",
     "get",
+    "max_norm",
+    "min_max_norm",
+    "non_neg",
     "serialize",
+    "unit_norm",
 ]

@@ -1,40 +1,85 @@
-"""Weight initializers with Keras's class names, string aliases and defaults."""
+"""Weight initializers with Keras's class names, lower-case aliases and defaults."""
 
-from lamina.initializers.constant import Constant, Identity, Ones, Zeros
-from lamina.initializers.initializer import Initializer
-from lamina.initializers.lookup import deserialize, get, serialize
-from lamina.initializers.random import (
-    GlorotNormal,
-    GlorotUniform,
-    HeNormal,
-    HeUniform,
-    LecunNormal,
-    LecunUniform,
-    Orthogonal,
-    RandomNormal,
-    RandomUniform,
-    TruncatedNormal,
-    VarianceScaling,
-)
+from lamina.initializers.deterministic import Constant as Constant
+from lamina.initializers.deterministic import Identity as Identity
+from lamina.initializers.deterministic import Ones as Ones
+from lamina.initializers.deterministic import Zeros as Zeros
+from lamina.initializers.fourier import STFT as STFT
+from lamina.initializers.initializer import Initializer as Initializer
+from lamina.initializers.lookup import deserialize as deserialize
+from lamina.initializers.lookup import get as get
+from lamina.initializers.lookup import serialize as serialize
+from lamina.initializers.random import GlorotNormal as GlorotNormal
+from lamina.initializers.random import GlorotUniform as GlorotUniform
+from lamina.initializers.random import HeNormal as HeNormal
+from lamina.initializers.random import HeUniform as HeUniform
+from lamina.initializers.random import LecunNormal as LecunNormal
+from lamina.initializers.random import LecunUniform as LecunUniform
+from lamina.initializers.random import Orthogonal as Orthogonal
+from lamina.initializers.random import RandomNormal as RandomNormal
+from lamina.initializers.random import RandomUniform as RandomUniform
+from lamina.initializers.random import TruncatedNormal as TruncatedNormal
+from lamina.initializers.random import VarianceScaling as VarianceScaling
+
+# Keras exports these spellings as the very same classes.
+constant = Constant
+glorot_normal = GlorotNormal
+glorot_uniform = GlorotUniform
+he_normal = HeNormal
+he_uniform = HeUniform
+identity = Identity
+IdentityInitializer = Identity
+lecun_normal = LecunNormal
+lecun_uniform = LecunUniform
+ones = Ones
+orthogonal = Orthogonal
+OrthogonalInitializer = Orthogonal
+random_normal = RandomNormal
+random_uniform = RandomUniform
+stft = STFT
+STFTInitializer = STFT
+truncated_normal = TruncatedNormal
+variance_scaling = VarianceScaling
+zeros = Zeros
 
 __all__ = [
+    "STFT",
     "Constant",
     "GlorotNormal",
     "GlorotUniform",
     "HeNormal",
     "HeUniform",
     "Identity",
+    "IdentityInitializer",
     "Initializer",
     "LecunNormal",
     "LecunUniform",
     "Ones",
     "Orthogonal",
+    "OrthogonalInitializer",
     "RandomNormal",
     "RandomUniform",
+    "STFTInitializer",
     "TruncatedNormal",
     "VarianceScaling",
     "Zeros",
+    "constant",
     "deserialize",
     "get",
+    "glorot_normal",
+    "glorot_uniform",
+    "he_normal",
+    "he_uniform",
+    "identity",
+    "lecun_normal",
+    "lecun_uniform",
+    "ones",
+    "orthogonal",
+    "random_normal",
+    "random_uniform",
     "serialize",
+    "stft",
+    "truncated_normal",
+    "variance_scaling",
+    "zeros",
 ]

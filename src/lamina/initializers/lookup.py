@@ -1,34 +1,58 @@
-"""Resolve initializers by name or config, as ``keras.initializers.get``."""
+"""Resolve initializers by name, config or value, as ``keras.initializers.get``."""
 
 from __future__ import annotations
 
-from lamina.initializers import constant, random
+from lamina import backend, ops
+from lamina.initializers import deterministic, fourier, random
 from lamina.initializers.initializer import Initializer
 from lamina.serialization import deserialize_keras_object, serialize_keras_object
 
-_CLASSES = {
-    cls.__name__: cls
-    for cls in (
-        constant.Zeros, constant.Ones, constant.Constant, constant.Identity,
-        random.RandomNormal, random.RandomUniform, random.TruncatedNormal,
-        random.VarianceScaling, random.GlorotUniform, random.GlorotNormal,
-        random.HeUniform, random.HeNormal, random.LecunUniform, random.LecunNormal,
-        random.Orthogonal,
-    )
+_CLASSES = (
+    Initializer, deterministic.Zeros, deterministic.Ones, deterministic.Constant,
+    deterministic.Identity, fourier.STFT, random.RandomNormal, random.RandomUniform,
+    random.TruncatedNormal, random.VarianceScaling, random.GlorotUniform, random.GlorotNormal,
+    random.HeUniform, random.HeNormal, random.LecunUniform, random.LecunNormal,
+    random.Orthogonal,
+)  # fmt: skip
+# Keras's names: each class name, its snake_case form, and a few older spellings.
+_SNAKE_CASE = {
+    "initializer": "Initializer", "zeros": "Zeros", "ones": "Ones", "constant": "Constant",
+    "identity": "Identity", "stft": "STFT", "random_normal": "RandomNormal",
+    "random_uniform": "RandomUniform", "truncated_normal": "TruncatedNormal",
+    "variance_scaling": "VarianceScaling", "glorot_uniform": "GlorotUniform",
+    "glorot_normal": "GlorotNormal", "he_uniform": "HeUniform", "he_normal": "HeNormal",
+    "lecun_uniform": "LecunUniform", "lecun_normal": "LecunNormal", "orthogonal": "Orthogonal",
 }  # fmt: skip
-_ALIASES = {
-    "zeros": "Zeros", "ones": "Ones", "constant": "Constant", "identity": "Identity",
-    "random_normal": "RandomNormal", "random_uniform": "RandomUniform",
-    "truncated_normal": "TruncatedNormal", "variance_scaling": "VarianceScaling",
-    "glorot_uniform": "GlorotUniform", "glorot_normal": "GlorotNormal",
-    "he_uniform": "HeUniform", "he_normal": "HeNormal", "lecun_uniform": "LecunUniform",
-    "lecun_normal": "LecunNormal", "orthogonal": "Orthogonal",
+_OLDER_NAMES = {
     "zero": "Zeros", "one": "Ones", "uniform": "RandomUniform", "normal": "RandomNormal",
+    "IdentityInitializer": "Identity", "OrthogonalInitializer": "Orthogonal",
+    "STFTInitializer": "STFT",
 }  # fmt: skip
-MODULE_OBJECTS = {**_CLASSES, **{alias: _CLASSES[name] for alias, name in _ALIASES.items()}}
+_BY_CLASS_NAME = {cls.__name__: cls for cls in _CLASSES}
+MODULE_OBJECTS = {
+    **_BY_CLASS_NAME,
+    **{name: _BY_CLASS_NAME[target] for name, target in {**_SNAKE_CASE, **_OLDER_NAMES}.items()},
+}
+
+
+def _from_values(values):
+    """An initializer returning ``values`` (a tensor or NumPy array) for a matching shape."""
+    expected = tuple(values.shape)
+
+    def initialize(shape, dtype=None):
+        if tuple(shape) != expected:
+            raise ValueError(
+                f"An initializer given as a tensor needs shape={expected}; "
+                f"received shape={tuple(shape)}."
+            )
+        return ops.cast(values, dtype or backend.floatx())
+
+    return initialize
 
 
 def get(identifier):
+    """None, an Initializer, a name (``"glorot_uniform"``), a config dict, a class, a
+    callable ``(shape, dtype=None)`` or a tensor of the wanted shape → an initializer."""
     if identifier is None:
         return None
     if isinstance(identifier, Initializer):
@@ -40,9 +64,16 @@ def get(identifier):
         return found() if isinstance(found, type) else found
     if isinstance(identifier, dict):
         return deserialize(identifier)
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
     if callable(identifier):
         return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    if ops.is_tensor(identifier) or hasattr(identifier, "__array__"):
+        return _from_values(identifier)
+    raise ValueError(
+        "Could not interpret initializer identifier: expected a name, a config dict, an "
+        f"Initializer, a callable or a tensor; received {identifier!r}."
+    )
 
 
 def serialize(initializer):

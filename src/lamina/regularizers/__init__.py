@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 from lamina import ops
 from lamina.serialization import deserialize_keras_object, serialize_keras_object
 
 
-def _check_factor(name, value):
-    value = float(value)
-    if value < 0:
-        raise ValueError(f"{name} must be a non-negative float; received {name}={value}.")
-    return value
+def _check_factor(name, value, default=None):
+    """A finite, non-negative float; None means ``default`` where Keras allows it."""
+    if value is None and default is not None:
+        return default
+    if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite, non-negative float; received {name}={value!r}.")
+    return float(value)
 
 
 class Regularizer:
@@ -29,7 +33,7 @@ class L1(Regularizer):
     """l1 * sum(|x|)."""
 
     def __init__(self, l1=0.01):
-        self.l1 = _check_factor("l1", l1)
+        self.l1 = _check_factor("l1", l1, default=0.01)
 
     def __call__(self, x):
         return self.l1 * ops.sum(ops.absolute(x))
@@ -42,7 +46,7 @@ class L2(Regularizer):
     """l2 * sum(x ** 2)."""
 
     def __init__(self, l2=0.01):
-        self.l2 = _check_factor("l2", l2)
+        self.l2 = _check_factor("l2", l2, default=0.01)
 
     def __call__(self, x):
         return self.l2 * ops.sum(ops.square(x))
@@ -55,8 +59,8 @@ class L1L2(Regularizer):
     """l1 * sum(|x|) + l2 * sum(x ** 2)."""
 
     def __init__(self, l1=0.0, l2=0.0):
-        self.l1 = _check_factor("l1", l1)
-        self.l2 = _check_factor("l2", l2)
+        self.l1 = _check_factor("l1", l1, default=0.0)
+        self.l2 = _check_factor("l2", l2, default=0.0)
 
     def __call__(self, x):
         total = 0.0
@@ -105,7 +109,8 @@ orthogonal_regularizer = OrthogonalRegularizer
 MODULE_OBJECTS = {
     "Regularizer": Regularizer, "L1": L1, "L2": L2, "L1L2": L1L2,
     "OrthogonalRegularizer": OrthogonalRegularizer,
-    "l1": L1, "l2": L2, "l1_l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer,
+    "regularizer": Regularizer, "l1": L1, "l2": L2, "l1_l2": L1L2,
+    "orthogonal_regularizer": OrthogonalRegularizer,
 }  # fmt: skip
 
 

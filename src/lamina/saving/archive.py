@@ -9,9 +9,12 @@ name. Nothing is extracted by path, so no member can land outside that folder.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import posixpath
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -27,7 +30,9 @@ WEIGHTS_FILENAMES = (WEIGHTS_FILENAME, SAFETENSORS_WEIGHTS_FILENAME)
 MAX_JSON_BYTES = 64 << 20  # a config this large is not a model description
 MAX_WEIGHTS_BYTES = 1 << 36  # 64 GiB
 _MAX_MEMBERS = 10_000
-_COPY_CHUNK = 1 << 20
+_COPY_CHUNK = 16 << 20
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # a zip member's local file header
+_LOCAL_SIGNATURE = b"PK\x03\x04"
 
 
 @dataclass
@@ -41,6 +46,65 @@ class ArchiveMembers:
     weights_path: str
     weights_name: str  # model.weights.h5 or model.weights.safetensors
     member_names: tuple = ()
+    # (offset, size) when the weights are read in place from a stored member of the zip at
+    # ``weights_path``, instead of from a copy.
+    weights_span: tuple[int, int] | None = None
+
+    @property
+    def weights_size(self) -> int:
+        if self.weights_span is not None:
+            return self.weights_span[1]
+        return os.path.getsize(self.weights_path)
+
+    @property
+    def weights_format(self) -> str:
+        return "safetensors" if self.weights_name == SAFETENSORS_WEIGHTS_FILENAME else "h5"
+
+    @contextlib.contextmanager
+    def open_weights(self):
+        """The weights as a path, or as a read-only file object over the stored member."""
+        if self.weights_span is None:
+            yield self.weights_path
+            return
+        with FileSpan(self.weights_path, *self.weights_span) as span:
+            yield span
+
+
+class FileSpan(io.RawIOBase):
+    """Bytes ``offset .. offset + size`` of a file, as a seekable read-only file of their
+    own: a stored zip member read in place, with no copy to disk."""
+
+    def __init__(self, path: str, offset: int, size: int):
+        super().__init__()
+        self._file = open(path, "rb")  # noqa: SIM115  # closed by close()
+        self._offset, self._size, self._position = offset, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, position: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self._size}[whence]
+        self._position = max(0, base + position)
+        return self._position
+
+    def readinto(self, buffer) -> int:
+        count = min(len(buffer), self._size - self._position)
+        if count <= 0:
+            return 0
+        self._file.seek(self._offset + self._position)
+        read = self._file.readinto(memoryview(buffer).cast("B")[:count])
+        self._position += read
+        return read
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
 
 
 def _check_member_name(filepath: str, name: str) -> None:
@@ -151,8 +215,15 @@ def _read_zip(source, folder: str, with_weights: bool) -> ArchiveMembers:
                 metadata = _read_json_member(archive, infos[METADATA_FILENAME])
             # A fixed local name: a member's name never becomes a path.
             weights_path = os.path.join(folder, weights_name)
-            if with_weights:
-                info = infos[weights_name]
+            span = None
+            info = infos[weights_name]
+            if (
+                with_weights
+                and isinstance(source, str)
+                and info.compress_type == zipfile.ZIP_STORED
+            ):
+                weights_path, span = source, _stored_span(source, info)
+            elif with_weights:
                 with archive.open(info) as member, open(weights_path, "wb") as target:
                     _copy_bounded(member, target, info.file_size, f"{filepath}: {weights_name}")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as error:
@@ -162,8 +233,40 @@ def _read_zip(source, folder: str, with_weights: bool) -> ArchiveMembers:
     except NotImplementedError as error:  # an unsupported compression method
         raise SavedFileError(f"{filepath}: cannot read this zip archive: {error}") from error
     return ArchiveMembers(
-        filepath, config, metadata, weights_path, weights_name, tuple(sorted(infos))
+        filepath, config, metadata, weights_path, weights_name, tuple(sorted(infos)), span
     )
+
+
+def _stored_span(filepath: str, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(offset, size) of a stored member's bytes in the zip, checked against its local header
+    and its CRC-32 (read through once, as extracting it would)."""
+    label = f"{filepath}: {info.filename}"
+    with open(filepath, "rb") as file:
+        file.seek(info.header_offset)
+        raw = file.read(_LOCAL_HEADER.size)
+        if len(raw) != _LOCAL_HEADER.size:
+            raise SavedFileError(f"{label}: the archive is truncated.")
+        fields = _LOCAL_HEADER.unpack(raw)
+        signature, compression, name_length, extra_length = fields[0], fields[3], *fields[9:]
+        name = file.read(name_length)
+        if signature != _LOCAL_SIGNATURE or compression != zipfile.ZIP_STORED:
+            raise SavedFileError(f"{label}: the member's local header is damaged.")
+        if name.decode("utf-8", "replace") != info.filename:
+            raise SavedFileError(f"{label}: the local header names another file ({name!r}).")
+        offset = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+        if info.compress_size != info.file_size:
+            raise SavedFileError(f"{label}: a stored member's sizes disagree.")
+        file.seek(offset)
+        checksum, remaining = 0, info.file_size
+        while remaining:
+            chunk = file.read(min(_COPY_CHUNK, remaining))
+            if not chunk:
+                raise SavedFileError(f"{label}: the archive is truncated.")
+            checksum = zlib.crc32(chunk, checksum)
+            remaining -= len(chunk)
+    if checksum != info.CRC:
+        raise SavedFileError(f"{label}: bad CRC-32; the archive is corrupted.")
+    return offset, info.file_size
 
 
 def _read_directory(filepath: str) -> ArchiveMembers:

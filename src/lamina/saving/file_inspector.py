@@ -133,13 +133,14 @@ def _inspect_archive(path: str, report: dict) -> None:
         compile_config = config.get("compile_config")
         if isinstance(compile_config, dict):
             report["compile"] = compile_summary(compile_config)
-        is_safetensors = members.weights_name.endswith(".safetensors")
-        report["weights"] = _inspect_weights(
-            members.weights_path,
-            "safetensors" if is_safetensors else "weights_h5",
-            f"{path}: {members.weights_name}",
-            member=members.weights_name,
-        )
+        is_safetensors = members.weights_format == "safetensors"
+        with members.open_weights() as source:
+            report["weights"] = _inspect_weights(
+                source,
+                "safetensors" if is_safetensors else "weights_h5",
+                f"{path}: {members.weights_name}",
+                member=members.weights_name,
+            )
 
 
 def _collect_problems(report: dict) -> None:
@@ -249,7 +250,7 @@ def compile_summary(compile_config: dict) -> dict:
 # ---- weights -----------------------------------------------------------------------------
 
 
-def _inspect_weights(path: str, kind: str, label: str, member: str | None) -> dict:
+def _inspect_weights(path, kind: str, label: str, member: str | None) -> dict:
     weights: dict = {
         "member": member,
         "format": "safetensors" if kind == "safetensors" else "h5",
@@ -300,7 +301,7 @@ def _h5_dtype(dataset) -> str:
     return str(dtype)
 
 
-def _h5_datasets(path: str, label: str) -> list[dict]:
+def _h5_datasets(path, label: str) -> list[dict]:
     datasets: list[dict] = []
     # open_h5 checks the whole file before handing it out: nothing reaches outside it.
     with h5_safety.open_h5(path, label) as h5_file:
@@ -313,7 +314,7 @@ def _h5_datasets(path: str, label: str) -> list[dict]:
     return datasets
 
 
-def _safetensors_datasets(path: str, label: str) -> list[dict]:
+def _safetensors_datasets(path, label: str) -> list[dict]:
     """The tensors a safetensors header declares (validated); only the header is read."""
     header = weights_safetensors.read_header(path, label)
     return [

@@ -168,6 +168,8 @@ def check_h5_file(h5_file, label: str) -> None:
             if kind is not None:
                 raise _refuse(label, path, kind)
             item = group.get(name)  # a hard link: an object of this file
+            if item is None:  # h5py's get() answers None for an object it cannot open
+                raise SavedFileError(f"{label} is damaged: {path} cannot be opened.")
             address = _address(item)
             if address in seen:
                 raise _refuse(label, path, "is reached twice (a hard-link loop or alias)")
@@ -190,8 +192,12 @@ def open_h5(source, label: str):
     if isinstance(source, str):
         with open(source, "rb") as file:
             signature = file.read(len(HDF5_SIGNATURE))
-        if signature != HDF5_SIGNATURE:
-            raise SavedFileError(f"{label} is not an HDF5 file (wrong signature).")
+    else:
+        start = source.tell()
+        signature = source.read(len(HDF5_SIGNATURE))
+        source.seek(start)
+    if signature != HDF5_SIGNATURE:
+        raise SavedFileError(f"{label} is not an HDF5 file (wrong signature).")
     try:
         h5_file = h5py.File(source, "r")
     except (OSError, ValueError) as error:

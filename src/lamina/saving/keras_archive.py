@@ -32,7 +32,7 @@ import warnings
 import zipfile
 
 from lamina import backend
-from lamina.saving import archive
+from lamina.saving import archive, weights_h5, weights_safetensors
 from lamina.saving.archive import (
     CONFIG_FILENAME,
     METADATA_FILENAME,
@@ -40,6 +40,7 @@ from lamina.saving.archive import (
     WEIGHTS_FILENAME,
     parse_json,
 )
+from lamina.saving.archive_writer import write_h5_archive
 from lamina.saving.errors import SavedFileError, UnsafeFileError
 from lamina.saving.object_walk import saved_objects
 from lamina.saving.weights import stream_weights_file, write_weights_file
@@ -136,14 +137,22 @@ def save_model(model, filepath, overwrite=True, zipped=True, weights_format="h5"
 def _write_zip(model, members: dict, weights_name: str, filepath: str, directory: str) -> None:
     handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp.keras")
     os.close(handle)
+    objects = saved_objects(model)
     try:
-        with tempfile.TemporaryDirectory(dir=directory, prefix=".lamina-save-") as scratch:
-            weights_path = os.path.join(scratch, weights_name)
-            write_weights_file(saved_objects(model), weights_path)
-            with zipfile.ZipFile(temporary, "w") as archive:
+        if weights_name == WEIGHTS_FILENAME:
+            # Written once, in place inside the archive (see archive_writer).
+            write_h5_archive(
+                temporary, members, weights_name, lambda h5: weights_h5.write_objects(h5, objects)
+            )
+        else:
+            with (
+                zipfile.ZipFile(temporary, "w") as zip_file,
+                zip_file.open(weights_name, "w", force_zip64=True) as target,
+            ):
+                weights_safetensors.write_safetensors(objects, target)  # streamed, in order
+            with zipfile.ZipFile(temporary, "a") as zip_file:
                 for name, data in members.items():
-                    archive.writestr(name, data)
-                archive.write(weights_path, weights_name)  # copied in chunks
+                    zip_file.writestr(name, data)
         if os.path.isdir(filepath):
             raise IsADirectoryError(f"Cannot save a zipped model to {filepath}: a directory.")
         os.replace(temporary, filepath)
@@ -239,16 +248,25 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             parse_json(filepath, METADATA_FILENAME, members.metadata)
         # Rebuilding allocates every variable the config declares: no more than the weights
         # can fill (Keras writes them uncompressed; the slack covers metrics, unsaved state).
-        budget = 2 * os.path.getsize(members.weights_path) + _VARIABLE_SLACK_BYTES
-        with backend.global_state.variable_budget(budget, f"the size of {filepath}'s weights"):
+        budget = 2 * members.weights_size + _VARIABLE_SLACK_BYTES
+        state = backend.global_state
+        with (
+            state.variable_budget(budget, f"the size of {filepath}'s weights"),
+            state.deferred_initializers() as deferred,
+        ):
             model = _rebuild(filepath, config, custom_objects, compile, safe_mode)
         label = f"{filepath}: {members.weights_name}"
         # The model is new: a failure part-way discards it, so values are assigned as read
-        # (one variable in memory at a time), after the whole file has been checked.
-        for variable, value in stream_weights_file(
-            members.weights_path, saved_objects(model), label
-        ):
-            variable.assign(value)
+        # (one variable in memory at a time), after the whole file has been checked. Only
+        # the variables the file does not fill get their initializers run.
+        filled = set()
+        with members.open_weights() as source:
+            for variable, value in stream_weights_file(
+                source, saved_objects(model), label, weights_format=members.weights_format
+            ):
+                variable.assign_owned(value)  # the value was read for it alone
+                filled.add(id(variable))
+        state.run_deferred(deferred, filled)
     return model
 
 

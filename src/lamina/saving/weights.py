@@ -32,21 +32,27 @@ def write_weights_file(objects, path: str) -> None:
         weights_h5.write_objects(h5_file, objects)
 
 
-def stream_weights_file(path: str, objects, label: str, skip_mismatch=False):
+def stream_weights_file(source, objects, label: str, skip_mismatch=False, weights_format=None):
     """Yields ``(variable, value)`` for each variable, after the whole file has been checked
     against ``objects`` and before the next value is read: the caller may assign as it goes
-    (into a model it will throw away on failure) or collect first (``read_weights_file``)."""
-    if path.endswith(SAFETENSORS_SUFFIX):
-        yield from weights_safetensors.read_safetensors(path, objects, label, skip_mismatch)
+    (into a model it will throw away on failure) or collect first (``read_weights_file``).
+    ``source`` is a path or a binary file object; ``weights_format`` ("h5" or
+    "safetensors") defaults to what a path's name says."""
+    if weights_format is None:
+        weights_format = "safetensors" if str(source).endswith(SAFETENSORS_SUFFIX) else "h5"
+    if weights_format == "safetensors":
+        yield from weights_safetensors.read_safetensors(source, objects, label, skip_mismatch)
         return
-    with h5_safety.open_h5(path, label) as h5_file:
+    with h5_safety.open_h5(source, label) as h5_file:
         for variable, dataset in weights_h5.plan_objects(h5_file, objects, label, skip_mismatch):
             yield variable, h5_safety.read_dataset(dataset)
 
 
-def read_weights_file(path: str, objects, label: str, skip_mismatch=False) -> list:
+def read_weights_file(
+    source, objects, label: str, skip_mismatch=False, weights_format=None
+) -> list:
     """Every ``(variable, value)`` pair, all read before any is returned."""
-    return list(stream_weights_file(path, objects, label, skip_mismatch))
+    return list(stream_weights_file(source, objects, label, skip_mismatch, weights_format))
 
 
 def _check_save_path(filepath: str) -> None:
@@ -106,9 +112,10 @@ def load_weights(model, filepath, skip_mismatch=False) -> None:
         with tempfile.TemporaryDirectory(prefix="lamina-weights-") as folder:
             members = archive.read_archive(filepath, folder)
             label = f"{filepath}: {members.weights_name}"
-            pairs = read_weights_file(
-                members.weights_path, saved_objects(model), label, skip_mismatch
-            )
+            with members.open_weights() as source:
+                pairs = read_weights_file(
+                    source, saved_objects(model), label, skip_mismatch, members.weights_format
+                )
         _assign_all(pairs)
     else:
         raise ValueError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import math
 import re
 import threading
 
@@ -84,3 +85,73 @@ def get_training():
 
 def set_training(value) -> None:
     _state.training = value
+
+
+# ---- deferred initializers (rebuilding a model whose weights a file is about to fill) ----
+
+
+@contextlib.contextmanager
+def deferred_initializers():
+    """Inside the block, variables with a callable initializer get storage but not their
+    initial values; the block yields the list of ``(variable, initializer)`` pairs so that
+    the caller runs the initializers of those it did not fill (``run_deferred``). Loading a
+    model thus does not draw random weights only to overwrite them."""
+    previous = getattr(_state, "deferred", None)
+    _state.deferred = []
+    try:
+        yield _state.deferred
+    finally:
+        _state.deferred = previous
+
+
+def defer_initializer(variable, initializer) -> bool:
+    """Records ``initializer`` for ``variable`` when deferring; whether it was deferred."""
+    deferred = getattr(_state, "deferred", None)
+    if deferred is None:
+        return False
+    deferred.append((variable, initializer))
+    return True
+
+
+def run_deferred(deferred, filled) -> None:
+    """Runs the deferred initializers of the variables not in ``filled`` (a set of ids)."""
+    for variable, initializer in deferred:
+        if id(variable) not in filled:
+            variable.assign(initializer(variable.shape, dtype=variable.dtype))
+
+
+# ---- a cap on variable bytes (rebuilding a model from a file) -----------------------------
+
+
+@contextlib.contextmanager
+def variable_budget(nbytes: int, source: str):
+    """Caps the bytes of the variables created inside the block. A model rebuilt from a
+    file's config runs under one, so that a config declaring huge shapes is refused before
+    the allocation, not by the operating system part-way through it."""
+    previous = getattr(_state, "variable_budget", None)
+    _state.variable_budget = [nbytes, nbytes, source]
+    try:
+        yield
+    finally:
+        _state.variable_budget = previous
+
+
+def _itemsize(dtype: str) -> int:
+    digits = dtype[len(dtype.rstrip("0123456789")) :]
+    return max(int(digits) // 8, 1) if digits else 1 if dtype == "bool" else 8
+
+
+def charge_variable(name: str, shape: tuple, dtype: str) -> None:
+    """Takes a new variable's bytes from the active ``variable_budget``; a ``ValueError``
+    naming the variable when they are more than is left."""
+    budget = getattr(_state, "variable_budget", None)
+    if budget is None:
+        return
+    nbytes = math.prod(1 if size is None else size for size in shape) * _itemsize(dtype)
+    if nbytes > budget[0]:
+        raise ValueError(
+            f"Variable {name!r} of shape {shape} and dtype {dtype} needs {nbytes} bytes, but "
+            f"only {budget[0]} of the {budget[1]} allowed by {budget[2]} are left: refusing "
+            "to allocate it."
+        )
+    budget[0] -= nbytes

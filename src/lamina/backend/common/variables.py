@@ -76,6 +76,10 @@ class KerasVariable:
                     f"Variable {name!r}: a shape is needed when the initializer is callable."
                 )
             self._shape = standardize_shape(shape)
+            global_state.charge_variable(name, self._shape, self._dtype)
+            if global_state.defer_initializer(self, initializer):
+                self._allocate()
+                return
             value = initializer(self._shape, dtype=self._dtype)
         else:
             value = initializer
@@ -98,6 +102,11 @@ class KerasVariable:
 
     def _initialize(self, value):
         raise NotImplementedError
+
+    def _allocate(self):
+        """Storage for a value that will be assigned before it is read (a deferred
+        initializer); engines that can skip filling it override this."""
+        self._initialize(self._engine.numpy.zeros(self._shape, dtype=self._dtype))
 
     def _direct_assign(self, value):
         raise NotImplementedError
@@ -148,6 +157,11 @@ class KerasVariable:
         if self._on_write is not None:
             self._on_write()
         return value
+
+    def assign_owned(self, value) -> None:
+        """Assigns a NumPy array that the caller hands over and will not touch again; an
+        engine may take its memory instead of copying it (loading a file does this)."""
+        self.assign(value)
 
     def assign_add(self, value):
         return self.assign(self._engine.numpy.add(self.value, value))

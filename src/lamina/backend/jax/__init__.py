@@ -7,6 +7,7 @@ from lamina.backend.jax import (
     math,
     nn,
     numpy,
+    numpy_extra,
     random,
     trainer,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "math",
     "nn",
     "numpy",
+    "numpy_extra",
     "random",
     "trainer",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
+import jax.scipy.linalg
 
 from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
 
@@ -33,8 +35,8 @@ def det(x):
     return jnp.linalg.det(_t(x))
 
 
-def cholesky(x):
-    return jnp.linalg.cholesky(_t(x))
+def cholesky(x, upper=False):
+    return jnp.linalg.cholesky(_t(x), upper=upper)
 
 
 def svd(x, full_matrices=True, compute_uv=True):
@@ -45,4 +47,38 @@ def svd(x, full_matrices=True, compute_uv=True):
 
 
 def solve(a, b):
-    return jnp.linalg.solve(_t(a), _t(b))
+    a, b = _t(a), _t(b)
+    if b.ndim == a.ndim - 1:  # a batch of vectors, as Keras reads it (JAX >= 0.5 does not)
+        return jnp.linalg.solve(a, b[..., None])[..., 0]
+    return jnp.linalg.solve(a, b)
+
+
+def solve_triangular(a, b, lower=False):
+    a, b = _t(a), _t(b)
+    is_vector = b.ndim == a.ndim - 1  # a batch of vectors, as Keras reads it
+    matrix = b[..., None] if is_vector else b
+    out = jax.scipy.linalg.solve_triangular(a, matrix, lower=lower)
+    return out[..., 0] if is_vector else out
+
+
+def eig(x):
+    values, vectors = jnp.linalg.eig(_t(x))
+    return values, vectors
+
+
+def eigh(x):
+    values, vectors = jnp.linalg.eigh(_t(x))
+    return values, vectors
+
+
+def lstsq(a, b, rcond=None):
+    return jnp.linalg.lstsq(_t(a), _t(b), rcond=rcond)[0]
+
+
+def lu_factor(x):
+    lu, pivots = jax.scipy.linalg.lu_factor(_t(x))
+    return lu, pivots.astype(jnp.int32)
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    return jax.jvp(fun, tuple(primals), tuple(tangents), has_aux=has_aux)

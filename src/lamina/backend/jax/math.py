@@ -53,3 +53,70 @@ def rsqrt(x):
 
 def norm_cast(x, dtype):
     return _t(x).astype(to_jax_dtype(dtype))
+
+
+def segment_max(data, segment_ids, num_segments=None, sorted=False):
+    data, segment_ids = _t(data), _t(segment_ids)
+    if num_segments is None:  # needs concrete ids, as torch's engine (not under jax.jit)
+        num_segments = int(jnp.max(segment_ids)) + 1
+    # Ids outside [0, num_segments) (Keras's -1 for "none") are dropped by the scatter.
+    return jax.ops.segment_max(
+        data, segment_ids, num_segments=num_segments, indices_are_sorted=sorted
+    )
+
+
+def extract_sequences(x, sequence_length, sequence_stride):
+    x = _t(x)
+    num_sequences = 1 + (x.shape[-1] - sequence_length) // sequence_stride
+    starts = jnp.arange(num_sequences) * sequence_stride
+    index = starts[:, None] + jnp.arange(sequence_length)[None, :]  # (num, length)
+    return x[..., index]
+
+
+def _complex(x):
+    real, imag = x
+    return jax.lax.complex(_float(real), _float(imag))
+
+
+def fft(x):
+    out = jnp.fft.fft(_complex(x), axis=-1)
+    return jnp.real(out), jnp.imag(out)
+
+
+def fft2(x):
+    out = jnp.fft.fft2(_complex(x), axes=(-2, -1))
+    return jnp.real(out), jnp.imag(out)
+
+
+def ifft2(x):
+    out = jnp.fft.ifft2(_complex(x), axes=(-2, -1))
+    return jnp.real(out), jnp.imag(out)
+
+
+def rfft(x, fft_length=None):
+    out = jnp.fft.rfft(_float(x), n=fft_length, axis=-1)
+    return jnp.real(out), jnp.imag(out)
+
+
+def irfft(x, fft_length=None):
+    return jnp.fft.irfft(_complex(x), n=fft_length, axis=-1)
+
+
+def erfinv(x):
+    return jax.lax.erf_inv(_float(x))
+
+
+def logdet(x):
+    sign, log_magnitude = jnp.linalg.slogdet(_float(x))
+    # torch.logdet's convention (Keras's default engine): nan for a negative determinant.
+    return jnp.where(sign < 0, jnp.nan, log_magnitude)
+
+
+def view_as_complex(x):
+    x = _float(x)
+    return jax.lax.complex(x[..., 0], x[..., 1])
+
+
+def view_as_real(x):
+    x = _t(x)
+    return jnp.stack([jnp.real(x), jnp.imag(x)], axis=-1)

@@ -12,6 +12,7 @@ from lamina.backend.numpy import (
     math,
     nn,
     numpy,
+    numpy_extra,
     random,
     trainer,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "math",
     "nn",
     "numpy",
+    "numpy_extra",
     "random",
     "trainer",
 ]

@@ -85,6 +85,29 @@ class Variable(KerasVariable):
         requires_grad = self._trainable and tensor.is_floating_point()
         self._value = torch.nn.Parameter(tensor.detach().clone(), requires_grad=requires_grad)
 
+    def _allocate(self):
+        tensor = torch.empty(self._shape, dtype=to_torch_dtype(self._dtype), device=get_device())
+        requires_grad = self._trainable and tensor.is_floating_point()
+        self._value = torch.nn.Parameter(tensor, requires_grad=requires_grad)
+
+    def assign_owned(self, value) -> None:
+        # Take the array's memory when it can serve as the parameter's as it is (same dtype
+        # and shape, on the CPU): loading a large model then copies nothing.
+        if (
+            isinstance(value, np.ndarray)
+            and value.flags.c_contiguous
+            and value.flags.writeable
+            and tuple(value.shape) == self._shape
+            and self._value.device.type == "cpu"
+            and value.dtype.name == self._dtype
+            and not global_state.in_symbolic_scope()
+        ):
+            self._value.data = torch.from_numpy(value)
+            if self._on_write is not None:
+                self._on_write()
+            return
+        self.assign(value)
+
     def _direct_assign(self, value):
         if global_state.in_symbolic_scope():
             return  # shape inference must not change state

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import torch
 
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
@@ -29,8 +31,8 @@ def det(x):
     return torch.linalg.det(_t(x))
 
 
-def cholesky(x):
-    return torch.linalg.cholesky(_t(x))
+def cholesky(x, upper=False):
+    return torch.linalg.cholesky(_t(x), upper=upper)
 
 
 def svd(x, full_matrices=True, compute_uv=True):
@@ -40,4 +42,48 @@ def svd(x, full_matrices=True, compute_uv=True):
 
 
 def solve(a, b):
-    return torch.linalg.solve(_t(a), _t(b))
+    a, b = _t(a), _t(b)
+    b, is_vector = _as_matrix(a, b)
+    out = torch.linalg.solve(a, b)
+    return out.squeeze(-1) if is_vector else out
+
+
+def _as_matrix(a, b):
+    """``b`` as a batch of matrices: ``(..., M)`` vectors (one rank below ``a``) get a last
+    axis of 1, as Keras reads them; the flag says to drop it again."""
+    is_vector = b.ndim == a.ndim - 1
+    return (b.unsqueeze(-1) if is_vector else b), is_vector
+
+
+def solve_triangular(a, b, lower=False):
+    a, b = _t(a), _t(b)
+    b, is_vector = _as_matrix(a, b)
+    out = torch.linalg.solve_triangular(a, b, upper=not lower)
+    return out.squeeze(-1) if is_vector else out
+
+
+def eig(x):
+    return tuple(torch.linalg.eig(_t(x)))
+
+
+def eigh(x):
+    return tuple(torch.linalg.eigh(_t(x)))
+
+
+def lstsq(a, b, rcond=None):
+    # The pseudo-inverse gives NumPy's minimum-norm solution with NumPy's cut-off (rcond
+    # None: eps * max(M, N)); unlike torch.linalg.lstsq it also has a fake-tensor rule.
+    return torch.linalg.pinv(_t(a), rtol=rcond) @ _t(b)
+
+
+def lu_factor(x):
+    lu, pivots = torch.linalg.lu_factor(_t(x))
+    return lu, (pivots - 1).to(torch.int32)  # LAPACK's pivots count from 1; Keras's from 0
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    with warnings.catch_warnings():
+        # torch.func.jvp's first call imports decompositions that torch itself builds with
+        # the deprecated torch.jit.script: torch's warning, not the user's to act on.
+        warnings.filterwarnings("ignore", "`torch.jit.script` is deprecated", DeprecationWarning)
+        return torch.func.jvp(fun, tuple(primals), tuple(tangents), has_aux=has_aux)

@@ -404,6 +404,8 @@ def std(x, axis=None, keepdims=False):
 
 def argmax(x, axis=None, keepdims=False):
     x = _t(x)
+    if x.dtype == torch.bool:
+        x = x.to(torch.uint8)  # torch's argmax has no bool kernel
     if axis is None:
         return torch.argmax(x.flatten()).to(torch.int32)
     return torch.argmax(x, dim=axis, keepdim=keepdims).to(torch.int32)
@@ -411,6 +413,8 @@ def argmax(x, axis=None, keepdims=False):
 
 def argmin(x, axis=None, keepdims=False):
     x = _t(x)
+    if x.dtype == torch.bool:
+        x = x.to(torch.uint8)  # torch's argmin has no bool kernel
     if axis is None:
         return torch.argmin(x.flatten()).to(torch.int32)
     return torch.argmin(x, dim=axis, keepdim=keepdims).to(torch.int32)

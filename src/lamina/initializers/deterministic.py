@@ -1,4 +1,4 @@
-"""Deterministic initializers."""
+"""Initializers whose values do not depend on a seed: zeros, ones, a constant, the identity."""
 
 from __future__ import annotations
 
