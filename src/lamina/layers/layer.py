@@ -252,6 +252,48 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         self._track(variable)
         return variable
 
+    def add_variable(
+        self,
+        shape,
+        initializer,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        regularizer=None,
+        constraint=None,
+        name=None,
+    ):
+        """Keras 3's other spelling of ``add_weight`` (shape and initializer required)."""
+        return self.add_weight(
+            shape=shape,
+            initializer=initializer,
+            dtype=dtype,
+            trainable=trainable,
+            autocast=autocast,
+            regularizer=regularizer,
+            constraint=constraint,
+            name=name,
+        )
+
+    def save_own_variables(self, store) -> None:
+        """Writes this layer's own variables into ``store`` (a dict-like keyed "0", "1"…, in
+        trainable-then-non-trainable order). Saving calls it; a layer with state kept outside
+        its variables overrides it and ``load_own_variables`` together, as in Keras."""
+        own = self._trainable_variables + self._non_trainable_variables
+        for index, variable in enumerate(own):
+            store[str(index)] = variable.numpy()
+
+    def load_own_variables(self, store) -> None:
+        """Assigns what ``save_own_variables`` wrote (loading calls it)."""
+        own = self._trainable_variables + self._non_trainable_variables
+        if len(store.keys()) != len(own):
+            raise ValueError(
+                f"Layer {self.name!r} expected {len(own)} variables, but the saved state "
+                f"holds {len(store.keys())}: {sorted(store.keys())[:10]}."
+            )
+        for index, variable in enumerate(own):
+            variable.assign(store[str(index)])
+
     @property
     def trainable(self) -> bool:
         return self._trainable

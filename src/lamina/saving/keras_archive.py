@@ -265,7 +265,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                 source, saved_objects(model), label, weights_format=members.weights_format
             ):
                 variable.assign_owned(value)  # the value was read for it alone
-                filled.add(id(variable))
+                # A CustomLoad fills its object's variables through load_own_variables.
+                filled.update(map(id, getattr(variable, "variables", [variable])))
         state.run_deferred(deferred, filled)
     return model
 

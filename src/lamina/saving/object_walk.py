@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from lamina.layers.layer import Layer
 
@@ -29,9 +30,21 @@ class SavedObject:
     """One visited object: its HDF5 path ("" for the root) and the variables it owns."""
 
     path: str
-    owner: object
+    owner: Any
     variables: list = field(default_factory=list)
     is_optimizer: bool = False
+
+    @property
+    def custom_io(self) -> bool:
+        """Whether the owner's class overrides ``save_own_variables`` or
+        ``load_own_variables``: its state is then written and read through them, under the
+        keys it chooses, instead of variable by variable."""
+        owner_type = type(self.owner)
+        for method in ("save_own_variables", "load_own_variables"):
+            mine = getattr(owner_type, method, None)
+            if mine is not None and mine is not _default_io_method(owner_type, method):
+                return True
+        return False
 
     @property
     def vars_path(self) -> str:
@@ -42,6 +55,42 @@ class SavedObject:
         name = getattr(self.owner, "name", None) or type(self.owner).__name__
         kind = "Optimizer" if self.is_optimizer else "Layer"
         return f"{kind} {name!r} (at {self.vars_path!r})"
+
+
+class CustomLoad:
+    """Stands in for a variable in the ``(target, value)`` pairs that loading assigns, for
+    an object with its own ``load_own_variables``: assigning the store (a dict of arrays
+    read from the file) calls that method."""
+
+    def __init__(self, saved: SavedObject):
+        self.saved = saved
+        self.variables = list(saved.variables)  # what the method is expected to fill
+
+    def assign(self, store) -> None:
+        self.saved.owner.load_own_variables(store)
+
+    assign_owned = assign
+
+
+def saved_store(saved: SavedObject) -> dict:
+    """The ``{key: value}`` an object with its own ``save_own_variables`` writes."""
+    store: dict = {}
+    saved.owner.save_own_variables(store)
+    for key in store:
+        if not isinstance(key, str) or not key or "/" in key:
+            raise ValueError(
+                f"{saved.label}: save_own_variables wrote key {key!r}; keys must be "
+                "non-empty strings without '/'."
+            )
+    return store
+
+
+def _default_io_method(owner_type, method: str):
+    """The base class's own ``method``: Layer's, or the optimizer base's."""
+    for base in reversed(owner_type.__mro__):
+        if method in vars(base):
+            return vars(base)[method]
+    return None
 
 
 def to_snake_case(name: str) -> str:
@@ -175,4 +224,11 @@ def saved_objects(model) -> list:
     return found
 
 
-__all__ = ["SavedObject", "is_optimizer", "saved_objects", "to_snake_case"]
+__all__ = [
+    "CustomLoad",
+    "SavedObject",
+    "is_optimizer",
+    "saved_objects",
+    "saved_store",
+    "to_snake_case",
+]

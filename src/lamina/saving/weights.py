@@ -44,8 +44,8 @@ def stream_weights_file(source, objects, label: str, skip_mismatch=False, weight
         yield from weights_safetensors.read_safetensors(source, objects, label, skip_mismatch)
         return
     with h5_safety.open_h5(source, label) as h5_file:
-        for variable, dataset in weights_h5.plan_objects(h5_file, objects, label, skip_mismatch):
-            yield variable, h5_safety.read_dataset(dataset)
+        for target, planned in weights_h5.plan_objects(h5_file, objects, label, skip_mismatch):
+            yield target, weights_h5.read_planned(planned)
 
 
 def read_weights_file(

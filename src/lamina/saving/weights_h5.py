@@ -21,7 +21,7 @@ import h5py
 from lamina import backend
 from lamina.saving.errors import SavedFileError
 from lamina.saving.h5_safety import read_dataset
-from lamina.saving.object_walk import SavedObject
+from lamina.saving.object_walk import CustomLoad, SavedObject, saved_store
 
 
 def write_objects(h5_file, objects) -> None:
@@ -29,12 +29,17 @@ def write_objects(h5_file, objects) -> None:
     variable at a time (a model is never copied whole into host memory)."""
     for saved in objects:
         group = h5_file.create_group(saved.vars_path)
+        if saved.custom_io:
+            for key, value in saved_store(saved).items():
+                group.create_dataset(key, data=backend.convert_to_numpy(value))
+            continue
         for index, variable in enumerate(saved.variables):
             group.create_dataset(str(index), data=backend.convert_to_numpy(variable))
 
 
 def _check_layout(h5_file, label) -> None:
-    """Every dataset must sit in a ``vars`` group and be named by its index."""
+    """Every dataset must sit in a ``vars`` group (named by its index, or by the key an
+    object's own ``save_own_variables`` chose)."""
     if "model_weights" in h5_file or "layer_names" in h5_file.attrs:
         raise SavedFileError(
             f"{label} is a legacy Keras 2 HDF5 weights file (it has `layer_names`/"
@@ -45,14 +50,14 @@ def _check_layout(h5_file, label) -> None:
     def check(name, item):
         if isinstance(item, h5py.Dataset):
             parent, _, leaf = name.rpartition("/")
-            if parent.rpartition("/")[2] != "vars" or not leaf.isdigit():
+            if parent.rpartition("/")[2] != "vars" or not leaf:
                 problems.append(name)
 
     h5_file.visititems(check)
     if problems:
         raise SavedFileError(
             f"{label} does not have the Keras 3 weights layout: datasets must be "
-            f"`<path>/vars/<index>`; found {sorted(set(problems))[:5]}."
+            f"`<path>/vars/<key>`; found {sorted(set(problems))[:5]}."
         )
 
 
@@ -69,9 +74,21 @@ def _vars_group(h5_file, saved: SavedObject):
     return None
 
 
+def _plan_custom(h5_file, saved: SavedObject):
+    """An object with its own ``load_own_variables`` gets every dataset of its group, by
+    key; the method itself decides what fits."""
+    group = _vars_group(h5_file, saved)
+    store = {} if group is None else {key: group[key] for key in group}
+    if any(not isinstance(dataset, h5py.Dataset) for dataset in store.values()):
+        return [], f"{saved.label}: {saved.vars_path} holds a group where datasets belong."
+    return [(CustomLoad(saved), store)], None
+
+
 def _plan_object(h5_file, saved: SavedObject):
     """(pairs, problem): the ``(variable, dataset)`` pairs loading ``saved`` would read, or
     why it cannot be loaded."""
+    if saved.custom_io:
+        return _plan_custom(h5_file, saved)
     group = _vars_group(h5_file, saved)
     stored = len(group) if group is not None else 0
     expected = len(saved.variables)
@@ -143,7 +160,14 @@ def plan_objects(h5_file, objects, label, skip_mismatch=False) -> list:
 def read_objects(h5_file, objects, label, skip_mismatch=False) -> list:
     """Checks the whole file against ``objects``, then reads; ``(variable, value)`` pairs."""
     pairs = plan_objects(h5_file, objects, label, skip_mismatch)
-    return [(variable, read_dataset(dataset)) for variable, dataset in pairs]
+    return [(target, read_planned(dataset)) for target, dataset in pairs]
 
 
-__all__ = ["plan_objects", "read_objects", "write_objects"]
+def read_planned(planned):
+    """A planned dataset's values, or a custom object's ``{key: values}`` store."""
+    if isinstance(planned, dict):
+        return {key: read_dataset(dataset) for key, dataset in planned.items()}
+    return read_dataset(planned)
+
+
+__all__ = ["plan_objects", "read_objects", "read_planned", "write_objects"]

@@ -33,7 +33,7 @@ import numpy as np
 
 from lamina import backend
 from lamina.saving.errors import SavedFileError
-from lamina.saving.object_walk import SavedObject
+from lamina.saving.object_walk import CustomLoad, SavedObject, saved_store
 
 SAFETENSORS_SUFFIX = ".safetensors"
 METADATA = {"format": "lamina", "layout": "keras3"}
@@ -44,7 +44,7 @@ _MAX_NDIM = 64
 _ALIGNMENT = 8  # the header is padded with spaces so that the data starts 8-byte aligned
 _TENSOR_FIELDS = {"dtype", "shape", "data_offsets"}
 # A dataset path in the Keras 3 weights layout: `<path>/vars/<index>`.
-_KEY_PATTERN = re.compile(r"(?:[^/]+/)*vars/\d+")
+_KEY_PATTERN = re.compile(r"(?:[^/]+/)*vars/[^/]+")
 # The optimizer's attribute name in Keras's walk; its state may be absent from the model.
 _OPTIMIZER_PATH = "optimizer"
 
@@ -126,11 +126,12 @@ def _planned_tensors(objects: list[SavedObject]) -> list:
     """``(key, variable, entry)`` for every variable, laid out back to back in walk order."""
     planned, offset = [], 0
     for saved in objects:
-        for index, variable in enumerate(saved.variables):
+        items = saved_store(saved).items() if saved.custom_io else enumerate(saved.variables)
+        for index, variable in items:
             code = _CODES.get(str(variable.dtype))
             if code is None:
                 raise SavedFileError(
-                    f"{saved.label}: variable {variable.path!r} has dtype {variable.dtype}, "
+                    f"{saved.label}: variable {index!r} has dtype {variable.dtype}, "
                     "which safetensors cannot hold; save it as `.weights.h5` instead."
                 )
             shape = tuple(int(size) for size in variable.shape)
@@ -161,7 +162,7 @@ def _write_stream(stream, header: bytes, planned: list) -> None:
         data = _stored_bytes(backend.convert_to_numpy(variable), entry)
         if data.nbytes != entry.end - entry.begin:
             raise RuntimeError(  # the engine's value disagrees with the variable's own shape
-                f"Variable {variable.path!r} converts to {data.nbytes} bytes; {key} declares "
+                f"Variable {key!r} converts to {data.nbytes} bytes; {key} declares "
                 f"{entry.end - entry.begin}."
             )
         stream.write(data)
@@ -211,9 +212,16 @@ def read_safetensors(
         entries, data_start = _read_header(stream, size, label)
         planned = _plan(entries, objects, label, skip_mismatch)
         # Read only once everything fits: a file cannot make us allocate more than the model.
+
+        def read(key):
+            return _read_tensor(stream, start + data_start, key, entries[key], label)
+
         return [
-            (variable, _read_tensor(stream, start + data_start, key, entries[key], label))
-            for key, variable in planned
+            (
+                target,
+                {sub: read(k) for sub, k in key.items()} if isinstance(key, dict) else read(key),
+            )
+            for key, target in planned
         ]
 
 
@@ -359,6 +367,10 @@ def _plan(entries: dict, objects: list[SavedObject], label: str, skip_mismatch: 
     problems: list = []
     for saved in objects:
         stored = groups.pop(saved.vars_path, [])
+        if saved.custom_io:  # its load_own_variables decides what fits
+            keys = {key.rpartition("/")[2]: key for key in stored}
+            planned.append((keys, CustomLoad(saved)))
+            continue
         problem = _object_problem(saved, stored, entries)
         if problem is None:
             planned.extend((f"{saved.vars_path}/{i}", v) for i, v in enumerate(saved.variables))
