@@ -66,13 +66,17 @@ def _loss(params, x, y):
     return -(y * jnp.log(jnp.clip(probabilities, 1e-7, 1 - 1e-7))).sum(-1).mean()
 
 
-def _adam(learning_rate=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+def adam(learning_rate=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """optax's Adam; without optax, the same rule written out."""
     if optax is not None:
         return optax.adam(learning_rate, b1=beta_1, b2=beta_2, eps=epsilon)
 
     def init(params):
-        zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
-        return (jnp.zeros((), jnp.int32), zeros, zeros)
+        # Two trees of their own: the step donates its state, and a buffer shared by both
+        # moments cannot be donated twice.
+        momentums = jax.tree_util.tree_map(jnp.zeros_like, params)
+        velocities = jax.tree_util.tree_map(jnp.zeros_like, params)
+        return (jnp.zeros((), jnp.int32), momentums, velocities)
 
     def update(grads, state, params=None):
         step, m, v = state
@@ -96,12 +100,12 @@ def bench_plain_jax(model_factory, x, y, batch, warmup):
     model = model_factory("auto")  # only for its initial weights
     weights = [np.asarray(w) for w in model.get_weights()]
     params = [(jnp.asarray(weights[i]), jnp.asarray(weights[i + 1])) for i in range(0, 10, 2)]
-    adam = _adam()
-    state = adam.init(params)
+    adam_rule = adam()
+    state = adam_rule.init(params)
 
     def step(params, state, xb, yb):
         loss, grads = jax.value_and_grad(_loss)(params, xb, yb)
-        updates, state = adam.update(grads, state, params)
+        updates, state = adam_rule.update(grads, state, params)
         params = jax.tree_util.tree_map(lambda p, u: p + u, params, updates)
         return params, state, loss
 
@@ -127,67 +131,5 @@ def runs(model_factory, batch):
     }
 
 
-def describe() -> str:
-    rule = "optax.adam" if optax is not None else "Adam written out (optax not installed)"
-    return f"jax {jax.__version__} on {jax.devices()[0].platform}, {rule}"
-
-
-# ---- a small MLP: where per-step host overhead, not XLA's kernels, sets the pace ----------
-
-MLP_BATCH = 32
-
-
-def mlp_data(num_batches, seed=0):
-    rng = np.random.default_rng(seed)
-    x = rng.random((num_batches * MLP_BATCH, 16), dtype=np.float32)
-    return x, rng.random((num_batches * MLP_BATCH, 1), dtype=np.float32)
-
-
-def mlp_model(jit_compile="auto"):
-    from lamina import layers
-
-    model = keras.Sequential(
-        [keras.Input((16,)), layers.Dense(32, activation="relu"),
-         layers.Dense(32, activation="relu"), layers.Dense(1)]
-    )  # fmt: skip
-    model.compile(optimizer="adam", loss="mse", jit_compile=jit_compile)
-    return model
-
-
-def _mlp_loss(params, x, y):
-    (w1, b1), (w2, b2), (w3, b3) = params
-    h = jax.nn.relu(x @ w1 + b1)
-    h = jax.nn.relu(h @ w2 + b2)
-    return jnp.mean((h @ w3 + b3 - y) ** 2)
-
-
-def bench_plain_mlp(x, y, warmup):
-    weights = [jnp.asarray(w) for w in mlp_model().get_weights()]
-    params = [(weights[i], weights[i + 1]) for i in range(0, 6, 2)]
-    adam = _adam()
-    state = adam.init(params)
-
-    def step(params, state, xb, yb):
-        loss, grads = jax.value_and_grad(_mlp_loss)(params, xb, yb)
-        updates, state = adam.update(grads, state, params)
-        return jax.tree_util.tree_map(lambda p, u: p + u, params, updates), state, loss
-
-    step = jax.jit(step, donate_argnums=(0, 1))
-    order = np.random.default_rng(0).permutation(len(x))
-    times, last = [], None
-    for index in range(len(x) // MLP_BATCH):
-        rows = order[index * MLP_BATCH : (index + 1) * MLP_BATCH]  # host batches, as fit's
-        params, state, loss = step(params, state, x[rows], y[rows])
-        loss.block_until_ready()
-        now = time.perf_counter()
-        if last is not None and index >= warmup:
-            times.append(now - last)
-        last = now
-    return times
-
-
-def mlp_runs():
-    return {
-        "lamina fit (jax)": lambda x, y, w: bench_fit(mlp_model, x, y, MLP_BATCH, w),
-        "plain jax.jit loop": bench_plain_mlp,
-    }
+def adam_name() -> str:
+    return "optax.adam" if optax is not None else "Adam written out (optax not installed)"

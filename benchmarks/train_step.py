@@ -4,9 +4,11 @@ Prints median milliseconds per step (after warm-up) for Lamina ``fit``, Lamina
 ``train_on_batch`` and a hand-written PyTorch loop with the same layers, optimizer, loss and
 batch size (128, float32), and the ratio Lamina / PyTorch; then (``--engine all``, the
 default, in a second process) Lamina-on-JAX ``fit`` against a plain ``jax.jit`` + optax loop
-(``jax_rows.py``). Runs on CUDA when present.
+(``jax_rows.py``). Runs on CUDA when present. The small-model rows, where fit's per-step
+overhead shows, are ``fit_overhead.py``'s.
 
     python benchmarks/train_step.py [--engine all|torch|jax] [--steps 60] [--warmup 10]
+    python benchmarks/train_step.py --quick   # tiny sizes: checks that it runs
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ ENGINE = _engine_from_argv()
 os.environ["LAMINA_BACKEND"] = "jax" if ENGINE == "jax" else "torch"  # before lamina loads
 
 import numpy as np  # noqa: E402
+from _environment import describe  # noqa: E402
 
 import lamina as keras  # noqa: E402
 from lamina import layers  # noqa: E402
@@ -194,12 +197,8 @@ def main_jax(args):
 
     x, y = make_data(args.steps + args.warmup + 1)
     medians = _medians(jax_rows.runs(lamina_model, BATCH), x, y, args)
-    print(f"MNIST CNN, batch {BATCH}, float32, {jax_rows.describe()}")
-    _print_table(medians, "plain jax.jit loop")
-    # Ten times the steps: a small model's step is short, its overhead is the point.
-    x, y = jax_rows.mlp_data(10 * (args.steps + args.warmup + 1))
-    medians = _medians(jax_rows.mlp_runs(), x, y, args)
-    print(f"MLP 16-32-32-1, batch {jax_rows.MLP_BATCH}, float32, {jax_rows.describe()}")
+    print(f"MNIST CNN, batch {BATCH}, float32, jax engine, {jax_rows.adam_name()}")
+    print(describe())
     _print_table(medians, "plain jax.jit loop")
 
 
@@ -209,10 +208,13 @@ def main():
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     parser.add_argument(
         "--layouts", action="store_true", help="also time both memory layouts of each side"
     )
     args = parser.parse_args()
+    if args.quick:
+        args.steps, args.warmup, args.rounds = 3, 1, 1
     if args.engine == "jax":
         main_jax(args)
         return
@@ -225,9 +227,8 @@ def main():
         runs["lamina fit, NCHW copy"] = bench_fit_contiguous
         runs["pytorch loop, chan_last"] = lambda x, y, w: bench_torch(x, y, w, channels_last=True)
     medians = _medians(runs, x, y, args)
-    device = torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu"
-    print(f"MNIST CNN, batch {BATCH}, float32, device {device}, torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads")  # fmt: skip
+    print(f"MNIST CNN, batch {BATCH}, float32, torch engine")
+    print(describe())
     _print_table(medians, "pytorch loop")
     if args.engine == "all":
         sys.stdout.flush()

@@ -7,6 +7,28 @@ from lamina.callbacks.callback import Callback
 from lamina.callbacks.history import History
 from lamina.callbacks.progbar_logger import ProgbarLogger
 
+# The hooks the loops call at every batch, each with the base-class hooks that stand for it
+# (`Callback.on_train_batch_end` calls `on_batch_end`, Keras's older name).
+_BATCH_HOOKS = {
+    "on_train_batch_begin": ("on_train_batch_begin", "on_batch_begin"),
+    "on_train_batch_end": ("on_train_batch_end", "on_batch_end"),
+    "on_test_batch_begin": ("on_test_batch_begin",),
+    "on_test_batch_end": ("on_test_batch_end",),
+    "on_predict_batch_begin": ("on_predict_batch_begin",),
+    "on_predict_batch_end": ("on_predict_batch_end",),
+}
+
+
+def _implements(callback, names) -> bool:
+    """Whether ``callback`` does anything in one of the hooks ``names``: the method it
+    resolves to is not the base's empty one (a subclass's, an instance's own function as
+    LambdaCallback sets, or whatever a custom ``__getattribute__`` hands out)."""
+    for name in names:
+        hook = getattr(callback, name, None)
+        if getattr(hook, "__func__", hook) is not getattr(Callback, name):
+            return True
+    return False
+
 
 class CallbackList(Callback):
     """Dispatches every hook to a list of callbacks, in order.
@@ -43,9 +65,23 @@ class CallbackList(Callback):
             self.set_model(model)
         if params:
             self.set_params(params)
+        self._refresh_batch_hooks()
 
     def append(self, callback) -> None:
         self.callbacks.append(callback)
+        self._refresh_batch_hooks()
+
+    def _refresh_batch_hooks(self) -> None:
+        self._batch_callbacks = {
+            hook: [callback for callback in self.callbacks if _implements(callback, names)]
+            for hook, names in _BATCH_HOOKS.items()
+        }
+
+    def wants(self, hook: str) -> bool:
+        """Whether any callback acts in the batch-level ``hook``. When none does, the loop
+        skips the call and the logs it would hand over: on a small model the per-batch
+        dispatch costs as much as a step. Read at the start of each run."""
+        return bool(self._batch_callbacks[hook])
 
     def set_params(self, params) -> None:
         self.params = params
@@ -91,38 +127,39 @@ class CallbackList(Callback):
 
     def on_train_batch_begin(self, batch, logs=None):
         logs = {} if logs is None else logs
-        for callback in self.callbacks:
+        for callback in self._batch_callbacks["on_train_batch_begin"]:
             callback.on_train_batch_begin(batch, logs=logs)
 
     def on_train_batch_end(self, batch, logs=None):
         logs = {} if logs is None else logs
-        for callback in self.callbacks:
+        for callback in self._batch_callbacks["on_train_batch_end"]:
             callback.on_train_batch_end(batch, logs=logs)
 
     def on_test_batch_begin(self, batch, logs=None):
         logs = {} if logs is None else logs
-        for callback in self.callbacks:
+        for callback in self._batch_callbacks["on_test_batch_begin"]:
             callback.on_test_batch_begin(batch, logs=logs)
 
     def on_test_batch_end(self, batch, logs=None):
         logs = {} if logs is None else logs
-        for callback in self.callbacks:
+        for callback in self._batch_callbacks["on_test_batch_end"]:
             callback.on_test_batch_end(batch, logs=logs)
 
     def on_predict_batch_begin(self, batch, logs=None):
         logs = {} if logs is None else logs
-        for callback in self.callbacks:
+        for callback in self._batch_callbacks["on_predict_batch_begin"]:
             callback.on_predict_batch_begin(batch, logs=logs)
 
     def on_predict_batch_end(self, batch, logs=None):
         logs = {} if logs is None else logs
-        for callback in self.callbacks:
+        for callback in self._batch_callbacks["on_predict_batch_end"]:
             callback.on_predict_batch_end(batch, logs=logs)
 
     def on_train_begin(self, logs=None):
         logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_train_begin(logs)
+        self._refresh_batch_hooks()  # callbacks may have been changed since the list was made
 
     def on_train_end(self, logs=None):
         logs = {} if logs is None else logs
@@ -133,6 +170,7 @@ class CallbackList(Callback):
         logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_test_begin(logs)
+        self._refresh_batch_hooks()  # callbacks may have been changed since the list was made
 
     def on_test_end(self, logs=None):
         logs = {} if logs is None else logs
@@ -143,6 +181,7 @@ class CallbackList(Callback):
         logs = {} if logs is None else logs
         for callback in self.callbacks:
             callback.on_predict_begin(logs)
+        self._refresh_batch_hooks()  # callbacks may have been changed since the list was made
 
     def on_predict_end(self, logs=None):
         logs = {} if logs is None else logs

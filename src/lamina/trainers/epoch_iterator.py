@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 from lamina.trainers.data_adapters import get_data_adapter
@@ -55,7 +56,10 @@ class EpochIterator:
             yield from enumerate(self.adapter.get_iterator())
             self.adapter.on_epoch_end()
             return
-        if self._iterator is None or self.steps_per_epoch is None:
+        if self.steps_per_epoch is None:
+            yield from self._one_pass(known)
+            return
+        if self._iterator is None:
             self._iterator = iter(self.adapter.get_iterator())
             self._steps_seen = 0
         for step in range(steps):
@@ -72,6 +76,16 @@ class EpochIterator:
             yield step, batch
         if known and self._steps_seen >= known:
             self._iterator = None  # a full pass: the next epoch starts again
+        self.adapter.on_epoch_end()
+
+    def _one_pass(self, known):
+        # The common case, without per-step bookkeeping: an epoch is the adapter's batches,
+        # at most `known` of them.
+        seen = 0
+        for seen, batch in enumerate(itertools.islice(self.adapter.get_iterator(), known), 1):
+            yield seen - 1, batch
+        if seen < known:
+            self._warn_exhausted()
         self.adapter.on_epoch_end()
 
     def _warn_exhausted(self):

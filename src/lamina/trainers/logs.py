@@ -21,6 +21,11 @@ class LazyLogs(dict):
         super().__init__()
         self._compute = compute
 
+    @property
+    def unread(self) -> bool:
+        """True until something reads or changes these logs."""
+        return self._compute is not None
+
     def _fill(self):
         if self._compute is not None:
             compute, self._compute = self._compute, None

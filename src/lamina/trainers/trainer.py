@@ -162,6 +162,8 @@ class Trainer:
         """An epoch's logs as Keras makes them: the metrics' results, unless the steps
         returned other keys (a custom ``train_step``'s own logs): then the last step's."""
         results = self.get_metrics_result()
+        if isinstance(logs, LazyLogs) and logs.unread:
+            return results  # the metrics' own logs, untouched: no need to compute them again
         if isinstance(logs, dict) and set(logs) == set(results):
             return results
         return logs
@@ -369,10 +371,15 @@ class Trainer:
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
+            # Batch hooks nobody implements are not called (logs are then never made).
+            batch_begin = callbacks.wants("on_train_batch_begin")
+            batch_end = callbacks.wants("on_train_batch_end")
             for step, data in iterator:
-                callbacks.on_train_batch_begin(step)
+                if batch_begin:
+                    callbacks.on_train_batch_begin(step)
                 logs = train_function(data)
-                callbacks.on_train_batch_end(step, logs)
+                if batch_end:
+                    callbacks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
             epoch_logs = pythonify_logs(self._metrics_result_or_logs(logs))
@@ -422,11 +429,15 @@ class Trainer:
         test_function = self.make_test_function()
         self.reset_metrics()
         callbacks.on_test_begin()
+        batch_begin = callbacks.wants("on_test_batch_begin")
+        batch_end = callbacks.wants("on_test_batch_end")
         logs = {}
         for step, data in iterator:
-            callbacks.on_test_batch_begin(step)
+            if batch_begin:
+                callbacks.on_test_batch_begin(step)
             logs = test_function(data)
-            callbacks.on_test_batch_end(step, logs)
+            if batch_end:
+                callbacks.on_test_batch_end(step, logs)
         logs = pythonify_logs(self._metrics_result_or_logs(logs))
         callbacks.on_test_end(logs)
         return logs
@@ -448,12 +459,16 @@ class Trainer:
         )
         predict_function = self.make_predict_function()
         callbacks.on_predict_begin()
+        batch_begin = callbacks.wants("on_predict_batch_begin")
+        batch_end = callbacks.wants("on_predict_batch_end")
         batches = []
         for step, data in iterator:
-            callbacks.on_predict_batch_begin(step)
+            if batch_begin:
+                callbacks.on_predict_batch_begin(step)
             outputs = predict_function(data)
             batches.append(outputs)
-            callbacks.on_predict_batch_end(step, {"outputs": outputs})
+            if batch_end:
+                callbacks.on_predict_batch_end(step, {"outputs": outputs})
         if not batches:
             raise ValueError("predict() received no data: the input is empty.")
         outputs = _concatenate_batches(batches)

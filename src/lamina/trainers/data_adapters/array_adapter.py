@@ -1,7 +1,9 @@
 """Batches from in-memory arrays (NumPy arrays or engine tensors, possibly nested).
 
 The arrays are moved to the device once, when they fit comfortably (under 2 GiB); each batch
-is then a slice (no shuffle) or a gather (shuffle) on the device, with no host round trip.
+is then a slice on the device, with no host round trip. A shuffled epoch gathers its rows
+once, in the epoch's order, and slices that (up to 256 MiB of data; above, each batch is
+gathered on its own). The structure is flattened once, so a batch costs one slice per array.
 """
 
 from __future__ import annotations
@@ -103,13 +105,17 @@ def _floatx_on_host(a):
 # Engines that take host batches (JAX): the compiled step's call copies them in.
 _BATCHES_ON_HOST = getattr(backend.engine.core, "BATCHES_ON_HOST", False)
 
+# Up to this size, a shuffled epoch gathers every array once and its batches are slices
+# (views); above it, each batch is gathered on its own, so the data is never held twice.
+_EPOCH_GATHER_BYTES = 256 * 1024**2
 
-def _batch(a):
-    """A batch as the step receives it: NumPy stays NumPy on engines that take host
-    batches, else a tensor."""
-    if _BATCHES_ON_HOST and isinstance(a, np.ndarray):
-        return a
-    return backend.convert_to_tensor(a)
+
+def _packer(structure):
+    """Rebuilds a batch from its flat arrays: ``tuple`` when the data is a flat tuple
+    (``(x, y, sample_weight)`` of single arrays, the common case), else the general rebuild."""
+    if type(structure) is tuple and not any(tree.is_nested(part) for part in structure):
+        return tuple
+    return lambda leaves: tree.pack_sequence_as(structure, leaves)
 
 
 class ArrayDataAdapter(DataAdapter):
@@ -151,53 +157,68 @@ class ArrayDataAdapter(DataAdapter):
         data = tuple(part for part in (x, y, sample_weight))
         while data and data[-1] is None:
             data = data[:-1]
-        self._data = self._to_device(data)
+        self._data, self._convert_batches = self._to_device(data)
+        # Flattened once: a batch is a slice of each leaf, packed back without a tree walk.
+        self._leaves = tree.flatten(self._data)
+        self._pack = _packer(self._data)
         # NumPy leaves are gathered on the host; tensors with a device-side index.
-        self._on_host = all(
-            isinstance(a, np.ndarray) for a in tree.flatten(self._data) if a is not None
-        )
+        self._on_host = all(isinstance(a, np.ndarray) for a in self._leaves if a is not None)
+        total = sum(getattr(a, "nbytes", 0) for a in self._leaves if a is not None)
+        self._gather_per_epoch = total <= _EPOCH_GATHER_BYTES
 
     @staticmethod
     def _to_device(data):
+        """The data as batches are cut from it, and whether each batch must still be
+        converted to tensors."""
         leaves = [a for a in tree.flatten(data) if a is not None]
         total = sum(getattr(a, "nbytes", 0) for a in leaves if isinstance(a, np.ndarray))
         if _BATCHES_ON_HOST:
             # Batches stay NumPy and go to the device with the compiled step's call (JAX:
             # an eager gather or conversion costs more dispatch than the copy); float64 data
             # becomes floatx once here, as convert_to_tensor would make it per batch.
-            return tree.map_structure(_floatx_on_host, data)
+            return tree.map_structure(_floatx_on_host, data), False
         if total > _DEVICE_BYTES_LIMIT:
-            return data  # converted batch by batch instead
-        return tree.map_structure(
+            return data, True  # converted batch by batch instead
+        data = tree.map_structure(
             lambda a: None if a is None else backend.convert_to_tensor(a), data
         )
+        return data, False
 
     def _batches(self, order):
-        size = self.batch_size
+        leaves = self._leaves
+        if order is not None and self._gather_per_epoch:
+            leaves, order = self._take(leaves, order), None  # batches are now slices
         # The epoch's permutation goes to the device once; each batch gathers with a slice
         # of it (no host-to-device copy per step).
         order_tensor = None if order is None or self._on_host else backend.convert_to_tensor(order)
-        for index in range(self.num_batches):
-            start = index * size
-            stop = min(start + size, self.num_samples)
+        size = self.batch_size
+        for start in range(0, self.num_samples, size):
+            window = slice(start, start + size)
             if order is None:
-                yield self._slice(slice(start, stop))
+                yield self._batch([None if a is None else a[window] for a in leaves])
             else:
-                rows = None if order_tensor is None else order_tensor[start:stop]
-                yield self._gather(order[start:stop], rows)
+                rows = None if order_tensor is None else order_tensor[window]
+                yield self._batch(self._take(leaves, order[window], rows))
 
-    def _slice(self, window):
-        return tree.map_structure(lambda a: None if a is None else _batch(a[window]), self._data)
+    def _take(self, leaves, indices, index_tensor=None):
+        """The rows ``indices`` of every leaf: NumPy on the host, tensors on the device."""
+        if index_tensor is None and not self._on_host:
+            index_tensor = backend.convert_to_tensor(indices)
 
-    def _gather(self, indices, index_tensor):
         def take(a):
             if a is None:
                 return None
-            if isinstance(a, np.ndarray) or index_tensor is None:
-                return _batch(a[indices])
+            if isinstance(a, np.ndarray):
+                return a[indices]
             return ops.get_item(a, index_tensor)  # one gather on the device
 
-        return tree.map_structure(take, self._data)
+        return [take(a) for a in leaves]
+
+    def _batch(self, parts):
+        """A batch as the step receives it, in the data's structure."""
+        if self._convert_batches:
+            parts = [None if part is None else backend.convert_to_tensor(part) for part in parts]
+        return self._pack(parts)
 
     def get_iterator(self):
         if self.shuffle is True:
@@ -210,9 +231,7 @@ class ArrayDataAdapter(DataAdapter):
     def _batch_shuffled(self):
         # Keras 3's "batch": the batches keep their order, the samples within each are shuffled.
         size = self.batch_size
-        for index in range(self.num_batches):
-            start = index * size
+        for start in range(0, self.num_samples, size):
             stop = min(start + size, self.num_samples)
             indices = np.random.permutation(stop - start) + start
-            index_tensor = None if self._on_host else backend.convert_to_tensor(indices)
-            yield self._gather(indices, index_tensor)
+            yield self._batch(self._take(self._leaves, indices))
