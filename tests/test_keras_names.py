@@ -44,55 +44,11 @@ OWNED_ELSEWHERE = {
 # BEGIN PENDING_ISSUE_7 (regenerate: python tools/keras_names/pending.py --write)
 PENDING_ISSUE_7: dict[str, list[str]] = {
     "layers": [
-        "ActivityRegularization", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D",
-        "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D",
-        "AdaptiveMaxPooling3D", "AdditiveAttention", "AlphaDropout", "Attention",
-        "AveragePooling3D", "AvgPool3D", "Conv3D", "Conv3DTranspose", "ConvLSTM1D", "ConvLSTM2D",
-        "ConvLSTM3D", "Convolution3D", "Convolution3DTranspose", "Cropping3D", "DepthwiseConv1D",
-        "Dot", "EinsumDense", "FlaxLayer", "GaussianDropout", "GaussianNoise",
-        "GlobalAveragePooling3D", "GlobalAvgPool3D", "GlobalMaxPool3D", "GlobalMaxPooling3D",
-        "GroupNormalization", "GroupQueryAttention", "JaxLayer", "Lambda", "MaxPool3D",
-        "MaxPooling3D", "MultiHeadAttention", "RMSNormalization", "ReversibleEmbedding",
-        "SeparableConv1D", "SeparableConv2D", "SeparableConvolution1D", "SeparableConvolution2D",
-        "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "SpectralNormalization",
-        "StackedRNNCells", "TimeDistributed", "TorchModuleWrapper", "UnitNormalization",
-        "UpSampling3D", "Wrapper", "ZeroPadding3D", "dot",
-    ],
-    "ops": [
-        "adaptive_average_pool", "adaptive_max_pool", "associative_scan", "cdist", "celu",
-        "ctc_decode", "ctc_loss", "custom_gradient", "depth_to_space", "dot_product_attention",
-        "erfc", "fold", "glu", "hard_shrink", "hard_swish", "hard_tanh", "layer_normalization",
-        "map", "matrix_rank", "multi_hot", "normalize", "pinv", "polar", "psnr", "rearrange",
-        "rms_normalization", "saturate_cast", "scatter", "scatter_update", "segment_min",
-        "segment_prod", "separable_conv", "slice", "slice_update", "soft_shrink", "space_to_depth",
-        "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "switch", "tanh_shrink",
-        "threshold", "unfold", "unstack", "vectorized_map", "while_loop",
-    ],
-    "ops.nn": [
-        "adaptive_average_pool", "adaptive_max_pool", "celu", "ctc_decode", "ctc_loss",
-        "depth_to_space", "dot_product_attention", "fold", "glu", "hard_shrink", "hard_swish",
-        "hard_tanh", "layer_normalization", "multi_hot", "normalize", "polar", "psnr",
-        "rms_normalization", "separable_conv", "soft_shrink", "space_to_depth", "sparse_plus",
-        "sparse_sigmoid", "sparsemax", "squareplus", "tanh_shrink", "threshold", "unfold",
-    ],
-    "ops.linalg": [
-        "matrix_rank", "pinv",
-    ],
-    "ops.math": [
-        "cdist", "erfc", "segment_min", "segment_prod",
+        "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "FlaxLayer", "JaxLayer", "TorchModuleWrapper",
     ],
     "ops.image": [
-        "affine_transform", "elastic_transform", "extract_patches", "extract_patches_3d",
-        "gaussian_blur", "map_coordinates", "perspective_transform", "scale_and_translate",
-        "sobel_edges", "ssim",
-    ],
-    "ops.core": [
-        "associative_scan", "custom_gradient", "map", "saturate_cast", "scatter", "scatter_update",
-        "slice", "slice_update", "switch", "unstack", "vectorized_map", "while_loop",
-    ],
-    "activations": [
-        "celu", "glu", "hard_shrink", "hard_swish", "hard_tanh", "log_sigmoid", "soft_shrink",
-        "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "tanh_shrink", "threshold",
+        "elastic_transform", "extract_patches", "extract_patches_3d", "gaussian_blur",
+        "perspective_transform", "scale_and_translate", "sobel_edges", "ssim",
     ],
 }  # fmt: skip
 # END PENDING_ISSUE_7

@@ -54,6 +54,16 @@ REFERENCES = {
     "exponential": np.exp,
     "mish": lambda x: x * np.tanh(_softplus(x)),
     "linear": lambda x: x,
+    "celu": lambda x: np.where(x > 0, x, np.expm1(x)),
+    "hard_shrink": lambda x: np.where(np.abs(x) > 0.5, x, 0.0),
+    "hard_tanh": lambda x: np.clip(x, -1, 1),
+    "log_sigmoid": lambda x: -np.log1p(np.exp(-x)),
+    "soft_shrink": lambda x: np.sign(x) * np.maximum(np.abs(x) - 0.5, 0.0),
+    "sparse_plus": lambda x: np.where(x <= -1, 0.0, np.where(x >= 1, x, (x + 1) ** 2 / 4)),
+    "sparse_sigmoid": lambda x: np.clip((x + 1) / 2, 0, 1),
+    "sparsemax": None,  # checked against ops.sparsemax's own tests: rows on the simplex here
+    "squareplus": lambda x: (x + np.sqrt(x**2 + 4)) / 2,
+    "tanh_shrink": lambda x: x - np.tanh(x),
 }
 
 
@@ -66,7 +76,12 @@ def x(rng):
 def test_matches_numpy(name, x):
     function = activations.get(name)
     out = function(ops.convert_to_tensor(x))
-    assert_close(out, REFERENCES[name](x.astype(np.float64)), rtol=1e-5, atol=1e-5)
+    if REFERENCES[name] is None:  # sparsemax: non-negative rows that sum to one
+        out = ops.convert_to_numpy(out)
+        assert (out >= 0).all()
+        assert_close(out.sum(axis=-1), np.ones(len(out)), atol=1e-5)
+    else:
+        assert_close(out, REFERENCES[name](x.astype(np.float64)), rtol=1e-5, atol=1e-5)
     assert ops.dtype(out) == "float32"
 
 
@@ -154,3 +169,31 @@ def test_get_finds_a_custom_function_by_name_in_scope_or_registry():
         assert activations.get("test_lookup>squared") is registered
     finally:
         saving.get_custom_objects().pop("test_lookup>squared")
+
+
+def test_activations_with_arguments(x):
+    x64, tensor = x.astype(np.float64), ops.convert_to_tensor(x)
+    halves = np.split(x64[:, :4], 2, axis=-1)
+    assert_close(activations.glu(tensor[:, :4]), halves[0] / (1 + np.exp(-halves[1])), atol=1e-6)
+    assert_close(activations.threshold(tensor, 0.5, -1.0), np.where(x64 > 0.5, x64, -1.0))
+    assert_close(activations.celu(tensor, alpha=2.0),
+                 np.where(x64 > 0, x64, 2.0 * np.expm1(x64 / 2.0)), atol=1e-6)  # fmt: skip
+    assert_close(activations.hard_shrink(tensor, threshold=1.0), np.where(np.abs(x64) > 1, x64, 0))
+    assert_close(activations.squareplus(tensor, b=1), (x64 + np.sqrt(x64**2 + 1)) / 2, atol=1e-6)
+    assert activations.hard_swish is activations.hard_silu
+
+
+@pytest.mark.parametrize("name", ["glu", "threshold"])
+def test_functions_with_required_shapes_or_arguments_serialize(name):
+    function = activations.get(name)
+    assert activations.serialize(function) == name
+    assert activations.deserialize(name) is function
+
+
+@pytest.mark.parametrize("name", ["celu", "sparsemax", "hard_tanh", "soft_shrink", "glu"])
+def test_activation_layer_accepts_the_new_names(name, x):
+    from lamina.layers import Activation
+
+    layer = Activation(name)
+    assert_close(layer(x[:, :4]), activations.get(name)(ops.convert_to_tensor(x[:, :4])))
+    assert Activation.from_config(layer.get_config()).activation is activations.get(name)

@@ -119,3 +119,54 @@ def test_pad_and_crop_images(rng, data_format, shape):
 def test_bad_crop_and_pad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call(np.ones((1, 4, 5, 3), "float32"))
+
+
+# ---- resize: Keras's nearest rule and aspect-ratio fitting ----------------------------------
+
+
+def _nearest_reference(x, size):
+    """Pixel floor((i + 0.5) * in / out) on each axis (jax.image.resize's 'nearest')."""
+    rows = np.floor((np.arange(size[0]) + 0.5) * x.shape[-3] / size[0]).astype(int)
+    columns = np.floor((np.arange(size[1]) + 0.5) * x.shape[-2] / size[1]).astype(int)
+    return x[..., rows, :, :][..., columns, :]
+
+
+@pytest.mark.parametrize("size", [(9, 11), (4, 5), (6, 8)])
+def test_nearest_picks_keras_pixels(rng, size):
+    x = _images(rng, (2, 6, 8, 3))
+    out = ops.image.resize(x, size, interpolation="nearest")
+    assert_close(out, _nearest_reference(x, size))
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_crop_to_aspect_ratio_crops_the_centre(rng, data_format):
+    x = _images(rng, (2, 6, 10, 3))  # 6x10 to a square: the centred 6x6 box, columns 2..7
+    images = _to_layout(x, data_format)
+    out = ops.image.resize(images, (3, 3), crop_to_aspect_ratio=True, data_format=data_format)
+    expected = ops.image.resize(images[..., 2:8, :] if data_format == "channels_last"
+                                else images[..., 2:8], (3, 3), data_format=data_format)  # fmt: skip
+    assert_close(out, expected, atol=1e-6)
+
+
+def test_pad_to_aspect_ratio_pads_both_sides(rng):
+    x = _images(rng, (4, 8, 2))  # 4x8 to a square: 2 rows of fill_value above and below
+    out = ops.image.resize(x, (8, 8), interpolation="nearest", pad_to_aspect_ratio=True,
+                           fill_value=-5.0)  # fmt: skip
+    assert_close(out, np.pad(x, [(2, 2), (0, 0), (0, 0)], constant_values=-5.0))
+    symbolic = ops.image.resize(backend.KerasTensor((None, 4, 8, 2)), (6, 6),
+                                pad_to_aspect_ratio=True)  # fmt: skip
+    assert symbolic.shape == (None, 6, 6, 2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"crop_to_aspect_ratio": True, "pad_to_aspect_ratio": True}, "at most one"),
+        ({"fill_mode": "reflect"}, "fill_mode"),
+        ({"size": (4,)}, "size"),
+    ],
+)
+def test_resize_bad_arguments_raise(kwargs, match):
+    arguments = {"size": (4, 4), **kwargs}
+    with pytest.raises(ValueError, match=match):
+        ops.image.resize(np.ones((2, 2, 1), "float32"), **arguments)

@@ -69,6 +69,13 @@ CASES = [
            batch=False, **TOL),
     OpCase("lstsq", ops.linalg.lstsq, lambda a, b: np.linalg.lstsq(a, b)[0], ((5, 3), (5, 2)),
            batch=False, label="matrix", **TOL),
+    OpCase("matrix_rank", ops.linalg.matrix_rank, np.linalg.matrix_rank, ((2, 4, 3),),
+           dtype="int32"),
+    OpCase("matrix_rank", lambda x: ops.linalg.matrix_rank(ops.matmul(x, ops.transpose(x))),
+           lambda x: np.linalg.matrix_rank(x @ x.T), ((5, 2),), dtype="int32", batch=False,
+           label="deficient"),
+    OpCase("pinv", ops.linalg.pinv, np.linalg.pinv, ((2, 4, 3),), **TOL),
+    OpCase("pinv", ops.linalg.pinv, np.linalg.pinv, ((3, 5),), batch=False, label="wide", **TOL),
 ]  # fmt: skip
 
 

@@ -36,6 +36,17 @@ def _segment_sum(data, ids, num_segments):
 TOL = {"rtol": 1e-4, "atol": 1e-4}
 
 
+def _segment_reduce(ufunc, empty, data, ids, num_segments):
+    out = np.full((num_segments, *data.shape[1:]), empty)
+    kept = (ids >= 0) & (ids < num_segments)  # Keras drops ids outside the range
+    ufunc.at(out, ids[kept], data[kept])
+    return out
+
+
+def _cdist(x, y):
+    return np.sqrt(np.sum((x[..., :, None, :] - y[..., None, :, :]) ** 2, axis=-1))
+
+
 def _scipy_special():
     return pytest.importorskip("scipy.special", reason="SciPy's erfinv is the reference")
 
@@ -145,6 +156,21 @@ CASES = [
            lambda x: x, ((3, 4, 2),)),
     OpCase("view_as_real", lambda x: ops.view_as_real(ops.multiply(ops.view_as_complex(x), 2)),
            lambda x: 2 * x, ((3, 4, 2),)),
+    OpCase("segment_min", lambda d, i: ops.segment_min(d, i, num_segments=5),
+           lambda d, i: _segment_reduce(np.minimum, np.inf, d, i, 5), ((6, 3), (6,)),
+           ("normal", "label:4"), batch=False),
+    OpCase("segment_prod", lambda d, i: ops.segment_prod(d, i, num_segments=5),
+           lambda d, i: _segment_reduce(np.multiply, 1.0, d, i, 5), ((6, 3), (6,)),
+           ("normal", "label:4"), batch=False),
+    OpCase("segment_sum", lambda d, i: ops.segment_sum(d, i, num_segments=5),
+           lambda d, i: _segment_reduce(np.add, 0.0, d, i, 5), ((6, 3), (6,)),
+           ("normal", "label:4"), batch=False, label="drops-negative-ids"),
+    OpCase("erfc", ops.erfc, np.vectorize(math.erfc), ((4, 3),), rtol=1e-4),
+    OpCase("erfc", ops.erfc, np.vectorize(math.erfc), ((4, 3),), "positive", rtol=1e-4,
+           label="tail"),
+    OpCase("cdist", ops.cdist, _cdist, ((2, 4, 3), (2, 5, 3)), rtol=1e-4, atol=1e-5),
+    OpCase("cdist", ops.cdist, _cdist, ((4, 3), (1, 2, 3)), rtol=1e-4, atol=1e-5,
+           batch=False, label="broadcast"),
 ]  # fmt: skip
 
 

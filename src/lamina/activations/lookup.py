@@ -15,7 +15,9 @@ ALL_ACTIVATIONS = {
     for name in (
         "relu", "relu6", "sigmoid", "tanh", "softmax", "log_softmax", "softplus", "softsign",
         "silu", "swish", "gelu", "elu", "selu", "leaky_relu", "hard_sigmoid", "hard_silu",
-        "exponential", "mish", "linear",
+        "exponential", "mish", "linear", "celu", "glu", "hard_shrink", "hard_tanh",
+        "log_sigmoid", "soft_shrink", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus",
+        "tanh_shrink", "threshold",
     )
 }  # fmt: skip
 ALL_ACTIVATIONS["hard_swish"] = _functions.hard_silu

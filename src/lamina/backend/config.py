@@ -97,3 +97,25 @@ def standardize_data_format(data_format: str | None) -> str:
             f"data_format must be one of {IMAGE_DATA_FORMATS}; received {data_format!r}."
         )
     return value
+
+
+# Flash attention: None lets attention layers use the engine's fused kernel where it applies
+# (Keras's default); False, set by disable_flash_attention, keeps them off it.
+_FLASH_ATTENTION: bool | None = None
+
+
+def enable_flash_attention() -> None:
+    """Let attention layers try the engine's flash-attention kernel (the default)."""
+    global _FLASH_ATTENTION
+    _FLASH_ATTENTION = None
+
+
+def disable_flash_attention() -> None:
+    """Keep attention layers off the flash-attention kernel."""
+    global _FLASH_ATTENTION
+    _FLASH_ATTENTION = False
+
+
+def is_flash_attention_enabled() -> bool | None:
+    """False once disabled; otherwise None (enabled where the engine and inputs allow it)."""
+    return _FLASH_ATTENTION

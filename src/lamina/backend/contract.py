@@ -38,6 +38,21 @@ CORE: dict[str, Signature] = {
     "step_counters_on_host": (),
 }
 
+# The rest of Keras's core namespace: indexed slices and scatters, control flow (eager on
+# engines without a tracing compiler), custom gradients.
+CORE_EXTRA: dict[str, Signature] = {
+    "slice": ("inputs", "start_indices", "shape"),
+    "slice_update": ("inputs", "start_indices", "updates"),
+    "scatter": ("indices", "values", "shape"),
+    "scatter_update": ("inputs", "indices", "updates", "reduction"),
+    "while_loop": ("cond", "body", "loop_vars", "maximum_iterations"),
+    "map": ("f", "xs"),
+    "switch": ("index", "branches", "*operands"),
+    "associative_scan": ("f", "elems", "reverse", "axis"),
+    "vectorized_map": ("function", "elements"),
+    "custom_gradient": ("f",),
+}
+
 _NUMPY_UNARY = (
     "negative", "absolute", "abs", "sign", "sqrt", "square", "exp", "expm1", "log", "log1p",
     "log2", "log10", "reciprocal", "sin", "cos", "tan", "arctan", "sinh", "cosh", "tanh",
@@ -150,6 +165,8 @@ NN: dict[str, Signature] = {
     "conv_transpose": _CONV_TRANSPOSE,
     "max_pool": _POOL,
     "average_pool": _POOL,
+    "adaptive_average_pool": ("inputs", "output_size", "data_format"),
+    "adaptive_max_pool": ("inputs", "output_size", "data_format"),
     "moments": ("x", "axes", "keepdims", "synchronized"),
     "batch_normalization": ("x", "mean", "variance", "axis", "offset", "scale", "epsilon"),
     "categorical_crossentropy": ("target", "output", "from_logits", "axis"),
@@ -167,6 +184,9 @@ MATH: dict[str, Signature] = {
     "erfinv": _UNARY,
     "logdet": _UNARY,
     "segment_max": ("data", "segment_ids", "num_segments", "sorted"),
+    "segment_min": ("data", "segment_ids", "num_segments", "sorted"),
+    "segment_prod": ("data", "segment_ids", "num_segments", "sorted"),
+    "erfc": _UNARY,
     "extract_sequences": ("x", "sequence_length", "sequence_stride"),
     **dict.fromkeys(("fft", "fft2", "ifft2"), _UNARY),  # x: a (real, imag) pair
     "rfft": ("x", "fft_length"),
@@ -206,6 +226,16 @@ IMAGE: dict[str, Signature] = {
     "resize": ("images", "size", "interpolation", "antialias", "data_format"),
 }
 
+# Fused recurrent kernels over Keras-layout weights: ``(last_output, outputs, states)``, or
+# None where the engine has no kernel for the call (the layer then runs its time loop).
+_FUSED_RNN: Signature = (
+    "inputs", "initial_states", "mask", "kernel", "recurrent_kernel", "bias", "go_backwards",
+    "zero_output_for_mask",
+)  # fmt: skip
+# is_traced: whether the layer's time loop is being compiled (JAX under jit); the loop is
+# then one ``scan``, while eager calls step in Python and compile nothing.
+RNN: dict[str, Signature] = {"lstm": _FUSED_RNN, "gru": _FUSED_RNN, "is_traced": ("x",)}
+
 TRAINER: dict[str, Signature] = {
     "train_step": ("model", "x", "y", "sample_weight"),
     "test_step": ("model", "x", "y", "sample_weight"),
@@ -217,6 +247,7 @@ TRAINER: dict[str, Signature] = {
 
 SUBMODULES: dict[str, dict[str, Signature]] = {
     "core": CORE,
+    "core_extra": CORE_EXTRA,
     "numpy": NUMPY,
     "numpy_extra": NUMPY_EXTRA,
     "nn": NN,
@@ -225,6 +256,7 @@ SUBMODULES: dict[str, dict[str, Signature]] = {
     "random": RANDOM,
     "image": IMAGE,
     "trainer": TRAINER,
+    "rnn": RNN,
 }
 
 # Optional submodules: native kernels for composites written once above the backend. An
@@ -245,6 +277,18 @@ OPTIONAL: dict[str, dict[str, Signature]] = {
             "beta_2",
             "epsilon",
         ),  # fmt: skip
+    },
+    # The fused attention kernel behind ops.nn.dot_product_attention: (B, T, N, H) query,
+    # (B, S, K, H) key and value (K divides N), a boolean mask and an additive bias; None
+    # where it cannot run the call (the op's explicit path then does).
+    "attention_kernels": {
+        "dot_product_attention": (
+            "query", "key", "value", "bias", "mask", "scale", "is_causal", "flash_attention",
+        ),  # fmt: skip
+    },
+    # Native kernels for nn composites written once in lamina.ops (ops/ctc.py's CTC loss).
+    "nn_kernels": {
+        "ctc_loss": ("target", "output", "target_length", "output_length", "mask_index"),
     },
 }
 

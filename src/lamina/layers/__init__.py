@@ -15,6 +15,18 @@ from lamina.layers.activations import (
 from lamina.layers.activations import (
     Softmax as Softmax,
 )
+from lamina.layers.attention import (
+    AdditiveAttention as AdditiveAttention,
+)
+from lamina.layers.attention import (
+    Attention as Attention,
+)
+from lamina.layers.attention import (
+    GroupQueryAttention as GroupQueryAttention,
+)
+from lamina.layers.attention import (
+    MultiHeadAttention as MultiHeadAttention,
+)
 from lamina.layers.convolutional import (
     Conv1D as Conv1D,
 )
@@ -26,6 +38,12 @@ from lamina.layers.convolutional import (
 )
 from lamina.layers.convolutional import (
     Conv2DTranspose as Conv2DTranspose,
+)
+from lamina.layers.convolutional import (
+    Conv3D as Conv3D,
+)
+from lamina.layers.convolutional import (
+    Conv3DTranspose as Conv3DTranspose,
 )
 from lamina.layers.convolutional import (
     Convolution1D as Convolution1D,
@@ -40,13 +58,37 @@ from lamina.layers.convolutional import (
     Convolution2DTranspose as Convolution2DTranspose,
 )
 from lamina.layers.convolutional import (
+    Convolution3D as Convolution3D,
+)
+from lamina.layers.convolutional import (
+    Convolution3DTranspose as Convolution3DTranspose,
+)
+from lamina.layers.convolutional import (
+    DepthwiseConv1D as DepthwiseConv1D,
+)
+from lamina.layers.convolutional import (
     DepthwiseConv2D as DepthwiseConv2D,
+)
+from lamina.layers.convolutional import (
+    SeparableConv1D as SeparableConv1D,
+)
+from lamina.layers.convolutional import (
+    SeparableConv2D as SeparableConv2D,
+)
+from lamina.layers.convolutional import (
+    SeparableConvolution1D as SeparableConvolution1D,
+)
+from lamina.layers.convolutional import (
+    SeparableConvolution2D as SeparableConvolution2D,
 )
 from lamina.layers.core import (
     Activation as Activation,
 )
 from lamina.layers.core import (
     Dense as Dense,
+)
+from lamina.layers.core import (
+    EinsumDense as EinsumDense,
 )
 from lamina.layers.core import (
     Embedding as Embedding,
@@ -61,7 +103,19 @@ from lamina.layers.core import (
     InputLayer as InputLayer,
 )
 from lamina.layers.core import (
+    Lambda as Lambda,
+)
+from lamina.layers.core import (
     Masking as Masking,
+)
+from lamina.layers.core import (
+    ReversibleEmbedding as ReversibleEmbedding,
+)
+from lamina.layers.core import (
+    TimeDistributed as TimeDistributed,
+)
+from lamina.layers.core import (
+    Wrapper as Wrapper,
 )
 from lamina.layers.input_spec import InputSpec as InputSpec
 from lamina.layers.layer import Layer as Layer
@@ -75,6 +129,9 @@ from lamina.layers.merging import (
 )
 from lamina.layers.merging import (
     Concatenate as Concatenate,
+)
+from lamina.layers.merging import (
+    Dot as Dot,
 )
 from lamina.layers.merging import (
     Maximum as Maximum,
@@ -98,6 +155,9 @@ from lamina.layers.merging import (
     concatenate as concatenate,
 )
 from lamina.layers.merging import (
+    dot as dot,
+)
+from lamina.layers.merging import (
     maximum as maximum,
 )
 from lamina.layers.merging import (
@@ -113,7 +173,37 @@ from lamina.layers.normalization import (
     BatchNormalization as BatchNormalization,
 )
 from lamina.layers.normalization import (
+    GroupNormalization as GroupNormalization,
+)
+from lamina.layers.normalization import (
     LayerNormalization as LayerNormalization,
+)
+from lamina.layers.normalization import (
+    RMSNormalization as RMSNormalization,
+)
+from lamina.layers.normalization import (
+    SpectralNormalization as SpectralNormalization,
+)
+from lamina.layers.normalization import (
+    UnitNormalization as UnitNormalization,
+)
+from lamina.layers.pooling import (
+    AdaptiveAveragePooling1D as AdaptiveAveragePooling1D,
+)
+from lamina.layers.pooling import (
+    AdaptiveAveragePooling2D as AdaptiveAveragePooling2D,
+)
+from lamina.layers.pooling import (
+    AdaptiveAveragePooling3D as AdaptiveAveragePooling3D,
+)
+from lamina.layers.pooling import (
+    AdaptiveMaxPooling1D as AdaptiveMaxPooling1D,
+)
+from lamina.layers.pooling import (
+    AdaptiveMaxPooling2D as AdaptiveMaxPooling2D,
+)
+from lamina.layers.pooling import (
+    AdaptiveMaxPooling3D as AdaptiveMaxPooling3D,
 )
 from lamina.layers.pooling import (
     AveragePooling1D as AveragePooling1D,
@@ -122,10 +212,16 @@ from lamina.layers.pooling import (
     AveragePooling2D as AveragePooling2D,
 )
 from lamina.layers.pooling import (
+    AveragePooling3D as AveragePooling3D,
+)
+from lamina.layers.pooling import (
     AvgPool1D as AvgPool1D,
 )
 from lamina.layers.pooling import (
     AvgPool2D as AvgPool2D,
+)
+from lamina.layers.pooling import (
+    AvgPool3D as AvgPool3D,
 )
 from lamina.layers.pooling import (
     GlobalAveragePooling1D as GlobalAveragePooling1D,
@@ -134,10 +230,16 @@ from lamina.layers.pooling import (
     GlobalAveragePooling2D as GlobalAveragePooling2D,
 )
 from lamina.layers.pooling import (
+    GlobalAveragePooling3D as GlobalAveragePooling3D,
+)
+from lamina.layers.pooling import (
     GlobalAvgPool1D as GlobalAvgPool1D,
 )
 from lamina.layers.pooling import (
     GlobalAvgPool2D as GlobalAvgPool2D,
+)
+from lamina.layers.pooling import (
+    GlobalAvgPool3D as GlobalAvgPool3D,
 )
 from lamina.layers.pooling import (
     GlobalMaxPool1D as GlobalMaxPool1D,
@@ -146,10 +248,16 @@ from lamina.layers.pooling import (
     GlobalMaxPool2D as GlobalMaxPool2D,
 )
 from lamina.layers.pooling import (
+    GlobalMaxPool3D as GlobalMaxPool3D,
+)
+from lamina.layers.pooling import (
     GlobalMaxPooling1D as GlobalMaxPooling1D,
 )
 from lamina.layers.pooling import (
     GlobalMaxPooling2D as GlobalMaxPooling2D,
+)
+from lamina.layers.pooling import (
+    GlobalMaxPooling3D as GlobalMaxPooling3D,
 )
 from lamina.layers.pooling import (
     MaxPool1D as MaxPool1D,
@@ -158,22 +266,52 @@ from lamina.layers.pooling import (
     MaxPool2D as MaxPool2D,
 )
 from lamina.layers.pooling import (
+    MaxPool3D as MaxPool3D,
+)
+from lamina.layers.pooling import (
     MaxPooling1D as MaxPooling1D,
 )
 from lamina.layers.pooling import (
     MaxPooling2D as MaxPooling2D,
 )
+from lamina.layers.pooling import (
+    MaxPooling3D as MaxPooling3D,
+)
 from lamina.layers.preprocessing import (
     Rescaling as Rescaling,
 )
 from lamina.layers.regularization import (
+    ActivityRegularization as ActivityRegularization,
+)
+from lamina.layers.regularization import (
+    AlphaDropout as AlphaDropout,
+)
+from lamina.layers.regularization import (
     Dropout as Dropout,
+)
+from lamina.layers.regularization import (
+    GaussianDropout as GaussianDropout,
+)
+from lamina.layers.regularization import (
+    GaussianNoise as GaussianNoise,
+)
+from lamina.layers.regularization import (
+    SpatialDropout1D as SpatialDropout1D,
+)
+from lamina.layers.regularization import (
+    SpatialDropout2D as SpatialDropout2D,
+)
+from lamina.layers.regularization import (
+    SpatialDropout3D as SpatialDropout3D,
 )
 from lamina.layers.reshaping import (
     Cropping1D as Cropping1D,
 )
 from lamina.layers.reshaping import (
     Cropping2D as Cropping2D,
+)
+from lamina.layers.reshaping import (
+    Cropping3D as Cropping3D,
 )
 from lamina.layers.reshaping import (
     Flatten as Flatten,
@@ -194,10 +332,16 @@ from lamina.layers.reshaping import (
     UpSampling2D as UpSampling2D,
 )
 from lamina.layers.reshaping import (
+    UpSampling3D as UpSampling3D,
+)
+from lamina.layers.reshaping import (
     ZeroPadding1D as ZeroPadding1D,
 )
 from lamina.layers.reshaping import (
     ZeroPadding2D as ZeroPadding2D,
+)
+from lamina.layers.reshaping import (
+    ZeroPadding3D as ZeroPadding3D,
 )
 from lamina.layers.rnn import (
     GRU as GRU,
@@ -223,10 +367,32 @@ from lamina.layers.rnn import (
 from lamina.layers.rnn import (
     SimpleRNNCell as SimpleRNNCell,
 )
+from lamina.layers.rnn import (
+    StackedRNNCells as StackedRNNCells,
+)
 
 __all__ = [
+    "Lambda",
+    "ReversibleEmbedding",
+    "TimeDistributed",
+    "Wrapper",
+    "Dot",
+    "dot",
+    "GroupNormalization",
+    "RMSNormalization",
+    "SpectralNormalization",
+    "UnitNormalization",
+    "ActivityRegularization",
+    "AlphaDropout",
+    "GaussianDropout",
+    "GaussianNoise",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
     "Activation",
     "Add",
+    "AdditiveAttention",
+    "Attention",
     "Average",
     "AveragePooling1D",
     "AveragePooling2D",
@@ -249,6 +415,7 @@ __all__ = [
     "DepthwiseConv2D",
     "Dropout",
     "ELU",
+    "EinsumDense",
     "Embedding",
     "Flatten",
     "GRU",
@@ -261,6 +428,7 @@ __all__ = [
     "GlobalMaxPool2D",
     "GlobalMaxPooling1D",
     "GlobalMaxPooling2D",
+    "GroupQueryAttention",
     "Identity",
     "Input",
     "InputLayer",
@@ -277,6 +445,7 @@ __all__ = [
     "MaxPooling2D",
     "Maximum",
     "Minimum",
+    "MultiHeadAttention",
     "Multiply",
     "PReLU",
     "Permute",
@@ -287,6 +456,7 @@ __all__ = [
     "Reshape",
     "SimpleRNN",
     "SimpleRNNCell",
+    "StackedRNNCells",
     "Softmax",
     "Subtract",
     "UpSampling1D",
@@ -302,4 +472,30 @@ __all__ = [
     "deserialize",
     "serialize",
     "subtract",
+    "Conv3D",
+    "Conv3DTranspose",
+    "Convolution3D",
+    "Convolution3DTranspose",
+    "DepthwiseConv1D",
+    "SeparableConv1D",
+    "SeparableConv2D",
+    "SeparableConvolution1D",
+    "SeparableConvolution2D",
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
+    "AveragePooling3D",
+    "AvgPool3D",
+    "GlobalAveragePooling3D",
+    "GlobalAvgPool3D",
+    "GlobalMaxPool3D",
+    "GlobalMaxPooling3D",
+    "MaxPool3D",
+    "MaxPooling3D",
+    "Cropping3D",
+    "UpSampling3D",
+    "ZeroPadding3D",
 ]

@@ -13,10 +13,12 @@ from lamina.backend import is_float_dtype as _is_float_dtype
 from lamina.backend import standardize_data_format as _standardize_data_format
 from lamina.ops.core import shape as _shape
 from lamina.ops.dispatch import op
+from lamina.ops.image_sampling import affine_transform as affine_transform
+from lamina.ops.image_sampling import map_coordinates as map_coordinates
 
 _numpy = engine.numpy
 
-resize = op(engine.image.resize)
+_resize_op = op(engine.image.resize, name="resize")
 
 
 def _check_images(name: str, images) -> tuple:
@@ -232,3 +234,81 @@ def crop_images(
         ("left_cropping", "right_cropping", "target_width"), -1,
     )  # fmt: skip
     return _crop_images_op(images, (rows, columns), data_format)
+
+
+# ---- resizing -----------------------------------------------------------------------------
+
+
+def _aspect_box(height, width, target_height, target_width, grow):
+    """(box height, box width) of the target's aspect ratio that fits inside the image
+    (``grow=False``: crop) or holds it (``grow=True``: pad), as Keras computes them."""
+    box_height = int(float(width * target_height) / target_width)
+    box_width = int(float(height * target_width) / target_height)
+    if grow:
+        return max(height, box_height), max(width, box_width)
+    return max(min(height, box_height), 1), max(min(width, box_width), 1)
+
+
+def _fit_aspect_ratio(images, size, crop, fill_value, data_format):
+    images = engine.core.convert_to_tensor(images)
+    height_axis, width_axis = _spatial_axes(tuple(images.shape), data_format)
+    height, width = images.shape[height_axis], images.shape[width_axis]
+    box_height, box_width = _aspect_box(height, width, *size, grow=not crop)
+    if crop:  # the centred box
+        top, left = (height - box_height) // 2, (width - box_width) // 2
+        key = [slice(None)] * images.ndim
+        key[height_axis] = slice(top, top + box_height)
+        key[width_axis] = slice(left, left + box_width)
+        return images[tuple(key)]
+    # Keras pads the same amount on both sides (so an odd difference loses one row).
+    rows, columns = (box_height - height) // 2, (box_width - width) // 2
+    widths = [(0, 0)] * images.ndim
+    widths[height_axis], widths[width_axis] = (rows, rows), (columns, columns)
+    return _numpy.pad(images, widths, constant_values=fill_value)
+
+
+def _resize(images, size, interpolation, antialias, crop, pad, fill_value, data_format):
+    if crop or pad:
+        images = _fit_aspect_ratio(images, size, crop, fill_value, data_format)
+    return engine.image.resize(images, size, interpolation, antialias, data_format)
+
+
+_resize_fitted_op = op(_resize, name="resize")
+
+
+def resize(
+    images,
+    size,
+    interpolation="bilinear",
+    antialias=False,
+    crop_to_aspect_ratio=False,
+    pad_to_aspect_ratio=False,
+    fill_mode="constant",
+    fill_value=0.0,
+    data_format=None,
+):
+    """Resize ``images`` to ``size = (height, width)``.
+
+    ``crop_to_aspect_ratio`` first crops the largest centred box of the target's aspect
+    ratio; ``pad_to_aspect_ratio`` instead pads both sides with ``fill_value`` (the only
+    ``fill_mode`` is ``"constant"``). Nearest-neighbour sampling takes pixel
+    ``floor((i + 0.5) * in / out)``, as Keras.
+    """
+    data_format = _standardize_data_format(data_format)
+    _check_images("resize", images)
+    if not isinstance(size, (tuple, list)) or len(size) != 2:
+        raise ValueError(f"resize: size must be (height, width); received {size!r}.")
+    size = (int(size[0]), int(size[1]))
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError(
+            "resize: give at most one of crop_to_aspect_ratio and pad_to_aspect_ratio; "
+            "received both True."
+        )
+    if fill_mode != "constant":
+        raise ValueError(f"resize: fill_mode must be 'constant'; received {fill_mode!r}.")
+    if crop_to_aspect_ratio or pad_to_aspect_ratio:
+        return _resize_fitted_op(
+            images, size, interpolation, antialias, bool(crop_to_aspect_ratio),
+            bool(pad_to_aspect_ratio), fill_value, data_format,
+        )  # fmt: skip
+    return _resize_op(images, size, interpolation, antialias, data_format)

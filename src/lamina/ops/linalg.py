@@ -5,6 +5,8 @@ Matrices are the last two axes; any leading axes are a batch. Integer inputs giv
 
 from __future__ import annotations
 
+import numpy as np
+
 from lamina.backend import engine
 from lamina.backend import floatx as _floatx
 from lamina.backend import is_float_dtype as _is_float_dtype
@@ -155,3 +157,57 @@ def jvp(fun, primals, tangents, has_aux=False):
     """Forward-mode derivative: ``(fun(*primals), J @ tangents)`` (and ``aux`` when
     ``has_aux``, where ``fun`` returns ``(output, aux)``). Needs an engine with autodiff."""
     return _linalg.jvp(fun, primals, tangents, has_aux=has_aux)
+
+
+def _singular_values_cutoff(singular_values, relative, num_rows, num_columns, dtype):
+    """``relative * s_max`` per matrix; ``relative`` defaults to max(M, N) * eps."""
+    if relative is None:
+        relative = max(num_rows, num_columns) * float(np.finfo(dtype).eps)
+    return relative * _numpy.max(singular_values, axis=-1, keepdims=True)
+
+
+def _float_matrices(x):
+    x = engine.core.convert_to_tensor(x)
+    if not _is_float_dtype(_numpy.get_dtype_name(x)):
+        x = engine.core.cast(x, _floatx())
+    return x
+
+
+def _matrix_rank(x, tol=None):
+    x = _float_matrices(x)
+    singular_values = _linalg.svd(x, compute_uv=False)  # (..., K)
+    dtype = _numpy.get_dtype_name(x)
+    if tol is None:
+        cutoff = _singular_values_cutoff(singular_values, None, *x.shape[-2:], dtype)
+    else:
+        cutoff = tol
+    return engine.core.cast(_numpy.sum(singular_values > cutoff, axis=-1), "int32")
+
+
+matrix_rank = _matrix_op(
+    _matrix_rank,
+    square=False,
+    name="matrix_rank",
+    doc="The number of singular values of each matrix above ``tol`` (default: the largest "
+    "times max(M, N) * eps), as int32.",
+)
+
+
+def _pinv(x, rcond=None):
+    x = _float_matrices(x)
+    u, s, vh = _linalg.svd(x, full_matrices=False)  # (..., M, K), (..., K), (..., K, N)
+    cutoff = _singular_values_cutoff(s, rcond, *x.shape[-2:], _numpy.get_dtype_name(x))
+    kept = s > cutoff
+    inverse_s = _numpy.where(kept, 1 / _numpy.where(kept, s, _numpy.ones_like(s)), 0 * s)
+    scaled = _numpy.swapaxes(vh, -1, -2) * _numpy.expand_dims(inverse_s, -2)  # (..., N, K)
+    return _numpy.matmul(scaled, _numpy.swapaxes(u, -1, -2))  # (..., N, M)
+
+
+pinv = _matrix_op(
+    _pinv,
+    square=False,
+    name="pinv",
+    doc="The Moore-Penrose pseudo-inverse of each matrix (..., M, N) -> (..., N, M); "
+    "singular values below ``rcond`` times the largest (default max(M, N) * eps) count "
+    "as zero.",
+)

@@ -27,7 +27,18 @@ segment_max = op(
     doc="The max of ``data``'s rows per segment id; an empty segment holds the lowest value "
     "(-inf for floats); ids outside [0, num_segments) are dropped.",
 )
+segment_min = op(
+    _math.segment_min,
+    doc="The min of ``data``'s rows per segment id; an empty segment holds the highest value "
+    "(inf for floats); ids outside [0, num_segments) are dropped.",
+)
+segment_prod = op(
+    _math.segment_prod,
+    doc="The product of ``data``'s rows per segment id; an empty segment holds 1; ids "
+    "outside [0, num_segments) are dropped.",
+)
 erf = op(_math.erf)
+erfc = op(_math.erfc, doc="The complementary error function 1 - erf(x), accurate for large x.")
 erfinv = op(_math.erfinv, doc="The inverse error function of ``x``, element-wise.")
 rsqrt = op(_math.rsqrt)
 logdet = op(
@@ -246,3 +257,28 @@ def istft(
 
 
 _istft_op = op(_istft, name="istft")
+
+
+def _cdist(x, y):
+    x, y = engine.core.convert_to_tensor(x), engine.core.convert_to_tensor(y)
+    difference = _numpy.expand_dims(x, -2) - _numpy.expand_dims(y, -3)  # (..., N, M, D)
+    return _numpy.sqrt(_numpy.sum(_numpy.square(difference), axis=-1))
+
+
+_cdist_op = op(_cdist, name="cdist")
+
+
+def cdist(x, y):
+    """Euclidean distances between the rows of ``x`` (..., N, D) and of ``y`` (..., M, D):
+    (..., N, M); leading axes broadcast."""
+    x_shape, y_shape = _shape(x), _shape(y)
+    if len(x_shape) < 2 or len(y_shape) < 2:
+        raise ValueError(
+            f"cdist expects x and y of rank >= 2; received shapes {x_shape} and {y_shape}."
+        )
+    if None not in (x_shape[-1], y_shape[-1]) and x_shape[-1] != y_shape[-1]:
+        raise ValueError(
+            f"cdist: x and y need the same last dimension; received shapes {x_shape} and "
+            f"{y_shape}."
+        )
+    return _cdist_op(x, y)

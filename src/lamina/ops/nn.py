@@ -1,6 +1,8 @@
 """Neural-network ops: activations, convolution, pooling, normalization, cross-entropies."""
 
 from lamina.backend import engine
+from lamina.backend import standardize_data_format as _standardize_data_format
+from lamina.ops.attention import dot_product_attention as dot_product_attention
 from lamina.ops.dispatch import op
 
 _nn = engine.nn
@@ -35,3 +37,88 @@ batch_normalization = op(_nn.batch_normalization)
 categorical_crossentropy = op(_nn.categorical_crossentropy)
 sparse_categorical_crossentropy = op(_nn.sparse_categorical_crossentropy)
 binary_crossentropy = op(_nn.binary_crossentropy)
+
+
+def _separable_conv(
+    inputs,
+    depthwise_kernel,
+    pointwise_kernel,
+    strides=1,
+    padding="valid",
+    data_format=None,
+    dilation_rate=1,
+):
+    data_format = _standardize_data_format(data_format)
+    inputs, depthwise_kernel, pointwise_kernel = (
+        engine.core.convert_to_tensor(x) for x in (inputs, depthwise_kernel, pointwise_kernel)
+    )
+    _check_separable_kernels(inputs, depthwise_kernel, pointwise_kernel, data_format)
+    depthwise = _nn.depthwise_conv(
+        inputs, depthwise_kernel, strides, padding, data_format, dilation_rate
+    )  # (N, *spatial', C * M) channels_last
+    return _nn.conv(depthwise, pointwise_kernel, 1, "valid", data_format)
+
+
+def _check_separable_kernels(inputs, depthwise_kernel, pointwise_kernel, data_format):
+    inputs_shape = tuple(inputs.shape)
+    depthwise_shape, pointwise_shape = tuple(depthwise_kernel.shape), tuple(pointwise_kernel.shape)
+    rank = len(inputs_shape) - 2
+    channels = inputs_shape[-1] if data_format == "channels_last" else inputs_shape[1]
+    depthwise_channels = depthwise_shape[-2] * depthwise_shape[-1]
+    if (
+        len(depthwise_shape) != rank + 2
+        or len(pointwise_shape) != rank + 2
+        or depthwise_shape[-2] != channels
+        or pointwise_shape != (*(1,) * rank, depthwise_channels, pointwise_shape[-1])
+    ):
+        raise ValueError(
+            "separable_conv needs depthwise_kernel (*window, in_channels, depth_multiplier) "
+            "matching the input channels and pointwise_kernel (*ones, in_channels * "
+            f"depth_multiplier, filters); received inputs of shape {inputs_shape} "
+            f"({data_format}), depthwise_kernel of shape {depthwise_shape} and "
+            f"pointwise_kernel of shape {pointwise_shape}."
+        )
+
+
+separable_conv = op(
+    _separable_conv,
+    name="separable_conv",
+    doc="Depthwise convolution (``depthwise_kernel`` (*window, in, multiplier)) followed by a "
+    "pointwise 1x..x1 convolution (``pointwise_kernel`` (*ones, in * multiplier, filters)).",
+)
+adaptive_average_pool = op(
+    _nn.adaptive_average_pool,
+    doc="Mean pooling to a fixed ``output_size``: each spatial axis is split into that many "
+    "near-equal windows (``floor(i * n / out)`` to ``ceil((i + 1) * n / out)``).",
+)
+adaptive_max_pool = op(
+    _nn.adaptive_max_pool,
+    doc="Max pooling to a fixed ``output_size``, with adaptive_average_pool's windows.",
+)
+
+# Composites written once from other ops (see those modules): normalization, the newer
+# activations, CTC, space/depth and block rearrangements, multi_hot, polar and psnr.
+from lamina.ops.activations import celu as celu  # noqa: E402
+from lamina.ops.activations import glu as glu  # noqa: E402
+from lamina.ops.activations import hard_shrink as hard_shrink  # noqa: E402
+from lamina.ops.activations import hard_swish as hard_swish  # noqa: E402
+from lamina.ops.activations import hard_tanh as hard_tanh  # noqa: E402
+from lamina.ops.activations import soft_shrink as soft_shrink  # noqa: E402
+from lamina.ops.activations import sparse_plus as sparse_plus  # noqa: E402
+from lamina.ops.activations import sparse_sigmoid as sparse_sigmoid  # noqa: E402
+from lamina.ops.activations import sparsemax as sparsemax  # noqa: E402
+from lamina.ops.activations import squareplus as squareplus  # noqa: E402
+from lamina.ops.activations import tanh_shrink as tanh_shrink  # noqa: E402
+from lamina.ops.activations import threshold as threshold  # noqa: E402
+from lamina.ops.ctc import ctc_decode as ctc_decode  # noqa: E402
+from lamina.ops.ctc import ctc_loss as ctc_loss  # noqa: E402
+from lamina.ops.encoding import multi_hot as multi_hot  # noqa: E402
+from lamina.ops.normalization import layer_normalization as layer_normalization  # noqa: E402
+from lamina.ops.normalization import normalize as normalize  # noqa: E402
+from lamina.ops.normalization import rms_normalization as rms_normalization  # noqa: E402
+from lamina.ops.patches import depth_to_space as depth_to_space  # noqa: E402
+from lamina.ops.patches import fold as fold  # noqa: E402
+from lamina.ops.patches import space_to_depth as space_to_depth  # noqa: E402
+from lamina.ops.patches import unfold as unfold  # noqa: E402
+from lamina.ops.signals import polar as polar  # noqa: E402
+from lamina.ops.signals import psnr as psnr  # noqa: E402

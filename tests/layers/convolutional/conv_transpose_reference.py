@@ -1,4 +1,4 @@
-"""Naive float64 NumPy transposed convolution and depthwise convolution references."""
+"""Naive float64 NumPy transposed, depthwise and depthwise-separable convolution references."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 
 from tests.layers.convolutional.conv_reference import (
+    conv_reference,
     from_channels_last,
     same_padding,
     to_channels_last,
@@ -103,3 +104,20 @@ def depthwise_conv_reference(
     if bias is not None:
         out = out + np.asarray(bias, np.float64)
     return from_channels_last(out, data_format)
+
+
+def separable_conv_reference(
+    x,
+    depthwise_kernel,
+    pointwise_kernel,
+    bias=None,
+    strides=1,
+    padding="valid",
+    dilation_rate=1,
+    data_format="channels_last",
+):
+    """The depthwise convolution, then a 1x..x1 convolution mixing its channels."""
+    depthwise = depthwise_conv_reference(
+        x, depthwise_kernel, None, strides, padding, dilation_rate, data_format
+    )
+    return conv_reference(depthwise, pointwise_kernel, bias, data_format=data_format)

@@ -172,9 +172,59 @@ def test_dropout_only_in_training(rng, layer_cls):
     assert not np.allclose(dropped, to_numpy(y))
 
 
-def test_stateful_is_not_supported_yet():
-    with pytest.raises(NotImplementedError, match="stateful=True"):
-        LSTM(3, stateful=True)
+@pytest.mark.parametrize("layer_cls", [SimpleRNN, LSTM, GRU])
+def test_stateful_carries_states_across_calls_until_reset(rng, layer_cls):
+    x = rng.standard_normal((2, 6, 3)).astype("float32")
+    whole = layer_cls(4, return_sequences=True)
+    stateful = layer_cls(4, return_sequences=True, stateful=True)
+    want = whole(x)
+    stateful(x[:, :3])
+    stateful.set_weights(whole.get_weights())  # the weights only: states are not weights
+    assert len(stateful.weights) == len(whole.weights)
+    stateful.reset_state()
+    first, second = stateful(x[:, :3]), stateful(x[:, 3:])
+    assert_close(np.concatenate([to_numpy(first), to_numpy(second)], axis=1), want, atol=1e-5)
+    assert [v.path.rsplit("/", 1)[-1] for v in stateful.states] == ["rnn_state"] * len(
+        stateful.state_size
+    )
+    stateful.reset_states()
+    assert all(np.all(to_numpy(v) == 0) for v in stateful.states)
+    assert_close(stateful(x[:, :3]), first, atol=1e-6)
+
+
+def test_stateful_checks_the_batch_size(rng):
+    layer = GRU(2, stateful=True)
+    layer(rng.standard_normal((3, 2, 2)).astype("float32"))
+    with pytest.raises(ValueError, match="batch size of 3"):
+        layer(rng.standard_normal((4, 2, 2)).astype("float32"))
+    with pytest.raises(ValueError, match="fixed batch size"):
+        GRU(2, stateful=True).build((None, 2, 2))
+
+
+@pytest.mark.training
+def test_stateful_layer_trains(rng):
+    x = rng.standard_normal((8, 4, 2)).astype("float32")
+    y = x.sum(axis=(1, 2))[:, None]
+    model = keras.Sequential(
+        [keras.Input((4, 2), batch_size=8), LSTM(6, stateful=True), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    losses = model.fit(x, y, epochs=8, batch_size=8, verbose=0, shuffle=False).history["loss"]
+    assert losses[-1] < losses[0]
+
+
+@pytest.mark.parametrize("layer_cls", [SimpleRNN, LSTM, GRU])
+def test_unroll_gives_the_loop_result(rng, layer_cls):
+    x = rng.standard_normal((2, 4, 3)).astype("float32")
+    rolled = layer_cls(3, return_sequences=True, return_state=True, go_backwards=True)
+    unrolled = layer_cls(3, return_sequences=True, return_state=True, go_backwards=True,
+                         unroll=True)  # fmt: skip
+    rolled(x)
+    unrolled(x)
+    unrolled.set_weights(rolled.get_weights())
+    keep = np.array([[True, True, False, False], [False, True, True, True]])
+    for got, want in zip(unrolled(x, mask=keep), rolled(x, mask=keep)):
+        assert_close(got, want, atol=1e-5)
 
 
 @pytest.mark.parametrize("units", [0, -2, 1.5])

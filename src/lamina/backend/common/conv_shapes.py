@@ -83,3 +83,39 @@ def conv_transpose_arguments(
     else:
         output_padding = per_axis(output_padding, rank, "output_padding")
     return strides, dilation, output_padding, check_padding(padding)
+
+
+def adaptive_output_size(output_size, rank, op_name):
+    """``output_size`` of an adaptive pooling op as a tuple of ``rank`` positive ints."""
+    if rank not in (1, 2, 3):
+        raise ValueError(
+            f"{op_name} expects inputs of rank 3, 4 or 5 (1 to 3 spatial axes); received "
+            f"inputs of rank {rank + 2}."
+        )
+    sizes = (output_size,) * rank if isinstance(output_size, int) else output_size
+    if (
+        not isinstance(sizes, (list, tuple))
+        or len(sizes) != rank
+        or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes)
+    ):
+        raise ValueError(
+            f"{op_name}: output_size must be a positive int or a tuple of {rank} positive ints "
+            f"for inputs with {rank} spatial axes; received output_size={output_size!r}."
+        )
+    return tuple(sizes)
+
+
+def adaptive_pool_windows(size, output_size):
+    """The windows adaptive pooling reduces on one axis, as ``(indices, mask)``.
+
+    Output position ``i`` covers inputs ``floor(i * size / output_size)`` up to
+    ``ceil((i + 1) * size / output_size)`` (exclusive): torch's and Keras's rule. Windows
+    differ by at most one in width; each row of ``indices`` is padded to the widest by
+    repeating its last index (harmless for a max), and ``mask`` marks the real entries.
+    """
+    starts = [i * size // output_size for i in range(output_size)]
+    ends = [-(-(i + 1) * size // output_size) for i in range(output_size)]
+    width = max(end - start for start, end in zip(starts, ends))
+    indices = [[min(start + j, end - 1) for j in range(width)] for start, end in zip(starts, ends)]
+    mask = [[start + j < end for j in range(width)] for start, end in zip(starts, ends)]
+    return indices, mask

@@ -1,7 +1,9 @@
 """The JAX engine: the only place (with the other engine folders) that imports jax."""
 
 from lamina.backend.jax import (
+    attention_kernels,
     core,
+    core_extra,
     image,
     linalg,
     math,
@@ -9,6 +11,7 @@ from lamina.backend.jax import (
     numpy,
     numpy_extra,
     random,
+    rnn,
     trainer,
 )
 from lamina.backend.jax.core import StatelessScope, Variable
@@ -18,7 +21,9 @@ __all__ = [
     "LayerBase",
     "StatelessScope",
     "Variable",
+    "attention_kernels",
     "core",
+    "core_extra",
     "image",
     "linalg",
     "math",
@@ -26,6 +31,7 @@ __all__ = [
     "numpy",
     "numpy_extra",
     "random",
+    "rnn",
     "trainer",
 ]
 

@@ -323,7 +323,9 @@ def cond(pred, true_fn, false_fn):
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     if xs is None and length is None:
         raise ValueError("scan needs xs or length.")
-    if xs is not None:
+    if isinstance(xs, (tuple, list)):  # several sequences, stepped together
+        xs = tuple(convert_to_tensor(x) for x in xs)
+    elif xs is not None:
         xs = convert_to_tensor(xs)
     return jax.lax.scan(f, init, xs=xs, length=length, reverse=reverse, unroll=unroll)
 

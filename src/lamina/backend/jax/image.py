@@ -1,10 +1,10 @@
 """Image functions on JAX (channels_last by default, as the layers).
 
 Resizing without antialiasing samples exactly as torch's ``F.interpolate`` with
-``align_corners=False`` (half-pixel centres; nearest takes ``floor(i * in / out)``; bicubic
-uses Keys' kernel with a = -0.75 and repeats the edge pixels), so both engines give the same
-images. ``jax.image.resize`` differs there (nearest rounds half-pixel centres, cubic uses
-a = -0.5), but it matches torch's antialiased kernels, which is where it is used.
+``align_corners=False`` (half-pixel centres; nearest takes ``floor((i + 0.5) * in / out)``,
+Keras's rule and torch's "nearest-exact"; bicubic uses Keys' kernel with a = -0.75 and
+repeats the edge pixels), so both engines give the same images. ``jax.image.resize``'s
+cubic uses a = -0.5, but it matches torch's antialiased kernels, which is where it is used.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ def _taps(in_size: int, out_size: int, interpolation: str) -> list[tuple[np.ndar
     """(source index, weight) pairs, one per kernel tap, for every output position."""
     scale = in_size / out_size
     position = np.arange(out_size, dtype=np.float64)
-    if interpolation == "nearest":
-        return [(np.floor(position * scale), np.ones(out_size))]
+    if interpolation == "nearest":  # half-pixel centres, as Keras (jax.image.resize)
+        return [(np.floor((position + 0.5) * scale), np.ones(out_size))]
     source = scale * (position + 0.5) - 0.5  # half-pixel centres
     if interpolation == "bilinear":
         source = np.maximum(source, 0.0)

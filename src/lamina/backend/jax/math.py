@@ -120,3 +120,25 @@ def view_as_complex(x):
 def view_as_real(x):
     x = _t(x)
     return jnp.stack([jnp.real(x), jnp.imag(x)], axis=-1)
+
+
+def erfc(x):
+    return jax.lax.erfc(_float(x))
+
+
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    data, segment_ids = _t(data), _t(segment_ids)
+    if num_segments is None:  # needs concrete ids, as torch's engine (not under jax.jit)
+        num_segments = int(jnp.max(segment_ids)) + 1
+    return jax.ops.segment_min(
+        data, segment_ids, num_segments=num_segments, indices_are_sorted=sorted
+    )
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    data, segment_ids = _t(data), _t(segment_ids)
+    if num_segments is None:
+        num_segments = int(jnp.max(segment_ids)) + 1
+    return jax.ops.segment_prod(
+        data, segment_ids, num_segments=num_segments, indices_are_sorted=sorted
+    )

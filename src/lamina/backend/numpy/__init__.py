@@ -7,6 +7,7 @@ import types as _types
 
 from lamina.backend.numpy import (
     core,
+    core_extra,
     image,
     linalg,
     math,
@@ -14,6 +15,7 @@ from lamina.backend.numpy import (
     numpy,
     numpy_extra,
     random,
+    rnn,
     trainer,
 )
 from lamina.backend.numpy.core import Variable
@@ -23,6 +25,7 @@ __all__ = [
     "LayerBase",
     "Variable",
     "core",
+    "core_extra",
     "image",
     "linalg",
     "math",
@@ -30,6 +33,7 @@ __all__ = [
     "numpy",
     "numpy_extra",
     "random",
+    "rnn",
     "trainer",
 ]
 

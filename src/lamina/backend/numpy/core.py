@@ -309,6 +309,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         if length is None:
             raise ValueError("scan needs xs or length.")
         steps = [None] * length
+    elif isinstance(xs, (tuple, list)):  # several sequences, stepped together (as lax.scan)
+        steps = list(zip(*(to_array(x) for x in xs)))
     else:
         steps = list(to_array(xs))
     if reverse:

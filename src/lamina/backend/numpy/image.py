@@ -24,7 +24,9 @@ def _cubic(x, a):
 
 
 def _nearest_weights(in_size, out_size):
-    source = np.minimum(np.floor(np.arange(out_size) * (in_size / out_size)), in_size - 1)
+    # Half-pixel centres, as Keras (jax.image.resize, torch's "nearest-exact").
+    position = np.arange(out_size) + 0.5
+    source = np.minimum(np.floor(position * (in_size / out_size)), in_size - 1)
     weights = np.zeros((out_size, in_size))
     weights[np.arange(out_size), source.astype(np.int64)] = 1.0
     return weights

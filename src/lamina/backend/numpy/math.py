@@ -12,9 +12,10 @@ from lamina.backend.numpy.core import bfloat16_via_float32, kind, quiet, to_arra
 
 try:
     from scipy.special import erf as _scipy_erf
+    from scipy.special import erfc as _scipy_erfc
     from scipy.special import erfinv as _scipy_erfinv
 except ImportError:  # SciPy is optional: NumPy is the engine's only requirement
-    _scipy_erf = _scipy_erfinv = None
+    _scipy_erf = _scipy_erfc = _scipy_erfinv = None
 
 _t = to_array
 
@@ -58,7 +59,8 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     data, segment_ids = _t(data), _t(segment_ids).astype(np.int64)
     num_segments = int(segment_ids.max()) + 1 if num_segments is None else num_segments
     out = np.zeros((num_segments, *data.shape[1:]), dtype=data.dtype)
-    np.add.at(out, segment_ids, data)
+    kept = (segment_ids >= 0) & (segment_ids < num_segments)  # Keras drops the other ids
+    np.add.at(out, segment_ids[kept], data[kept])
     return out
 
 
@@ -190,3 +192,38 @@ def view_as_complex(x):
 def view_as_real(x):
     x = _t(x)
     return np.stack([np.real(x), np.imag(x)], axis=-1)
+
+
+@quiet
+@bfloat16_via_float32
+def erfc(x):
+    x = _float(x)
+    if _scipy_erfc is not None:
+        return np.asarray(_scipy_erfc(x), dtype=x.dtype)
+    # Numerical Recipes' fit is of erfc itself: keep its relative accuracy for large x.
+    z = np.abs(x.astype(np.float64))
+    t = 1.0 / (1.0 + 0.5 * z)
+    polynomial = np.zeros_like(t)
+    for coefficient in reversed(_ERFC_COEFFICIENTS[1:]):
+        polynomial = (polynomial + coefficient) * t
+    tail = t * np.exp(-z * z + _ERFC_COEFFICIENTS[0] + polynomial)
+    return np.asarray(np.where(x < 0, 2.0 - tail, tail), dtype=x.dtype)
+
+
+def _segment_reduce(data, segment_ids, num_segments, ufunc, empty):
+    data, segment_ids = _t(data), _t(segment_ids).astype(np.int64)
+    num_segments = int(segment_ids.max()) + 1 if num_segments is None else num_segments
+    out = np.full((num_segments, *data.shape[1:]), empty, dtype=data.dtype)
+    kept = (segment_ids >= 0) & (segment_ids < num_segments)  # Keras's -1 means "none"
+    ufunc.at(out, segment_ids[kept], data[kept])
+    return out
+
+
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    data = _t(data)
+    empty = np.inf if kind(data.dtype) == "f" else np.iinfo(data.dtype).max
+    return _segment_reduce(data, segment_ids, num_segments, np.minimum, empty)
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    return _segment_reduce(data, segment_ids, num_segments, np.multiply, 1)

@@ -14,6 +14,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 from lamina.backend import config
 from lamina.backend.common import global_state
 from lamina.backend.common.conv_shapes import (
+    adaptive_output_size,
+    adaptive_pool_windows,
     check_padding,
     conv_transpose_arguments,
     conv_transpose_crop,
@@ -486,3 +488,40 @@ def binary_crossentropy(target, output, from_logits=False):
 
 def _epsilon():
     return config.epsilon()
+
+
+# ---- adaptive pooling ---------------------------------------------------------------------
+
+
+def _adaptive_pool(inputs, output_size, data_format, mode):
+    """One axis at a time (both reductions separate over a box): gather each output
+    position's window, (..., out, width, ...), then reduce its real entries."""
+    data_format = standardize_data_format(data_format)
+    x = _t(inputs)
+    rank = x.ndim - 2
+    output_size = adaptive_output_size(output_size, rank, f"adaptive_{mode}_pool")
+    if mode == "average":
+        x = _float(x)
+    first = 1 if data_format == "channels_last" else 2
+    for axis, size in zip(range(first, first + rank), output_size):
+        indices, mask = adaptive_pool_windows(x.shape[axis], size)
+        windows = np.take(x, np.asarray(indices), axis=axis)
+        if mode == "max":
+            x = np.max(windows, axis=axis + 1)
+            continue
+        mask = np.asarray(mask)
+        weights = mask / mask.sum(axis=1, keepdims=True)  # (out, width): 1 / count or 0
+        weights = weights.reshape(weights.shape + (1,) * (x.ndim - axis - 1))
+        x = np.sum(windows * weights.astype(x.dtype), axis=axis + 1, dtype=x.dtype)
+    return x
+
+
+@bfloat16_via_float32
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Mean over windows that split each spatial axis into ``output_size`` near-equal parts."""
+    return _adaptive_pool(inputs, output_size, data_format, "average")
+
+
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """Maximum over windows that split each spatial axis into ``output_size`` parts."""
+    return _adaptive_pool(inputs, output_size, data_format, "max")

@@ -1,15 +1,19 @@
 """The PyTorch engine: the only place (with the other engine folders) that imports torch."""
 
 from lamina.backend.torch import (
+    attention_kernels,
     core,
+    core_extra,
     image,
     linalg,
     math,
     nn,
+    nn_kernels,
     numpy,
     numpy_extra,
     optimizer_kernels,
     random,
+    rnn,
     trainer,
 )
 from lamina.backend.torch.core import Variable
@@ -18,15 +22,19 @@ from lamina.backend.torch.layer import LayerBase
 __all__ = [
     "LayerBase",
     "Variable",
+    "attention_kernels",
     "core",
+    "core_extra",
     "image",
     "linalg",
     "math",
     "nn",
+    "nn_kernels",
     "numpy",
     "numpy_extra",
     "optimizer_kernels",
     "random",
+    "rnn",
     "trainer",
 ]
 

@@ -294,6 +294,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         if length is None:
             raise ValueError("scan needs xs or length.")
         steps = [None] * length
+    elif isinstance(xs, (tuple, list)):  # several sequences, stepped together (as lax.scan)
+        steps = list(zip(*(torch.unbind(convert_to_tensor(x), dim=0) for x in xs)))
     else:
         steps = list(torch.unbind(convert_to_tensor(xs), dim=0))
     if reverse:

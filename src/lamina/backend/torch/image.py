@@ -7,7 +7,9 @@ import torch.nn.functional as F
 from lamina.backend.config import standardize_data_format
 from lamina.backend.torch.core import convert_to_tensor
 
-_MODES = {"nearest": "nearest", "bilinear": "bilinear", "bicubic": "bicubic"}
+# "nearest-exact" samples pixel floor((i + 0.5) * in / out), as Keras (jax.image.resize);
+# torch's plain "nearest" takes floor(i * in / out), which picks other pixels.
+_MODES = {"nearest": "nearest-exact", "bilinear": "bilinear", "bicubic": "bicubic"}
 
 
 def resize(images, size, interpolation="bilinear", antialias=False, data_format=None):

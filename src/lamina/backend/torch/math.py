@@ -30,8 +30,12 @@ def logsumexp(x, axis=None, keepdims=False):
 def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     data, segment_ids = _t(data), _t(segment_ids).to(torch.int64)
     num_segments = int(segment_ids.max().item()) + 1 if num_segments is None else num_segments
-    out = torch.zeros((num_segments, *data.shape[1:]), dtype=data.dtype, device=data.device)
-    return out.index_add(0, segment_ids, data)
+    # Ids outside [0, num_segments) (Keras's -1 for "none") go to a spare last row, dropped.
+    segment_ids = torch.where(
+        (segment_ids >= 0) & (segment_ids < num_segments), segment_ids, num_segments
+    )
+    out = torch.zeros((num_segments + 1, *data.shape[1:]), dtype=data.dtype, device=data.device)
+    return out.index_add(0, segment_ids, data)[:-1]
 
 
 def erf(x):
@@ -116,3 +120,31 @@ def view_as_complex(x):
 
 def view_as_real(x):
     return torch.view_as_real(_t(x))
+
+
+def erfc(x):
+    return torch.special.erfc(_float(x))
+
+
+def _segment_reduce(data, segment_ids, num_segments, reduction, empty):
+    data, segment_ids = _t(data), _t(segment_ids).to(torch.int64)
+    num_segments = int(segment_ids.max().item()) + 1 if num_segments is None else num_segments
+    # Ids outside [0, num_segments) (Keras's -1 for "none") go to a spare last row, dropped.
+    segment_ids = torch.where(
+        (segment_ids >= 0) & (segment_ids < num_segments), segment_ids, num_segments
+    )
+    out = torch.full(
+        (num_segments + 1, *data.shape[1:]), empty, dtype=data.dtype, device=data.device
+    )
+    index = segment_ids.reshape(-1, *[1] * (data.ndim - 1)).expand_as(data)
+    return out.scatter_reduce(0, index, data, reduction)[:-1]
+
+
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    data = _t(data)
+    empty = float("inf") if data.is_floating_point() else torch.iinfo(data.dtype).max
+    return _segment_reduce(data, segment_ids, num_segments, "amin", empty)
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    return _segment_reduce(data, segment_ids, num_segments, "prod", 1)

@@ -15,6 +15,7 @@ import torch.nn.functional as F
 
 from lamina.backend import config
 from lamina.backend.common.conv_shapes import (
+    adaptive_output_size,
     conv_transpose_arguments,
     conv_transpose_crop,
     conv_transpose_length,
@@ -423,3 +424,33 @@ def binary_crossentropy(target, output, from_logits=False):
 
 def _epsilon():
     return config.epsilon()
+
+
+# ---- adaptive pooling ---------------------------------------------------------------------
+
+_ADAPTIVE_POOL = {
+    "average": {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d},
+    "max": {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d},
+}
+
+
+def _adaptive_pool(inputs, output_size, data_format, mode):
+    data_format = standardize_data_format(data_format)
+    inputs = _t(inputs)
+    rank = inputs.ndim - 2
+    output_size = adaptive_output_size(output_size, rank, f"adaptive_{mode}_pool")
+    x = _to_channels_first(inputs, data_format)  # a view, as for the fixed-window pools
+    if mode == "average" and not x.is_floating_point():
+        x = x.to(to_torch_dtype(config.floatx()))
+    out = _ADAPTIVE_POOL[mode][rank](x, output_size)
+    return _to_channels_last(out, data_format)
+
+
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Mean over windows that split each spatial axis into ``output_size`` near-equal parts."""
+    return _adaptive_pool(inputs, output_size, data_format, "average")
+
+
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """Maximum over windows that split each spatial axis into ``output_size`` parts."""
+    return _adaptive_pool(inputs, output_size, data_format, "max")

@@ -1,4 +1,4 @@
-"""BaseConv: the N-D convolution layer that Conv1D and Conv2D specialise by rank."""
+"""BaseConv: the N-D convolution layer that Conv1D, Conv2D and Conv3D specialise by rank."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from lamina import activations, backend, constraints, initializers, ops, regular
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
     channel_axis,
-    output_length,
-    spatial_axes,
+    conv_output_shape,
+    known_channels,
     standardize_conv_windows,
     standardize_padding,
 )
@@ -20,7 +20,7 @@ class BaseConv(Layer):
     """``activation(conv(inputs, kernel) + bias)`` over ``rank`` spatial axes.
 
     Args:
-        rank: number of spatial axes (1 for sequences, 2 for images).
+        rank: number of spatial axes (1 for sequences, 2 for images, 3 for volumes).
         filters: number of output channels.
         kernel_size: window size, an int or a tuple of ``rank`` ints.
         padding: ``"valid"`` (no padding) or ``"same"`` (pad so that
@@ -79,12 +79,7 @@ class BaseConv(Layer):
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def build(self, input_shape):
-        in_channels = input_shape[channel_axis(self.data_format)]
-        if in_channels is None:
-            raise ValueError(
-                f"Layer {self.name!r} needs a known channel dimension; "
-                f"received input_shape={tuple(input_shape)}."
-            )
+        in_channels = known_channels(self, input_shape)
         if in_channels % self.groups:
             raise ValueError(
                 f"Layer {self.name!r}: the number of input channels must be divisible by "
@@ -129,28 +124,7 @@ class BaseConv(Layer):
         return self.activation(self.convolution_op(inputs, self.kernel, self.bias))
 
     def compute_output_shape(self, input_shape):
-        input_shape = tuple(input_shape)
-        if len(input_shape) != self.rank + 2:
-            raise ValueError(
-                f"Layer {self.name!r} expects inputs of rank {self.rank + 2}; "
-                f"received input_shape={input_shape}."
-            )
-        axes = spatial_axes(self.rank, self.data_format)
-        spatial = tuple(
-            output_length(input_shape[axis], size, stride, self.padding, dilation)
-            for axis, size, stride, dilation in zip(
-                axes, self.kernel_size, self.strides, self.dilation_rate
-            )
-        )
-        if any(length is not None and length < 1 for length in spatial):
-            raise ValueError(
-                f"Layer {self.name!r}: the input is too small for the kernel; computed output "
-                f"spatial size {spatial} from input_shape={input_shape}, "
-                f"kernel_size={self.kernel_size}, dilation_rate={self.dilation_rate}."
-            )
-        if self.data_format == "channels_last":
-            return (input_shape[0], *spatial, self.filters)
-        return (input_shape[0], self.filters, *spatial)
+        return conv_output_shape(self, input_shape, self.filters)
 
     def get_config(self) -> dict:
         return {

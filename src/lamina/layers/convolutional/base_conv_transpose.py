@@ -1,5 +1,5 @@
-"""BaseConvTranspose: the N-D transposed convolution that Conv1DTranspose and
-Conv2DTranspose specialise by rank."""
+"""BaseConvTranspose: the N-D transposed convolution that Conv1DTranspose, Conv2DTranspose
+and Conv3DTranspose specialise by rank."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from lamina.backend.common.conv_shapes import conv_transpose_length
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
     channel_axis,
+    known_channels,
     spatial_axes,
     standardize_conv_windows,
     standardize_padding,
@@ -104,12 +105,7 @@ class BaseConvTranspose(Layer):
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def build(self, input_shape):
-        in_channels = input_shape[channel_axis(self.data_format)]
-        if in_channels is None:
-            raise ValueError(
-                f"Layer {self.name!r} needs a known channel dimension; "
-                f"received input_shape={tuple(input_shape)}."
-            )
+        in_channels = known_channels(self, input_shape)
         self.compute_output_shape(input_shape)  # rejects a wrong rank or an empty output
         self.kernel = self.add_weight(
             name="kernel",

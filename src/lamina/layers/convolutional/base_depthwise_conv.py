@@ -1,4 +1,5 @@
-"""BaseDepthwiseConv: the N-D depthwise convolution that DepthwiseConv2D specialises."""
+"""BaseDepthwiseConv: the N-D depthwise convolution that DepthwiseConv1D and DepthwiseConv2D
+specialise by rank."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from lamina import activations, backend, constraints, initializers, ops, regular
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
     channel_axis,
-    output_length,
-    spatial_axes,
+    conv_output_shape,
+    known_channels,
     standardize_conv_windows,
     standardize_padding,
 )
@@ -65,12 +66,7 @@ class BaseDepthwiseConv(Layer):
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def build(self, input_shape):
-        in_channels = input_shape[channel_axis(self.data_format)]
-        if in_channels is None:
-            raise ValueError(
-                f"Layer {self.name!r} needs a known channel dimension; "
-                f"received input_shape={tuple(input_shape)}."
-            )
+        in_channels = known_channels(self, input_shape)
         self.compute_output_shape(input_shape)  # rejects inputs too small for the kernel
         self.kernel = self.add_weight(
             name="kernel",
@@ -110,32 +106,9 @@ class BaseDepthwiseConv(Layer):
         return self.activation(outputs)
 
     def compute_output_shape(self, input_shape):
-        input_shape = tuple(input_shape)
-        if len(input_shape) != self.rank + 2:
-            raise ValueError(
-                f"Layer {self.name!r} expects inputs of rank {self.rank + 2}; "
-                f"received input_shape={input_shape}."
-            )
-        in_channels = input_shape[channel_axis(self.data_format)]
+        in_channels = tuple(input_shape)[channel_axis(self.data_format)]
         channels = None if in_channels is None else in_channels * self.depth_multiplier
-        spatial = tuple(
-            output_length(input_shape[axis], size, stride, self.padding, dilation)
-            for axis, size, stride, dilation in zip(
-                spatial_axes(self.rank, self.data_format),
-                self.kernel_size,
-                self.strides,
-                self.dilation_rate,
-            )
-        )
-        if any(length is not None and length < 1 for length in spatial):
-            raise ValueError(
-                f"Layer {self.name!r}: the input is too small for the kernel; computed output "
-                f"spatial size {spatial} from input_shape={input_shape}, "
-                f"kernel_size={self.kernel_size}, dilation_rate={self.dilation_rate}."
-            )
-        if self.data_format == "channels_last":
-            return (input_shape[0], *spatial, channels)
-        return (input_shape[0], channels, *spatial)
+        return conv_output_shape(self, input_shape, channels)
 
     def get_config(self) -> dict:
         return {

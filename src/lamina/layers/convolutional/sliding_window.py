@@ -69,3 +69,43 @@ def spatial_axes(rank: int, data_format: str) -> tuple:
 
 def channel_axis(data_format: str) -> int:
     return -1 if data_format == "channels_last" else 1
+
+
+def known_channels(layer, input_shape) -> int:
+    """The input channel count a convolution layer builds its kernel for."""
+    channels = input_shape[channel_axis(layer.data_format)]
+    if channels is None:
+        raise ValueError(
+            f"Layer {layer.name!r} needs a known channel dimension; "
+            f"received input_shape={tuple(input_shape)}."
+        )
+    return channels
+
+
+def conv_output_shape(layer, input_shape, channels) -> tuple:
+    """Output shape of ``layer``'s convolution window (its ``rank``, ``kernel_size``,
+    ``strides``, ``padding``, ``dilation_rate``, ``data_format``) with ``channels`` out."""
+    input_shape = tuple(input_shape)
+    if len(input_shape) != layer.rank + 2:
+        raise ValueError(
+            f"Layer {layer.name!r} expects inputs of rank {layer.rank + 2}; "
+            f"received input_shape={input_shape}."
+        )
+    spatial = tuple(
+        output_length(input_shape[axis], size, stride, layer.padding, dilation)
+        for axis, size, stride, dilation in zip(
+            spatial_axes(layer.rank, layer.data_format),
+            layer.kernel_size,
+            layer.strides,
+            layer.dilation_rate,
+        )
+    )
+    if any(length is not None and length < 1 for length in spatial):
+        raise ValueError(
+            f"Layer {layer.name!r}: the input is too small for the kernel; computed output "
+            f"spatial size {spatial} from input_shape={input_shape}, "
+            f"kernel_size={layer.kernel_size}, dilation_rate={layer.dilation_rate}."
+        )
+    if layer.data_format == "channels_last":
+        return (input_shape[0], *spatial, channels)
+    return (input_shape[0], channels, *spatial)

@@ -7,6 +7,8 @@ from lamina.layers.merging.average import average as average
 from lamina.layers.merging.base_merge import Merge as Merge
 from lamina.layers.merging.concatenate import Concatenate as Concatenate
 from lamina.layers.merging.concatenate import concatenate as concatenate
+from lamina.layers.merging.dot import Dot as Dot
+from lamina.layers.merging.dot import dot as dot
 from lamina.layers.merging.maximum import Maximum as Maximum
 from lamina.layers.merging.maximum import maximum as maximum
 from lamina.layers.merging.minimum import Minimum as Minimum
@@ -20,6 +22,7 @@ __all__ = [
     "Add",
     "Average",
     "Concatenate",
+    "Dot",
     "Maximum",
     "Merge",
     "Minimum",
@@ -28,6 +31,7 @@ __all__ = [
     "add",
     "average",
     "concatenate",
+    "dot",
     "maximum",
     "minimum",
     "multiply",

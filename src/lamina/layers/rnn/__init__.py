@@ -8,6 +8,7 @@ from lamina.layers.rnn.lstm_cell import LSTMCell as LSTMCell
 from lamina.layers.rnn.rnn import RNN as RNN
 from lamina.layers.rnn.simple_rnn import SimpleRNN as SimpleRNN
 from lamina.layers.rnn.simple_rnn_cell import SimpleRNNCell as SimpleRNNCell
+from lamina.layers.rnn.stacked_rnn_cells import StackedRNNCells as StackedRNNCells
 
 __all__ = [
     "Bidirectional",
@@ -18,4 +19,5 @@ __all__ = [
     "LSTMCell",
     "SimpleRNN",
     "SimpleRNNCell",
+    "StackedRNNCells",
 ]

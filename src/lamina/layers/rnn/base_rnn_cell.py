@@ -113,6 +113,12 @@ class BaseRNNCell(Layer):
             self._recurrent_dropout_mask = self._mask_for(step_state, self.recurrent_dropout)
         return self._recurrent_dropout_mask
 
+    def prime_dropout_masks(self, step_input, states) -> None:
+        """Draws this sequence's masks now (the RNN calls it before its loop when training),
+        so that no step draws random numbers."""
+        self.get_dropout_mask(step_input)
+        self.get_recurrent_dropout_mask(states[0])
+
     def reset_dropout_mask(self) -> None:
         self._dropout_mask = None
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from lamina import activations, backend
 from lamina.layers.rnn.gru_cell import GRUCell
-from lamina.layers.rnn.rnn import CellArgumentsRNN, cell_property
+from lamina.layers.rnn.rnn import CellArgumentsRNN, cell_property, run_fused_kernel
 
 
 class GRU(CellArgumentsRNN):
@@ -11,8 +12,10 @@ class GRU(CellArgumentsRNN):
 
     The weights live on ``layer.cell`` (paths ``gru/gru_cell/kernel``…); see ``GRUCell``
     for the equations, the gate order z, r, h and ``reset_after``. With ``return_state=True``
-    the layer returns ``[output, final_state]``. ``use_cudnn`` is accepted for compatibility;
-    the loop runs on the engine's ops.
+    the layer returns ``[output, final_state]``. With the default
+    activations, ``reset_after=True``, no recurrent dropout and ``unroll=False``, the engine's
+    fused kernel runs the whole sequence (torch's GRU op, cuDNN on a GPU); otherwise, or with
+    ``use_cudnn=False``, the cell's loop does.
 
     >>> GRU(4)(np.zeros((32, 10, 8))).shape  # (32, 4)
     """
@@ -86,3 +89,14 @@ class GRU(CellArgumentsRNN):
 
     recurrent_activation = cell_property("recurrent_activation")
     reset_after = cell_property("reset_after")
+
+    def _fused_loop(self, sequences, states, mask, training):
+        cell = self.cell
+        supported = (
+            cell.activation is activations.tanh
+            and cell.recurrent_activation is activations.sigmoid
+            and cell.reset_after
+        )
+        return run_fused_kernel(
+            self, backend.engine.rnn.gru, sequences, states, mask, training, supported
+        )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from lamina import activations, backend
 from lamina.layers.rnn.lstm_cell import LSTMCell
-from lamina.layers.rnn.rnn import CellArgumentsRNN, cell_property
+from lamina.layers.rnn.rnn import CellArgumentsRNN, cell_property, run_fused_kernel
 
 
 class LSTM(CellArgumentsRNN):
@@ -11,8 +12,10 @@ class LSTM(CellArgumentsRNN):
 
     The weights live on ``layer.cell`` (paths ``lstm/lstm_cell/kernel``…); see ``LSTMCell``
     for the equations and the gate order i, f, c, o. With ``return_state=True`` the layer
-    returns ``[output, final_memory_state, final_carry_state]``. ``use_cudnn`` is accepted
-    for compatibility; the loop runs on the engine's ops.
+    returns ``[output, final_memory_state, final_carry_state]``. With
+    the default activations, no recurrent dropout and ``unroll=False``, the engine's fused
+    kernel runs the whole sequence (torch's LSTM op, cuDNN on a GPU); otherwise, or with
+    ``use_cudnn=False``, the cell's loop does.
 
     >>> LSTM(4)(np.zeros((32, 10, 8))).shape  # (32, 4)
     """
@@ -86,3 +89,13 @@ class LSTM(CellArgumentsRNN):
 
     recurrent_activation = cell_property("recurrent_activation")
     unit_forget_bias = cell_property("unit_forget_bias")
+
+    def _fused_loop(self, sequences, states, mask, training):
+        cell = self.cell
+        supported = (
+            cell.activation is activations.tanh
+            and cell.recurrent_activation is activations.sigmoid
+        )
+        return run_fused_kernel(
+            self, backend.engine.rnn.lstm, sequences, states, mask, training, supported
+        )

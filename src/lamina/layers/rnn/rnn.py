@@ -7,21 +7,50 @@ import inspect
 
 from lamina import backend, ops
 from lamina.backend import KerasTensor, global_state
+from lamina.backend.common import tree
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.serialization import deserialize_keras_object, serialize_keras_object
 
 
-def _state_sizes(cell) -> list[int]:
+def _state_layout(cell) -> tuple[list[int], list[int] | None]:
+    """The cell's state sizes, flat, and how they group: None for a plain cell, else the
+    number of states of each inner cell (``StackedRNNCells``: ``[[4, 4], 3]`` is
+    ``[4, 4, 3]`` grouped ``[2, 1]``)."""
     state_size = getattr(cell, "state_size", None)
-    if isinstance(state_size, int) and not isinstance(state_size, bool):
-        return [state_size]
-    if isinstance(state_size, (list, tuple)) and all(isinstance(s, int) for s in state_size):
-        return list(state_size)
-    raise ValueError(
-        "An RNN cell needs a `state_size` attribute: an integer or a list of integers (one "
-        f"per state); received cell={cell!r} with state_size={state_size!r}."
-    )
+
+    def sizes_of(entry):
+        if isinstance(entry, int) and not isinstance(entry, bool):
+            return [entry]
+        if isinstance(entry, (list, tuple)) and all(
+            isinstance(s, int) and not isinstance(s, bool) for s in entry
+        ):
+            return list(entry)
+        return None
+
+    flat = sizes_of(state_size)
+    if flat is not None:
+        return flat, None
+    groups = [sizes_of(entry) for entry in state_size or []] if isinstance(
+        state_size, (list, tuple)
+    ) else [None]
+    if not groups or any(group is None for group in groups):
+        raise ValueError(
+            "An RNN cell needs a `state_size` attribute: an integer or a list of integers (one "
+            f"per state); received cell={cell!r} with state_size={state_size!r}."
+        )
+    return [size for group in groups for size in group], [len(group) for group in groups]
+
+
+def _grouped(flat: list, groups: list[int] | None) -> list:
+    """``flat`` split into one list per inner cell (unchanged when ``groups`` is None)."""
+    if groups is None:
+        return flat
+    result, start = [], 0
+    for count in groups:
+        result.append(list(flat[start : start + count]))
+        start += count
+    return result
 
 
 def cell_property(name: str, doc: str = "") -> property:
@@ -40,7 +69,10 @@ class RNN(Layer):
     carry over from the previous step (the output is 0 before any kept step, and with
     ``zero_output_for_mask=True`` the returned sequence holds 0 there). ``go_backwards``
     reads the sequence from its end and returns the outputs in that (reversed) order.
-    ``unroll`` is accepted for compatibility; the loop is always a Python loop over steps.
+    Compiled (JAX under jit), the time loop is the engine's ``scan`` (``lax.scan``);
+    ``unroll=True`` unrolls it into one step per time step instead. With ``stateful=True`` the final states of a batch
+    are the initial states of the next (the batch size must be fixed) until
+    ``reset_state()``.
 
     >>> RNN(LSTMCell(4), return_sequences=True)(np.zeros((2, 5, 3))).shape  # (2, 5, 4)
     """
@@ -56,25 +88,25 @@ class RNN(Layer):
         zero_output_for_mask=False,
         **kwargs,
     ):
+        if isinstance(cell, (list, tuple)):
+            from lamina.layers.rnn.stacked_rnn_cells import StackedRNNCells
+
+            cell = StackedRNNCells(cell)
         if not callable(getattr(cell, "call", None)):
             raise ValueError(f"Argument `cell` should have a `call` method; received cell={cell!r}")
-        self.state_size = _state_sizes(cell)
-        if stateful:
-            raise NotImplementedError(
-                "stateful=True is not supported yet by Lamina's recurrent layers; pass the "
-                "previous batch's final states as `initial_state=` instead."
-            )
+        self.state_size, self._state_groups = _state_layout(cell)
         super().__init__(**kwargs)
         self.cell = cell
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
-        self.stateful = False
+        self.stateful = bool(stateful)
         self.unroll = bool(unroll)
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.supports_masking = True
         self.input_spec = InputSpec(ndim=3)
         self._cell_takes_training = "training" in inspect.signature(cell.call).parameters
+        self._state_variables: list | None = None  # stateful: not weights, as in Keras
 
     @property
     def _output_size(self) -> int:
@@ -82,10 +114,10 @@ class RNN(Layer):
 
     def build(self, sequences_shape, initial_state_shape=None):
         sequences_shape = tuple(sequences_shape)
-        if len(sequences_shape) != 3:
+        if len(sequences_shape) != self.input_spec.ndim:
             raise ValueError(
-                f"Layer {self.name!r} expects a 3D input (batch, timesteps, features); "
-                f"received input_shape={sequences_shape}."
+                f"Layer {self.name!r} expects a {self.input_spec.ndim}D input (batch, "
+                f"timesteps, ...features); received input_shape={sequences_shape}."
             )
         if isinstance(self.cell, Layer) and not self.cell.built:
             # The cell's weights sit under this layer's path (``lstm/lstm_cell/kernel``) even
@@ -93,19 +125,65 @@ class RNN(Layer):
             in_own_scope = global_state.current_path().rsplit("/", 1)[-1] == self.name
             with contextlib.nullcontext() if in_own_scope else backend.name_scope(self.name):
                 self.cell.build((sequences_shape[0], *sequences_shape[2:]))
+        if self.stateful and self._state_variables is None:
+            self._create_state_variables(sequences_shape[0])
+
+    # ---- states --------------------------------------------------------------------------
+
+    def _create_state_variables(self, batch_size) -> None:
+        if batch_size is None:
+            raise ValueError(
+                f"Layer {self.name!r} is stateful and needs a fixed batch size (pass "
+                "`batch_size=` to `Input`, or `batch_shape=`); received a batch size of None."
+            )
+        in_own_scope = global_state.current_path().rsplit("/", 1)[-1] == self.name
+        with contextlib.nullcontext() if in_own_scope else backend.name_scope(self.name):
+            self._state_variables = [
+                backend.Variable(
+                    initializer=ops.convert_to_numpy(state), trainable=False, name="rnn_state"
+                )
+                for state in self.get_initial_state(batch_size)
+            ]
+
+    @property
+    def states(self) -> list | None:
+        """The stateful layer's state variables (None when not stateful or not built)."""
+        return self._state_variables
+
+    def reset_state(self) -> None:
+        """Zeroes a stateful layer's states: the next batch starts a new sequence."""
+        for variable in self._state_variables or []:
+            variable.assign(ops.zeros(variable.shape, dtype=variable.dtype))
+
+    def reset_states(self) -> None:
+        """Keras 2's name for ``reset_state``."""
+        self.reset_state()
 
     def get_initial_state(self, batch_size) -> list:
         make = getattr(self.cell, "get_initial_state", None)
         if make is not None:
             states = make(batch_size=batch_size)
-            return list(states) if isinstance(states, (list, tuple)) else [states]
+            return tree.flatten(states) if isinstance(states, (list, tuple)) else [states]
         return [ops.zeros((batch_size, size), dtype=self.compute_dtype) for size in self.state_size]
 
     def _initial_states(self, sequences, initial_state) -> list:
+        if initial_state is None and self._state_variables is not None:
+            batch = ops.shape(sequences)[0]
+            expected = self._state_variables[0].shape[0]
+            if batch != expected:
+                raise ValueError(
+                    f"Layer {self.name!r} is stateful with a batch size of {expected}; "
+                    f"received a batch of {batch}."
+                )
+            # A copy: the variables change after this call, and autograd may still need
+            # the values this call read.
+            return [ops.cast(ops.copy(v.value), self.compute_dtype) for v in self._state_variables]
         if initial_state is None:
             return self.get_initial_state(ops.shape(sequences)[0])
         states = (
-            list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            tree.flatten(initial_state)
+            if isinstance(initial_state, (list, tuple))
+            else [initial_state]
         )
         if len(states) != len(self.state_size):
             raise ValueError(
@@ -114,12 +192,91 @@ class RNN(Layer):
             )
         return [ops.cast(ops.convert_to_tensor(s), self.compute_dtype) for s in states]
 
+    # ---- the time loop -------------------------------------------------------------------
+
     def _step(self, inputs, states, training):
+        states = _grouped(states, self._state_groups)
         if self._cell_takes_training:
             output, new_states = self.cell.call(inputs, states, training=training)
         else:
             output, new_states = self.cell.call(inputs, states)
-        return output, list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
+        if not isinstance(new_states, (list, tuple)):
+            return output, [new_states]
+        return output, [state for entry in new_states for state in (
+            entry if isinstance(entry, (list, tuple)) else [entry]
+        )]
+
+    def _fused_loop(self, sequences, states, mask, training):
+        """An engine's fused kernel for the whole loop; None runs the generic loop.
+        ``(last_output, outputs, states)`` as ``_loop`` returns them."""
+        return None
+
+    def _loop(self, sequences, states, mask, training):
+        """``(last_output, outputs (B, T, ...) in processing order or None, final states)``.
+
+        The first step runs on its own: it gives the output's shape for the carried "last
+        output" that masked steps repeat. When the engine is compiling the call (JAX under
+        jit) and ``unroll`` is off, the rest run in the engine's ``scan`` (``lax.scan``: one
+        compiled loop); otherwise one Python step per time step.
+        """
+        if self.go_backwards:
+            sequences = ops.flip(sequences, axis=1)
+            mask = None if mask is None else ops.flip(mask, axis=1)
+
+        def step(carry, step_inputs):
+            states, last_output = carry
+            inputs, keep = step_inputs if mask is not None else (step_inputs, None)
+            output, new_states = self._step(inputs, states, training)
+            if keep is not None:
+                # keep: (batch,) -> (batch, 1, ...) to broadcast over the output's features.
+                keep = ops.reshape(keep, (-1,) + (1,) * (len(ops.shape(output)) - 1))
+                new_states = [ops.where(keep, new, old) for new, old in zip(new_states, states)]
+                if last_output is None:
+                    last_output = ops.zeros_like(output)
+                output_zeros = ops.zeros_like(output)
+                last_output = ops.where(keep, output, last_output)
+                output = ops.where(keep, output, output_zeros) if self.zero_output_for_mask else (
+                    last_output
+                )
+            else:
+                last_output = output
+            return (new_states, last_output), (output if self.return_sequences else None)
+
+        timesteps = ops.shape(sequences)[1]
+        time_major = ops.moveaxis(sequences, 1, 0)  # (T, B, ...)
+        keep = None if mask is None else ops.moveaxis(mask, 1, 0)  # (T, B)
+        at = (lambda t: time_major[t]) if keep is None else (lambda t: (time_major[t], keep[t]))
+        carry, first = step((states, None), at(0))
+        if self.unroll or not backend.engine.rnn.is_traced(sequences):
+            outputs = [first]
+            for t in range(1, timesteps):
+                carry, output = step(carry, at(t))
+                outputs.append(output)
+            stacked = ops.stack(outputs, axis=1) if self.return_sequences else None
+            return carry[1], stacked, carry[0]
+        rest = None
+        if timesteps > 1:
+            xs = time_major[1:] if keep is None else (time_major[1:], keep[1:])
+            carry, rest = ops.scan(step, carry, xs)
+        stacked = None
+        if self.return_sequences:
+            stacked = ops.expand_dims(first, 1)
+            if rest is not None:
+                stacked = ops.concatenate([stacked, ops.moveaxis(rest, 0, 1)], axis=1)
+        return carry[1], stacked, carry[0]
+
+    def _prime_dropout_masks(self, sequences, states, training) -> None:
+        """Draws the cell's dropout masks before the loop, so no step draws random numbers
+        (a ``lax.scan`` body must not change the seed generator)."""
+        prime = getattr(self.cell, "prime_dropout_masks", None)
+        if training and prime is not None:
+            prime(sequences[:, 0], states)
+
+    def _reset_dropout_masks(self) -> None:
+        for name in ("reset_dropout_mask", "reset_recurrent_dropout_mask"):
+            function = getattr(self.cell, name, None)
+            if function is not None:
+                function()
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
         if isinstance(mask, (list, tuple)):
@@ -127,39 +284,19 @@ class RNN(Layer):
         states = self._initial_states(sequences, initial_state)
         if mask is not None:
             mask = ops.cast(ops.convert_to_tensor(mask), "bool")
-        reset = [
-            getattr(self.cell, name, None)
-            for name in ("reset_dropout_mask", "reset_recurrent_dropout_mask")
-        ]
-        for function in reset:  # a fresh dropout mask per sequence, shared by its steps
-            if function is not None:
-                function()
-        timesteps = ops.shape(sequences)[1]
-        order = range(timesteps - 1, -1, -1) if self.go_backwards else range(timesteps)
-        outputs, last_output = [], None
-        for step in order:
-            output, new_states = self._step(sequences[:, step], states, training)
-            if mask is None:
-                states, last_output = new_states, output
-                outputs.append(output)
-                continue
-            keep = ops.expand_dims(mask[:, step], -1)  # (batch, 1): False carries over
-            if last_output is None:
-                last_output = ops.zeros_like(output)
-            states = [ops.where(keep, new, old) for new, old in zip(new_states, states)]
-            emitted = (
-                ops.where(keep, output, ops.zeros_like(output))
-                if self.zero_output_for_mask
-                else None
-            )
-            last_output = ops.where(keep, output, last_output)
-            outputs.append(last_output if emitted is None else emitted)
-        for function in reset:
-            if function is not None:
-                function()
-        output = ops.stack(outputs, axis=1) if self.return_sequences else last_output
+        self._reset_dropout_masks()  # a fresh dropout mask per sequence, shared by its steps
+        self._prime_dropout_masks(sequences, states, training)
+        result = self._fused_loop(sequences, states, mask, training)
+        if result is None:
+            result = self._loop(sequences, states, mask, training)
+        self._reset_dropout_masks()
+        last_output, outputs, states = result
+        if self._state_variables is not None:
+            for variable, state in zip(self._state_variables, states):
+                variable.assign(ops.stop_gradient(state))
+        output = outputs if self.return_sequences else last_output
         if self.return_state:
-            return [output, *states]
+            return [output, *_grouped(states, self._state_groups)]
         return output
 
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
@@ -169,13 +306,18 @@ class RNN(Layer):
         else:
             output_shape = (batch, self._output_size)
         if self.return_state:
-            return [output_shape, *((batch, size) for size in self.state_size)]
+            state_shapes = [(batch, size) for size in self.state_size]
+            return [output_shape, *_grouped(state_shapes, self._state_groups)]
         return output_shape
 
     def compute_output_spec(self, sequences, initial_state=None, mask=None, training=None):
         shapes = self.compute_output_shape(sequences.shape)
         if self.return_state:
-            return [KerasTensor(shape, dtype=self.compute_dtype) for shape in shapes]
+            spec = lambda shape: KerasTensor(shape, dtype=self.compute_dtype)  # noqa: E731
+            return [
+                [spec(s) for s in entry] if isinstance(entry, list) else spec(entry)
+                for entry in shapes
+            ]
         return KerasTensor(shapes, dtype=self.compute_dtype)
 
     def compute_mask(self, inputs, mask=None):
@@ -205,11 +347,44 @@ class RNN(Layer):
         from lamina.layers.rnn.simple_rnn_cell import SimpleRNNCell
 
         config = dict(config)
-        cells = {"GRUCell": GRUCell, "LSTMCell": LSTMCell, "SimpleRNNCell": SimpleRNNCell}
+        from lamina.layers.rnn.stacked_rnn_cells import StackedRNNCells
+
+        cells = {
+            "GRUCell": GRUCell, "LSTMCell": LSTMCell, "SimpleRNNCell": SimpleRNNCell,
+            "StackedRNNCells": StackedRNNCells,
+        }  # fmt: skip
         cell = deserialize_keras_object(
             config.pop("cell"), module_objects=cells, custom_objects=custom_objects, kind="layer"
         )
         return super().from_config({**config, "cell": cell})
+
+
+def run_fused_kernel(layer, kernel, sequences, states, mask, training, supported: bool):
+    """LSTM and GRU: the engine's fused ``kernel`` over the whole sequence, or None for the
+    loop. The kernel computes Keras's default gates only; recurrent dropout and ``unroll``
+    change the step, so they keep the loop (as Keras's cuDNN path does)."""
+    cell = layer.cell
+    result = None
+    if (
+        supported
+        and layer.use_cudnn is not False
+        and not layer.unroll
+        and not (training and cell.recurrent_dropout > 0)
+    ):
+        if training and 0 < cell.dropout < 1:  # one input mask for every step
+            step_mask = ops.expand_dims(cell.get_dropout_mask(sequences[:, 0]), 1)  # (B, 1, F)
+            sequences = ops.multiply(sequences, step_mask)
+        result = kernel(
+            sequences, states, mask, cell.kernel, cell.recurrent_kernel, cell.bias,
+            layer.go_backwards, layer.zero_output_for_mask,
+        )  # fmt: skip
+    if result is None and layer.use_cudnn is True:
+        raise ValueError(
+            f"Layer {layer.name!r} has use_cudnn=True, but the {backend.backend()} engine has no "
+            "fused kernel for this call (non-default activations, recurrent dropout, unroll, "
+            "or a mask that is not right-padded); pass use_cudnn='auto' to run the loop."
+        )
+    return result
 
 
 class CellArgumentsRNN(RNN):

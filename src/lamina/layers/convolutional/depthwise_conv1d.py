@@ -1,0 +1,54 @@
+"""DepthwiseConv1D: a separate 1-D convolution per sequence channel."""
+
+from __future__ import annotations
+
+from lamina.layers.convolutional.base_depthwise_conv import BaseDepthwiseConv
+
+
+class DepthwiseConv1D(BaseDepthwiseConv):
+    """Depthwise 1-D convolution over ``(batch, steps, channels)`` (channels_last): each
+    channel gets its own ``depth_multiplier`` filters.
+
+    >>> layer = DepthwiseConv1D(3, depth_multiplier=2)
+    >>> layer(np.ones((2, 8, 4))).shape, layer.kernel.shape
+    ((2, 6, 8), (3, 4, 2))
+    """
+
+    def __init__(
+        self,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        depth_multiplier=1,
+        data_format=None,
+        dilation_rate=1,
+        activation=None,
+        use_bias=True,
+        depthwise_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        depthwise_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        depthwise_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            rank=1,
+            depth_multiplier=depth_multiplier,
+            kernel_size=kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            depthwise_initializer=depthwise_initializer,
+            bias_initializer=bias_initializer,
+            depthwise_regularizer=depthwise_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            depthwise_constraint=depthwise_constraint,
+            bias_constraint=bias_constraint,
+            **kwargs,
+        )
