@@ -210,11 +210,12 @@ def _recurrent_jax(kind: str, reference, repeats: int):
     layer = getattr(layers, kind)(RNN_UNITS, return_sequences=True)
     layer(x[:1])
     trainable = [v.value for v in layer.trainable_variables]
+    non_trainable = [v.value for v in layer.non_trainable_variables]  # the dropout seed
 
     @jax.jit
     def lamina_grad(values, x):
         def loss(values, x):
-            outputs, _ = layer.stateless_call(values, [], x)
+            outputs, _ = layer.stateless_call(values, non_trainable, x)
             return jnp.sum(outputs)
 
         return jax.grad(loss, argnums=(0, 1))(values, x)

@@ -44,11 +44,7 @@ OWNED_ELSEWHERE = {
 # BEGIN PENDING_ISSUE_7 (regenerate: python tools/keras_names/pending.py --write)
 PENDING_ISSUE_7: dict[str, list[str]] = {
     "layers": [
-        "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "FlaxLayer", "JaxLayer", "TorchModuleWrapper",
-    ],
-    "ops.image": [
-        "elastic_transform", "extract_patches", "extract_patches_3d", "gaussian_blur",
-        "perspective_transform", "scale_and_translate", "sobel_edges", "ssim",
+        "FlaxLayer", "JaxLayer", "TorchModuleWrapper",
     ],
 }  # fmt: skip
 # END PENDING_ISSUE_7

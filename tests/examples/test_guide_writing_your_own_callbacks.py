@@ -106,6 +106,11 @@ def test_every_hook_with_its_log_keys(mnist):
         ("on_epoch_begin", []),
         ("on_train_batch_begin", []),
         ("on_train_batch_end", metrics),
+        # As Keras: the validation run fires the test hooks on the fit's callbacks.
+        ("on_test_begin", []),
+        ("on_test_batch_begin", []),
+        ("on_test_batch_end", metrics),
+        ("on_test_end", metrics),
         ("on_epoch_end", sorted(metrics + val_metrics)),
         ("on_train_end", sorted(metrics + val_metrics)),
     ]

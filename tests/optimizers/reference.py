@@ -22,7 +22,17 @@ BASE_OPTIONS = {
     "clipnorm": {"clipnorm": 1.0},
     "clipvalue": {"clipvalue": 0.5},
     "global_clipnorm": {"global_clipnorm": 2.0},
+    "gradient_accumulation": {"gradient_accumulation_steps": 2},
+    "schedule": {"schedule": True},
 }
+
+
+def inverse_time_schedule(learning_rate):
+    """The schedule the "schedule" option runs: (a Lamina schedule, its NumPy formula)."""
+    from lamina.optimizers.schedules import InverseTimeDecay
+
+    schedule = InverseTimeDecay(learning_rate, decay_steps=2, decay_rate=0.5)
+    return schedule, lambda step: learning_rate / (1 + 0.5 * step / 2)
 
 
 def random_problem(rng, shapes=SHAPES, num_steps=NUM_STEPS, dtype="float32"):
@@ -69,16 +79,27 @@ def run_reference(
     clipvalue=None,
     global_clipnorm=None,
     excluded=(),
+    gradient_accumulation_steps=None,
 ):
     """The NumPy float64 result of Keras 3's pipeline; ``learning_rate`` may be a function of
-    the 0-based step count. Variables whose index is in ``excluded`` skip weight decay."""
+    the 0-based update count. Variables whose index is in ``excluded`` skip weight decay.
+    With ``gradient_accumulation_steps``, every that many calls update with the mean of the
+    summed gradients."""
     weights = [np.asarray(v, np.float64) for v in values]
     slots = [{} for _ in weights]
-    for step, grads in enumerate(grads_per_step):
+    accumulated = [np.zeros_like(w) for w in weights]
+    step = -1
+    for call, grads in enumerate(grads_per_step):
+        grads = [np.asarray(g, np.float64) for g in grads]
+        if gradient_accumulation_steps:
+            accumulated = [a + g for a, g in zip(accumulated, grads)]
+            if (call + 1) % gradient_accumulation_steps:
+                continue
+            grads = [a / gradient_accumulation_steps for a in accumulated]
+            accumulated = [np.zeros_like(w) for w in weights]
+        step += 1
         lr = learning_rate(step) if callable(learning_rate) else learning_rate
-        grads = _clip(
-            [np.asarray(g, np.float64) for g in grads], clipnorm, clipvalue, global_clipnorm
-        )
+        grads = _clip(grads, clipnorm, clipvalue, global_clipnorm)
         for index, (w, g) in enumerate(zip(weights, grads)):
             if weight_decay and index not in excluded:
                 w = w - w * weight_decay * lr
@@ -98,16 +119,24 @@ def split_options(options: dict, own_names) -> tuple[dict, dict]:
     return own, base
 
 
-def assert_matches_reference(rng, optimizer_class, rule, options, own_names, learning_rate):
+def assert_matches_reference(
+    rng, optimizer_class, rule, options, own_names, learning_rate, rtol=2e-5, atol=2e-6
+):
     """Run ``optimizer_class(learning_rate, **options)`` and the NumPy pipeline around
-    ``rule(**own options)`` on one random problem, and compare every variable."""
+    ``rule(**own options)`` on one random problem, and compare every variable. The option
+    ``schedule=True`` runs ``inverse_time_schedule(learning_rate)`` instead of a constant."""
     from tests.harness import assert_close
 
     values, grads = random_problem(rng)
+    options = dict(options)
+    reference_learning_rate = learning_rate
+    if options.pop("schedule", False):
+        learning_rate, reference_learning_rate = inverse_time_schedule(learning_rate)
     own, base = split_options(options, own_names)
     optimizer = optimizer_class(learning_rate=learning_rate, **options)
     actual, _ = run_lamina(optimizer, values, grads)
-    expected = run_reference(rule(**own), values, grads, learning_rate, **base)
+    expected = run_reference(rule(**own), values, grads, reference_learning_rate, **base)
     for index, (a, e) in enumerate(zip(actual, expected)):
-        assert_close(a, e, rtol=2e-5, atol=2e-6, err_msg=f"variable w{index}")
-    assert int(to_numpy(optimizer.iterations)) == len(grads)
+        assert_close(a, e, rtol=rtol, atol=atol, err_msg=f"variable w{index}")
+    steps = options.get("gradient_accumulation_steps") or 1
+    assert int(to_numpy(optimizer.iterations)) == len(grads) // steps

@@ -195,14 +195,15 @@ def test_loss_weights_scale_the_total(rng, as_dict):
     loss_weights = {"reg": 0.5, "cls": 2.0} if as_dict else [0.5, 2.0]
     model.compile(optimizer="adam", loss=LOSSES, loss_weights=loss_weights)
     logs = model.evaluate(x, {"reg": reg, "cls": cls}, verbose=0, return_dict=True)
-    # As Keras 3, each output's logged loss is already weighted; the total is their sum.
+    # As Keras 3, each output's loss is logged unweighted; the total is the weighted sum.
     plain = two_outputs()
     plain.set_weights(model.get_weights())
     plain.compile(optimizer="adam", loss=LOSSES)
     unweighted = plain.evaluate(x, [reg, cls], verbose=0, return_dict=True)
-    assert logs["reg_loss"] == pytest.approx(0.5 * unweighted["reg_loss"], rel=1e-5)
-    assert logs["cls_loss"] == pytest.approx(2.0 * unweighted["cls_loss"], rel=1e-5)
-    assert logs["loss"] == pytest.approx(logs["reg_loss"] + logs["cls_loss"], rel=1e-5)
+    assert logs["reg_loss"] == pytest.approx(unweighted["reg_loss"], rel=1e-5)
+    assert logs["cls_loss"] == pytest.approx(unweighted["cls_loss"], rel=1e-5)
+    expected = 0.5 * logs["reg_loss"] + 2.0 * logs["cls_loss"]
+    assert logs["loss"] == pytest.approx(expected, rel=1e-5)
 
 
 def test_weighted_metrics_use_sample_weights(rng):

@@ -191,3 +191,155 @@ def test_progress_bar_prints_keras_style(rng, capsys, method):
     assert "2/2" in out
     assert "accuracy:" in out
     assert "loss:" in out
+
+
+# ---- Keras parity (issue 13) ----------------------------------------------------------------
+
+
+def linear_model(optimizer, loss="mse", **compile_kwargs):
+    """Dense(4 -> 2) with fixed, seeded weights: updates can be computed in NumPy."""
+    rng = np.random.default_rng(7)
+    model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2)])
+    kernel = rng.standard_normal((4, 2)).astype("float32")
+    bias = rng.standard_normal(2).astype("float32")
+    model.set_weights([kernel, bias])
+    model.compile(optimizer=optimizer, loss=loss, **compile_kwargs)
+    return model, kernel.astype(np.float64), bias.astype(np.float64)
+
+
+def mse_sgd_reference(kernel, bias, x, y, learning_rate):
+    """One SGD step on mean((x @ kernel + bias - y) ** 2), in float64."""
+    x, y = x.astype(np.float64), y.astype(np.float64)
+    error = x @ kernel + bias - y
+    scale = 2.0 / error.size
+    loss = np.mean(error**2)
+    kernel = kernel - learning_rate * scale * x.T @ error
+    bias = bias - learning_rate * scale * error.sum(0)
+    return loss, kernel, bias
+
+
+@pytest.mark.training
+def test_loss_scale_factor_scales_the_loss_so_the_update_is_unchanged(rng):
+    # Keras: the step multiplies the loss by the factor, the optimizer divides the gradients.
+    x = rng.standard_normal((8, 4)).astype("float32")
+    y = rng.standard_normal((8, 2)).astype("float32")
+    optimizer = keras.optimizers.SGD(learning_rate=0.1, loss_scale_factor=100.0)
+    model, kernel, bias = linear_model(optimizer)
+    loss = model.train_on_batch(x, y)
+    expected_loss, expected_kernel, expected_bias = mse_sgd_reference(kernel, bias, x, y, 0.1)
+    assert loss == pytest.approx(expected_loss, rel=1e-5)  # logged unscaled
+    new_kernel, new_bias = model.get_weights()
+    np.testing.assert_allclose(new_kernel, expected_kernel, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(new_bias, expected_bias, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.training
+def test_fit_copies_the_moving_averages_into_the_weights_at_the_end(rng):
+    x = rng.standard_normal((16, 4)).astype("float32")
+    y = rng.standard_normal((16, 2)).astype("float32")
+    optimizer = keras.optimizers.SGD(learning_rate=0.1, use_ema=True, ema_momentum=0.5)
+    model, kernel, bias = linear_model(optimizer)
+    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    # The NumPy reference: two SGD steps, the average copies the first and then mixes.
+    _, kernel, bias = mse_sgd_reference(kernel, bias, x[:8], y[:8], 0.1)
+    averages = [kernel, bias]
+    _, kernel, bias = mse_sgd_reference(kernel, bias, x[8:], y[8:], 0.1)
+    averages = [0.5 * a + 0.5 * w for a, w in zip(averages, [kernel, bias])]
+    for actual, expected in zip(model.get_weights(), averages):
+        np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-6)
+
+
+def hook_recorder(events):
+    hooks = {}
+    for hook in ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
+                 "on_train_batch_begin", "on_train_batch_end", "on_test_begin", "on_test_end",
+                 "on_test_batch_begin", "on_test_batch_end"):  # fmt: skip
+        if hook.endswith("batch_begin") or hook.endswith("batch_end") or "epoch" in hook:
+            hooks[hook] = lambda index, logs, hook=hook: events.append((hook, sorted(logs)))
+        else:
+            hooks[hook] = lambda logs, hook=hook: events.append((hook, sorted(logs)))
+    return keras.callbacks.LambdaCallback(**hooks)
+
+
+@pytest.mark.training
+def test_fit_validation_fires_the_test_hooks_as_keras(rng):
+    x = rng.standard_normal((16, 4)).astype("float32")
+    y = rng.standard_normal((16, 2)).astype("float32")
+    model, _, _ = linear_model("sgd")
+    events = []
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, validation_data=(x[:12], y[:12]),
+              callbacks=[hook_recorder(events)])  # fmt: skip
+    # Keras 3.15's order (run on its torch backend).
+    train_batch = [("on_train_batch_begin", []), ("on_train_batch_end", ["loss"])]
+    test_batch = [("on_test_batch_begin", []), ("on_test_batch_end", ["loss"])]
+    assert events == [
+        ("on_train_begin", []),
+        ("on_epoch_begin", []),
+        *train_batch * 2,
+        ("on_test_begin", []),
+        *test_batch * 2,
+        ("on_test_end", ["loss"]),
+        ("on_epoch_end", ["loss", "val_loss"]),
+        ("on_train_end", ["loss", "val_loss"]),
+    ]
+
+
+@pytest.mark.parametrize("argument", [{"steps_per_execution": 2}])
+def test_compile_refuses_what_it_does_not_implement(argument):
+    model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2)])
+    with pytest.raises(NotImplementedError, match="steps_per_execution"):
+        model.compile(optimizer="sgd", loss="mse", **argument)
+    model.compile(optimizer="sgd", loss="mse", steps_per_execution=1)  # the default is fine
+
+
+def test_auto_scale_loss_with_mixed_float16_is_refused_until_implemented():
+    model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2)], dtype="mixed_float16")
+    with pytest.raises(NotImplementedError, match="auto_scale_loss"):
+        model.compile(optimizer="sgd", loss="mse")
+    model.compile(optimizer="sgd", loss="mse", auto_scale_loss=False)
+
+
+def test_evaluate_refuses_unknown_arguments(rng):
+    x = rng.standard_normal((8, 4)).astype("float32")
+    model, _, _ = linear_model("sgd")
+    with pytest.raises(ValueError, match="not recognized.*batchsize"):
+        model.evaluate(x, x[:, :2], batchsize=4, verbose=0)
+
+
+def two_output_model(loss_weights):
+    inputs = keras.Input(shape=(4,))
+    first = layers.Dense(2, name="first")(inputs)
+    second = layers.Dense(1, name="second")(inputs)
+    model = keras.Model(inputs, {"first": first, "second": second})
+    model.compile(optimizer="sgd", loss="mse", loss_weights=loss_weights)
+    return model
+
+
+def test_per_output_losses_are_logged_unweighted(rng):
+    x = rng.standard_normal((10, 4)).astype("float32")
+    y = {"first": rng.standard_normal((10, 2)).astype("float32"),
+         "second": rng.standard_normal((10, 1)).astype("float32")}  # fmt: skip
+    model = two_output_model({"first": 0.2, "second": 1.0})
+    predictions = model.predict(x, verbose=0)
+    first = np.mean((predictions["first"].astype(np.float64) - y["first"]) ** 2)
+    second = np.mean((predictions["second"].astype(np.float64) - y["second"]) ** 2)
+    logs = model.evaluate(x, y, batch_size=10, verbose=0, return_dict=True)
+    assert logs["first_loss"] == pytest.approx(first, rel=1e-5)  # Keras: unweighted
+    assert logs["second_loss"] == pytest.approx(second, rel=1e-5)
+    assert logs["loss"] == pytest.approx(0.2 * first + second, rel=1e-5)
+
+
+def test_on_batch_methods_reset_the_metrics_on_each_call(rng):
+    x = rng.standard_normal((16, 6)).astype("float32")
+    y = rng.integers(0, 3, size=16)
+    model = classifier()
+    before = model.get_weights()
+    alone = model.evaluate(x[8:], y[8:], batch_size=8, verbose=0, return_dict=True)
+    # Each call's logs are its own batch's (Keras resets the metrics), not a running mean.
+    model.test_on_batch(x[:8], y[:8])
+    assert model.test_on_batch(x[8:], y[8:], return_dict=True) == pytest.approx(alone, rel=1e-5)
+    if CAN_TRAIN:
+        model.train_on_batch(x[:8], y[:8])
+        model.set_weights(before)
+        logs = model.train_on_batch(x[8:], y[8:], return_dict=True)
+        assert logs == pytest.approx(alone, rel=1e-5)

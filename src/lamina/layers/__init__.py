@@ -356,6 +356,15 @@ from lamina.layers.rnn import (
     Bidirectional as Bidirectional,
 )
 from lamina.layers.rnn import (
+    ConvLSTM1D as ConvLSTM1D,
+)
+from lamina.layers.rnn import (
+    ConvLSTM2D as ConvLSTM2D,
+)
+from lamina.layers.rnn import (
+    ConvLSTM3D as ConvLSTM3D,
+)
+from lamina.layers.rnn import (
     GRUCell as GRUCell,
 )
 from lamina.layers.rnn import (
@@ -456,6 +465,9 @@ __all__ = [
     "Reshape",
     "SimpleRNN",
     "SimpleRNNCell",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
     "StackedRNNCells",
     "Softmax",
     "Subtract",

@@ -13,8 +13,16 @@ from lamina.backend import is_float_dtype as _is_float_dtype
 from lamina.backend import standardize_data_format as _standardize_data_format
 from lamina.ops.core import shape as _shape
 from lamina.ops.dispatch import op
+from lamina.ops.image_filters import gaussian_blur as gaussian_blur
+from lamina.ops.image_filters import sobel_edges as sobel_edges
+from lamina.ops.image_filters import ssim as ssim
+from lamina.ops.image_patches import extract_patches as extract_patches
+from lamina.ops.image_patches import extract_patches_3d as extract_patches_3d
 from lamina.ops.image_sampling import affine_transform as affine_transform
 from lamina.ops.image_sampling import map_coordinates as map_coordinates
+from lamina.ops.image_scaling import scale_and_translate as scale_and_translate
+from lamina.ops.image_warps import elastic_transform as elastic_transform
+from lamina.ops.image_warps import perspective_transform as perspective_transform
 
 _numpy = engine.numpy
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from lamina import backend, ops
-from lamina.optimizers.optimizer import Optimizer
+from lamina.optimizers.optimizer import Optimizer, _update_step_is_builtin
 
 # The engine's multi-tensor Adam, when it has one (tested to agree with ``Adam._update``).
 _KERNELS = getattr(backend.engine, "optimizer_kernels", None)
@@ -74,7 +74,7 @@ class Adam(Optimizer):
 
     def _step_constants(self, learning_rate, dtype):
         """The step size ``alpha``: the learning rate with both bias corrections folded in."""
-        step = ops.cast(ops.add(self._iterations, 1), dtype)
+        step = ops.cast(ops.add(self.iterations, 1), dtype)
         beta_1_power = ops.power(self.beta_1, step)
         beta_2_power = ops.power(self.beta_2, step)
         return ops.divide(
@@ -104,7 +104,7 @@ class Adam(Optimizer):
 
     def _bias_correction_scale(self) -> float:
         """sqrt(1 - beta_2**t) / (1 - beta_1**t) for the coming step t, on the host."""
-        step = self.host_iterations() + 1
+        step = self.host_iterations() // (self.gradient_accumulation_steps or 1) + 1
         return math.sqrt(1.0 - self.beta_2**step) / (1.0 - self.beta_1**step)
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
@@ -112,7 +112,12 @@ class Adam(Optimizer):
         # is not overridden, and the variables share a dtype (the step size is per dtype).
         kernel = getattr(_KERNELS, "adam_update", None)
         dtypes = {variable.dtype for variable in trainable_variables}
-        if kernel is None or type(self)._update is not Adam._update or len(dtypes) != 1:
+        if (
+            kernel is None
+            or type(self)._update is not Adam._update
+            or not _update_step_is_builtin(type(self))
+            or len(dtypes) != 1
+        ):
             super()._backend_update_step(grads, trainable_variables, learning_rate)
             return
         indices = [self._get_variable_index(variable) for variable in trainable_variables]
@@ -123,7 +128,7 @@ class Adam(Optimizer):
             [self._velocities[i] for i in indices],
             [self._velocity_hats[i] for i in indices] if self.amsgrad else None,
             learning_rate,
-            self._iterations,
+            self.iterations,
             self._bias_correction_scale,
             self.beta_1,
             self.beta_2,

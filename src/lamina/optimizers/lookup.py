@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import difflib
 
+from lamina.optimizers.adadelta import Adadelta
+from lamina.optimizers.adafactor import Adafactor
 from lamina.optimizers.adagrad import Adagrad
 from lamina.optimizers.adam import Adam
+from lamina.optimizers.adamax import Adamax
 from lamina.optimizers.adamw import AdamW
+from lamina.optimizers.ftrl import Ftrl
+from lamina.optimizers.lamb import Lamb
+from lamina.optimizers.lion import Lion
+from lamina.optimizers.muon import Muon
+from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
+from lamina.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from lamina.optimizers.sgd import SGD
 from lamina.serialization import (
     deserialize_keras_object,
@@ -18,7 +27,11 @@ from lamina.serialization import (
 )
 
 # Keras matches built-in names case-insensitively: "adam", "Adam" and "ADAM" are one optimizer.
-_BY_LOWER_NAME = {cls.__name__.lower(): cls for cls in (SGD, Adam, AdamW, RMSprop, Adagrad)}
+_BUILT_IN = (
+    SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adafactor, Adamax, Ftrl, Lamb, Lion, Muon,
+    Nadam, ScheduleFreeAdamW,
+)  # fmt: skip
+_BY_LOWER_NAME = {cls.__name__.lower(): cls for cls in _BUILT_IN}
 MODULE_OBJECTS = {
     **_BY_LOWER_NAME,
     **{cls.__name__: cls for cls in (Optimizer, *_BY_LOWER_NAME.values())},

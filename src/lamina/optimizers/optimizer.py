@@ -32,6 +32,22 @@ def _check_non_negative(argument: str, value) -> None:
         )
 
 
+_BUILTIN_UPDATE_STEP: dict = {}
+
+
+def _update_step_is_builtin(cls) -> bool:
+    """Whether ``cls.update_step`` is the one written with its ``_update`` rule (a built-in
+    optimizer's), not a subclass's override: only then may a step use ``_update`` directly
+    or an engine's fused kernel. Cached per class."""
+    builtin = _BUILTIN_UPDATE_STEP.get(cls)
+    if builtin is None:
+        mro = cls.__mro__
+        rule = next((i for i, c in enumerate(mro) if "_update" in c.__dict__), None)
+        step = next(i for i, c in enumerate(mro) if "update_step" in c.__dict__)
+        builtin = _BUILTIN_UPDATE_STEP[cls] = rule is not None and step >= rule
+    return builtin
+
+
 class Optimizer:
     """Base class of all optimizers; subclasses define ``build`` and ``update_step``.
 
@@ -50,7 +66,9 @@ class Optimizer:
             ``finalize_variable_values``.
         loss_scale_factor: Gradients are divided by this before the update (the loss is
             multiplied by it in ``scale_loss``), against float16 underflow.
-        gradient_accumulation_steps: Not supported yet; see ``__init__``.
+        gradient_accumulation_steps: An int >= 2: gradients are summed over that many
+            ``apply`` calls and the variables updated with their mean on the last one;
+            ``iterations`` then counts updates (calls // steps), as schedules see it.
         name: Used as the scope of the optimizer's variables (``adam/iteration``).
     """
 
@@ -77,12 +95,13 @@ class Optimizer:
             weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
             ema_overwrite_frequency, loss_scale_factor,
         )  # fmt: skip
-        if gradient_accumulation_steps is not None:
-            # Keras switches between accumulating and updating with a `cond` on the step
-            # count, which reads the count back to the host on every step.
-            raise NotImplementedError(
-                "`gradient_accumulation_steps` is not supported yet: accumulate gradients in "
-                "your training loop, or pass gradient_accumulation_steps=None. Received: "
+        if gradient_accumulation_steps is not None and (
+            isinstance(gradient_accumulation_steps, bool)
+            or not isinstance(gradient_accumulation_steps, int)
+            or gradient_accumulation_steps < 2
+        ):
+            raise ValueError(
+                "`gradient_accumulation_steps` must be an integer >= 2. Received: "
                 f"gradient_accumulation_steps={gradient_accumulation_steps!r}"
             )
         self.name = name or global_state.unique_name(
@@ -182,7 +201,10 @@ class Optimizer:
 
     @property
     def iterations(self):
-        """The number of updates applied so far: a non-trainable int64 Variable."""
+        """The number of updates applied so far: a non-trainable int64 Variable (with
+        ``gradient_accumulation_steps``, a tensor: the ``apply`` calls // the steps)."""
+        if self.gradient_accumulation_steps:
+            return ops.floor_divide(self._iterations, self.gradient_accumulation_steps)
         return self._iterations
 
     @property
@@ -208,6 +230,10 @@ class Optimizer:
         if self.use_ema:
             self._model_variables_moving_average = self.add_optimizer_variables(
                 variables, "average"
+            )
+        if self.gradient_accumulation_steps:
+            self._accumulated_gradients = self.add_optimizer_variables(
+                variables, "gradient_accumulator"
             )
         self._trainable_variables = variables
         self._trainable_variables_indices = {id(v): i for i, v in enumerate(variables)}
@@ -302,7 +328,7 @@ class Optimizer:
 
     def _get_current_learning_rate(self):
         if isinstance(self._learning_rate, schedules.LearningRateSchedule):
-            return self._learning_rate(self._iterations)
+            return self._learning_rate(self.iterations)
         if isinstance(self._learning_rate, backend.KerasVariable):
             return self._learning_rate
         return self._learning_rate()
@@ -429,9 +455,10 @@ class Optimizer:
 
     def _backend_apply_gradients(self, grads, trainable_variables) -> None:
         learning_rate = self._get_current_learning_rate()
-        grads = self._clip_gradients(grads)
-        self._apply_weight_decay(trainable_variables, learning_rate)
-        self._backend_update_step(grads, trainable_variables, learning_rate)
+        if self.gradient_accumulation_steps:
+            self._accumulate_or_update(grads, trainable_variables, learning_rate)
+        else:
+            self._update_variables(grads, trainable_variables, learning_rate)
         if self.use_ema:
             self._update_model_variables_moving_average(self._trainable_variables)
         host = self._host_iterations
@@ -441,13 +468,51 @@ class Optimizer:
         else:
             self._host_iterations = host + 1
 
+    def _update_variables(self, grads, trainable_variables, learning_rate) -> None:
+        grads = self._clip_gradients(grads)
+        self._apply_weight_decay(trainable_variables, learning_rate)
+        self._backend_update_step(grads, trainable_variables, learning_rate)
+
+    def _accumulate_or_update(self, grads, trainable_variables, learning_rate) -> None:
+        """Add ``grads`` to the accumulators, or, on every ``gradient_accumulation_steps``-th
+        call, update with the mean of the accumulated gradients and reset the accumulators."""
+        steps = self.gradient_accumulation_steps
+        accumulators = [
+            self._accumulated_gradients[self._get_variable_index(v)] for v in trainable_variables
+        ]
+        sums = [ops.add(a, ops.cast(g, a.dtype)) for g, a in zip(grads, accumulators)]
+        if backend.engine.core.step_counters_on_host():
+            # The host knows the step count: a Python branch costs nothing.
+            if (self.host_iterations() + 1) % steps:
+                for accumulator, total in zip(accumulators, sums):
+                    accumulator.assign(total)
+                return
+            averages = [ops.divide(total, steps) for total in sums]
+            self._update_variables(averages, trainable_variables, learning_rate)
+            for accumulator in accumulators:
+                accumulator.assign(ops.zeros_like(accumulator))
+            return
+        # Compiled or replayed steps: run the update on every call and keep its results only
+        # on update steps (`where` on the device), instead of a `cond` that the engines
+        # cannot trace with in-place updates.
+        is_update_step = ops.equal(ops.mod(ops.add(self._iterations, 1), steps), 0)
+        kept = {id(a) for a in self._accumulated_gradients} | {id(self._iterations)}
+        state = [v for v in (*trainable_variables, *self._variables) if id(v) not in kept]
+        before = [ops.copy(v.value) for v in state]
+        averages = [ops.divide(total, steps) for total in sums]
+        self._update_variables(averages, trainable_variables, learning_rate)
+        for variable, old in zip(state, before):
+            variable.assign(ops.where(is_update_step, variable.value, old))
+        for accumulator, total in zip(accumulators, sums):
+            accumulator.assign(ops.where(is_update_step, ops.zeros_like(total), total))
+
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
         # Built-in optimizers split their rule into scalars shared by a whole step
         # (``_step_constants``: learning rate cast, bias corrections), computed once per dtype,
-        # and the per-variable tensor work (``_update``). A user's subclass that only
-        # overrides ``update_step`` takes the generic loop.
+        # and the per-variable tensor work (``_update``). A subclass that overrides
+        # ``update_step`` (Keras's public hook) takes the generic loop, which calls it.
         update = getattr(self, "_update", None)
-        if update is None:
+        if update is None or not _update_step_is_builtin(type(self)):
             for gradient, variable in zip(grads, trainable_variables):
                 self.update_step(gradient, variable, learning_rate)
             return

@@ -30,6 +30,9 @@ PUBLIC_MODULES = (
     "constraints",
     "callbacks",
 )
+# Keras classes whose own name differs from the public name they are exported under: files
+# written by Keras carry the class's own name.
+KERAS_CLASS_NAMES = {"GroupedQueryAttention": "GroupQueryAttention"}
 # Schema markers the deserializer handles itself; they name no class to look up.
 SCHEMA_MARKERS = ("__keras_tensor__", "__operation__", "__numpy__", "__tensor__", "__bytes__")
 
@@ -69,7 +72,8 @@ def resolve_class(config: dict, module_objects=None, custom_objects=None):
     if not class_name.isidentifier() or class_name.startswith("_"):
         return None
     module = public_module(module_name)
-    found = getattr(module, class_name, None) if module is not None else None
+    public_name = KERAS_CLASS_NAMES.get(class_name, class_name)
+    found = getattr(module, public_name, None) if module is not None else None
     # Only classes with a config constructor: a function or constant of the same name in a
     # public package must never be called with a file's arguments.
     if isinstance(found, type) and hasattr(found, "from_config"):

@@ -127,8 +127,8 @@ class CompileLoss:
                 per_output.append(None)
                 continue
             value = loss(t, p, sample_weight=w)
+            per_output.append(value)  # logged unweighted, as Keras 3
             value = value * weight if weight != 1.0 else value
-            per_output.append(value)  # logged weighted, as Keras 3: the total is their sum
             total = value if total is None else total + value
         self.last_per_output = per_output
         return total

@@ -77,6 +77,20 @@ class Trainer:
         from lamina import optimizers
         from lamina.trainers.compile_utils import CompileLoss, CompileMetrics
 
+        if steps_per_execution != 1:
+            # Running several steps per call belongs with the training work still to come.
+            raise NotImplementedError(
+                "`steps_per_execution` other than 1 is not supported yet: each call of the "
+                f"step runs one batch. Received: steps_per_execution={steps_per_execution!r}"
+            )
+        if auto_scale_loss and getattr(self, "_dtype", None) == "mixed_float16":
+            # Keras wraps the optimizer in a dynamic LossScaleOptimizer here; none exists yet.
+            raise NotImplementedError(
+                "`auto_scale_loss=True` with the 'mixed_float16' dtype policy needs a dynamic "
+                "loss-scale optimizer, which is not supported yet: pass auto_scale_loss=False "
+                "(and a fixed `loss_scale_factor` to the optimizer if float16 gradients "
+                "underflow), or use 'mixed_bfloat16'."
+            )
         optimizer = optimizers.get(optimizer)
         for item in tree.flatten(loss):
             if item is not None:
@@ -384,12 +398,16 @@ class Trainer:
                     break
             epoch_logs = pythonify_logs(self._metrics_result_or_logs(logs))
             if validation is not None and _should_validate(epoch, validation_freq):
-                val_logs = self._evaluate_iterator(validation, callbacks=None, verbose=0)
+                # As Keras: the fit's callbacks see the validation run's test hooks.
+                val_logs = self._evaluate_iterator(validation, callbacks=callbacks, verbose=0)
                 epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})
             callbacks.on_epoch_end(epoch, epoch_logs)
             training_logs = epoch_logs
             if self.stop_training:
                 break
+        if self.optimizer is not None and epochs > 0:
+            # With `use_ema`, the moving averages become the weights (as Keras).
+            self.optimizer.finalize_variable_values(self.trainable_weights)  # type: ignore[attr-defined]
         callbacks.on_train_end(logs=training_logs)
         return self.history
 
@@ -408,6 +426,8 @@ class Trainer:
         **kwargs,
     ):
         self._assert_compiled("evaluate")
+        if kwargs:
+            raise ValueError(f"Arguments not recognized: {kwargs}")
         iterator = EpochIterator(
             x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps, shuffle=False
         )
@@ -488,14 +508,18 @@ class Trainer:
             weights = class_weight_to_sample_weight(y, class_weight)
             sample_weight = weights if sample_weight is None else sample_weight * weights
         data = (_to_tensors(x), _to_tensors(y), _to_tensors(sample_weight))
-        logs = self.make_train_function()(data)
+        train_function = self.make_train_function()
+        self.reset_metrics()  # as Keras: each call's logs are its own batch's
+        logs = train_function(data)
         logs = pythonify_logs(logs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._assert_compiled("test_on_batch")
         data = (_to_tensors(x), _to_tensors(y), _to_tensors(sample_weight))
-        logs = pythonify_logs(self.make_test_function()(data))
+        test_function = self.make_test_function()
+        self.reset_metrics()  # as Keras: each call's logs are its own batch's
+        logs = pythonify_logs(test_function(data))
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def predict_on_batch(self, x):

@@ -25,7 +25,7 @@ def test_stack_matches_numpy(rng):
     zeros = [np.zeros((2, 5)), np.zeros((2, 5)), np.zeros((2, 2))]
     sequence, _, states = run_rnn(step, x, zeros)
     assert_close(output, sequence, atol=1e-5)
-    assert len(lstm_states) == 2 and len(gru_states) == 1
+    assert (len(lstm_states), len(gru_states)) == (2, 1)
     for got, want in zip([*lstm_states, *gru_states], states):
         assert_close(got, want, atol=1e-5)
 

@@ -8,10 +8,13 @@ draws are refused while tracing: layers pass a SeedGenerator, whose state is a v
 
 from __future__ import annotations
 
+import functools
+import math
 import random as _python_random
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lamina.backend.common import global_state
 from lamina.backend.common.seed_generator import draw_seed
@@ -58,25 +61,60 @@ def _shape(shape):
     return (shape,) if isinstance(shape, int) else tuple(shape)
 
 
+# Eager draws of small shapes (layer weights as they are built) go through one compiled
+# program per power-of-two size: compiling JAX's random-bit generator for every new weight
+# shape took 0.3-3 s each on a 2-core CPU, the bulk of building a model eagerly. Inside a
+# trace (a compiled step) the shape is drawn directly: it compiles once with the step.
+_BUCKET_MIN, _BUCKET_MAX = 1 << 10, 1 << 20
+
+
+def _normal_scaled(key, shape, dtype, mean, stddev):
+    return jax.random.normal(key, shape, dtype) * stddev.astype(dtype) + mean.astype(dtype)
+
+
+def _uniform_in(key, shape, dtype, minval, maxval):
+    return jax.random.uniform(key, shape, dtype, minval.astype(dtype), maxval.astype(dtype))
+
+
+def _truncated_scaled(key, shape, dtype, mean, stddev):
+    sample = jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype)
+    return sample * stddev.astype(dtype) + mean.astype(dtype)
+
+
+@functools.cache
+def _flat_draw(draw, size, dtype):
+    return jax.jit(lambda key, a, b: draw(key, (size,), dtype, a, b))
+
+
+def _draw(draw, key, shape, dtype, a, b):
+    shape = _shape(shape)
+    size = math.prod(shape)
+    a, b = jnp.asarray(a), jnp.asarray(b)
+    traced = any(isinstance(v, jax.core.Tracer) for v in (key, a, b))
+    if traced or size > _BUCKET_MAX or global_state.in_symbolic_scope():
+        return draw(key, shape, dtype, a, b)
+    bucket = max(_BUCKET_MIN, 1 << (size - 1).bit_length())
+    flat = _flat_draw(draw, bucket, dtype)(key, a, b)
+    if isinstance(flat, jax.core.Tracer):  # inside a trace after all: stay in it
+        return flat[:size].reshape(shape)
+    # Cut on the host: an eager device slice would compile once per shape again.
+    return jnp.asarray(np.asarray(flat)[:size].reshape(shape))
+
+
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     dtype = to_jax_dtype(dtype)
-    sample = jax.random.normal(_key(seed, "normal"), _shape(shape), dtype)
-    return sample * jnp.asarray(stddev, dtype) + jnp.asarray(mean, dtype)
+    return _draw(_normal_scaled, _key(seed, "normal"), shape, dtype, mean, stddev)
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-    return jax.random.uniform(
-        _key(seed, "uniform"), _shape(shape), to_jax_dtype(dtype), minval, maxval
-    )
+    dtype = to_jax_dtype(dtype)
+    return _draw(_uniform_in, _key(seed, "uniform"), shape, dtype, minval, maxval)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Normal values within two standard deviations of the mean."""
     dtype = to_jax_dtype(dtype)
-    sample = jax.random.truncated_normal(
-        _key(seed, "truncated_normal"), -2.0, 2.0, _shape(shape), dtype
-    )
-    return sample * jnp.asarray(stddev, dtype) + jnp.asarray(mean, dtype)
+    return _draw(_truncated_scaled, _key(seed, "truncated_normal"), shape, dtype, mean, stddev)
 
 
 def randint(shape, minval, maxval, dtype="int32", seed=None):

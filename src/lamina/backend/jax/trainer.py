@@ -39,12 +39,15 @@ def train_step(model, x, y, sample_weight):
         model._clear_losses()  # add_loss values are traced here: none may outlive the step
         updates = scope.updates()
         written[:] = [variable for variable, _ in updates]
-        return loss, (y_pred, [value for _, value in updates])
+        # As Keras: differentiate the scaled loss (the optimizer divides the gradients
+        # back); the loss returned, and logged, is unscaled.
+        scaled = model.optimizer.scale_loss(loss)
+        return scaled, (loss, y_pred, [value for _, value in updates])
 
     values = [variable.value for variable in variables]
-    (loss, (y_pred, new_values)), gradients = jax.value_and_grad(loss_and_updates, has_aux=True)(
-        values
-    )
+    (_, (loss, y_pred, new_values)), gradients = jax.value_and_grad(
+        loss_and_updates, has_aux=True
+    )(values)
     for variable, value in zip(written, new_values):
         variable.assign(value)  # moving statistics, seed states: into the enclosing state
     if variables:

@@ -19,7 +19,9 @@ def train_step(model, x, y, sample_weight):
     for variable in variables:
         variable.value.grad = None
     if loss.requires_grad:
-        loss.backward()
+        # As Keras: the gradients are of the scaled loss (the optimizer divides them back);
+        # the loss returned, and logged, is unscaled.
+        model.optimizer.scale_loss(loss).backward()
     gradients = [variable.value.grad for variable in variables]
     with torch.no_grad():
         model.optimizer.apply(gradients, variables)

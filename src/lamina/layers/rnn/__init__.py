@@ -1,6 +1,10 @@
-"""Recurrent layers: SimpleRNN, LSTM, GRU, their cells, the generic RNN and Bidirectional."""
+"""Recurrent layers: SimpleRNN, LSTM, GRU, ConvLSTM1D/2D/3D, their cells, StackedRNNCells,
+the generic RNN and Bidirectional."""
 
 from lamina.layers.rnn.bidirectional import Bidirectional as Bidirectional
+from lamina.layers.rnn.conv_lstm1d import ConvLSTM1D as ConvLSTM1D
+from lamina.layers.rnn.conv_lstm2d import ConvLSTM2D as ConvLSTM2D
+from lamina.layers.rnn.conv_lstm3d import ConvLSTM3D as ConvLSTM3D
 from lamina.layers.rnn.gru import GRU as GRU
 from lamina.layers.rnn.gru_cell import GRUCell as GRUCell
 from lamina.layers.rnn.lstm import LSTM as LSTM
@@ -12,6 +16,9 @@ from lamina.layers.rnn.stacked_rnn_cells import StackedRNNCells as StackedRNNCel
 
 __all__ = [
     "Bidirectional",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
     "GRU",
     "LSTM",
     "RNN",

@@ -93,8 +93,7 @@ class LSTM(CellArgumentsRNN):
     def _fused_loop(self, sequences, states, mask, training):
         cell = self.cell
         supported = (
-            cell.activation is activations.tanh
-            and cell.recurrent_activation is activations.sigmoid
+            cell.activation is activations.tanh and cell.recurrent_activation is activations.sigmoid
         )
         return run_fused_kernel(
             self, backend.engine.rnn.lstm, sequences, states, mask, training, supported

@@ -31,10 +31,14 @@ def _state_layout(cell) -> tuple[list[int], list[int] | None]:
     flat = sizes_of(state_size)
     if flat is not None:
         return flat, None
-    groups = [sizes_of(entry) for entry in state_size or []] if isinstance(
-        state_size, (list, tuple)
-    ) else [None]
-    if not groups or any(group is None for group in groups):
+    entries = list(state_size) if isinstance(state_size, (list, tuple)) else []
+    groups: list[list[int]] = []
+    for entry in entries:
+        sizes = sizes_of(entry)
+        if sizes is None:
+            break
+        groups.append(sizes)
+    if not entries or len(groups) != len(entries):
         raise ValueError(
             "An RNN cell needs a `state_size` attribute: an integer or a list of integers (one "
             f"per state); received cell={cell!r} with state_size={state_size!r}."
@@ -70,9 +74,9 @@ class RNN(Layer):
     ``zero_output_for_mask=True`` the returned sequence holds 0 there). ``go_backwards``
     reads the sequence from its end and returns the outputs in that (reversed) order.
     Compiled (JAX under jit), the time loop is the engine's ``scan`` (``lax.scan``);
-    ``unroll=True`` unrolls it into one step per time step instead. With ``stateful=True`` the final states of a batch
-    are the initial states of the next (the batch size must be fixed) until
-    ``reset_state()``.
+    ``unroll=True`` unrolls it into one step per time step instead. With ``stateful=True``
+    the final states of a batch are the initial states of the next (the batch size must be
+    fixed) until ``reset_state()``.
 
     >>> RNN(LSTMCell(4), return_sequences=True)(np.zeros((2, 5, 3))).shape  # (2, 5, 4)
     """
@@ -202,14 +206,15 @@ class RNN(Layer):
             output, new_states = self.cell.call(inputs, states)
         if not isinstance(new_states, (list, tuple)):
             return output, [new_states]
-        return output, [state for entry in new_states for state in (
-            entry if isinstance(entry, (list, tuple)) else [entry]
-        )]
+        return output, [
+            state
+            for entry in new_states
+            for state in (entry if isinstance(entry, (list, tuple)) else [entry])
+        ]
 
     def _fused_loop(self, sequences, states, mask, training):
         """An engine's fused kernel for the whole loop; None runs the generic loop.
         ``(last_output, outputs, states)`` as ``_loop`` returns them."""
-        return None
 
     def _loop(self, sequences, states, mask, training):
         """``(last_output, outputs (B, T, ...) in processing order or None, final states)``.
@@ -235,8 +240,10 @@ class RNN(Layer):
                     last_output = ops.zeros_like(output)
                 output_zeros = ops.zeros_like(output)
                 last_output = ops.where(keep, output, last_output)
-                output = ops.where(keep, output, output_zeros) if self.zero_output_for_mask else (
-                    last_output
+                output = (
+                    ops.where(keep, output, output_zeros)
+                    if self.zero_output_for_mask
+                    else (last_output)
                 )
             else:
                 last_output = output

@@ -62,9 +62,9 @@ class StackedRNNCells(Layer):
                 initial = make(batch_size=batch_size)
                 states.append(list(initial) if isinstance(initial, (list, tuple)) else [initial])
                 continue
-            sizes = cell.state_size if isinstance(cell.state_size, (list, tuple)) else [
-                cell.state_size
-            ]
+            sizes = (
+                cell.state_size if isinstance(cell.state_size, (list, tuple)) else [cell.state_size]
+            )
             states.append([ops.zeros((batch_size, s), dtype=self.compute_dtype) for s in sizes])
         return states
 
@@ -83,9 +83,9 @@ class StackedRNNCells(Layer):
     def prime_dropout_masks(self, step_input, states) -> None:
         flat = list(states)
         for cell in self.cells:
-            sizes = cell.state_size if isinstance(cell.state_size, (list, tuple)) else [
-                cell.state_size
-            ]
+            sizes = (
+                cell.state_size if isinstance(cell.state_size, (list, tuple)) else [cell.state_size]
+            )
             cell_states, flat = flat[: len(sizes)], flat[len(sizes) :]
             prime = getattr(cell, "prime_dropout_masks", None)
             if prime is not None:

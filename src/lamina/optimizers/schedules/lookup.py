@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from lamina.optimizers.schedules.cosine_decay import CosineDecay
+from lamina.optimizers.schedules.cosine_decay_restarts import CosineDecayRestarts
 from lamina.optimizers.schedules.exponential_decay import ExponentialDecay
+from lamina.optimizers.schedules.inverse_time_decay import InverseTimeDecay
 from lamina.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
 from lamina.optimizers.schedules.piecewise_constant_decay import PiecewiseConstantDecay
+from lamina.optimizers.schedules.polynomial_decay import PolynomialDecay
 from lamina.serialization import deserialize_keras_object, serialize_keras_object
 
 MODULE_OBJECTS = {
     cls.__name__: cls
-    for cls in (LearningRateSchedule, ExponentialDecay, CosineDecay, PiecewiseConstantDecay)
+    for cls in (
+        LearningRateSchedule,
+        ExponentialDecay,
+        CosineDecay,
+        PiecewiseConstantDecay,
+        PolynomialDecay,
+        InverseTimeDecay,
+        CosineDecayRestarts,
+    )
 }
 
 
