@@ -7,12 +7,15 @@ from lamina import backend
 def pytest_configure(config):
     if backend.backend() == "jax":
         # Many tests compile the same small steps: XLA's persistent cache (a folder per
-        # run) serves repeats of an identical program instead of compiling it again.
+        # run, shared by the run's pytest-xdist workers when scripts/test.sh names one)
+        # serves repeats of an identical program instead of compiling it again.
+        import os
         import tempfile
 
         import jax
 
-        jax.config.update("jax_compilation_cache_dir", tempfile.mkdtemp(prefix="lamina-xla-"))
+        folder = os.environ.get("LAMINA_XLA_CACHE_DIR") or tempfile.mkdtemp(prefix="lamina-xla-")
+        jax.config.update("jax_compilation_cache_dir", folder)
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
         jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
 

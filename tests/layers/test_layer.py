@@ -93,3 +93,17 @@ def test_a_custom_build_marks_the_layer_built_even_without_super():
     assert layer.built
     assert layer.get_build_config() == {"input_shape": (None, 3)}
     assert layer.count_params() == 3
+
+
+def test_unknown_keyword_arguments_are_refused_even_when_none():
+    # Keras refuses any unknown keyword (a typo must not pass), None included.
+    from lamina import layers
+
+    for kwargs in ({"unitz": 3}, {"kernel_initialiser": None}):
+        with pytest.raises(ValueError, match="Unrecognized keyword arguments passed to Dense"):
+            layers.Dense(3, **kwargs)
+    # Rebuilt from a config, a newer Keras's optional arguments left at None are dropped.
+    config = {**layers.Dense(3).get_config(), "quantization_config": None}
+    assert layers.Dense.from_config(config).units == 3
+    restored = keras.layers.deserialize({"class_name": "Dense", "config": config})
+    assert restored.units == 3

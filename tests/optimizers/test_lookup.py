@@ -59,3 +59,26 @@ def test_unknown_name_lists_close_valid_names(name, suggestion):
 def test_get_rejects_other_objects():
     with pytest.raises(ValueError, match="Could not interpret optimizer identifier"):
         optimizers.get(42)
+
+
+KERAS_3_15_NAMES = {
+    "adadelta": optimizers.Adadelta,
+    "adafactor": optimizers.Adafactor,
+    "adamax": optimizers.Adamax,
+    "ftrl": optimizers.Ftrl,
+    "lamb": optimizers.Lamb,
+    "lion": optimizers.Lion,
+    "muon": optimizers.Muon,
+    "nadam": optimizers.Nadam,
+    "schedulefreeadamw": optimizers.ScheduleFreeAdamW,
+}
+
+
+@pytest.mark.parametrize(("name", "cls"), KERAS_3_15_NAMES.items(), ids=KERAS_3_15_NAMES.keys())
+def test_get_and_serialize_keras_3_15_optimizers(name, cls):
+    for spelling in (name, cls.__name__):
+        assert type(optimizers.get(spelling)) is cls
+    optimizer = cls(learning_rate=0.02, clipnorm=1.0)
+    serialized = json.loads(json.dumps(optimizers.serialize(optimizer)))
+    assert serialized["class_name"] == cls.__name__
+    assert optimizers.deserialize(serialized).get_config() == optimizer.get_config()

@@ -27,7 +27,7 @@ def test_iterations_is_a_non_trainable_int64_counter(rng):
     optimizer = SGD()
     assert optimizer.iterations.dtype == "int64"
     assert not optimizer.iterations.trainable
-    assert optimizer.iterations.path == "SGD/iteration"
+    assert optimizer.iterations.path == "sgd/iteration"
     variables = make_variables(rng)
     for step in range(3):
         assert int(to_numpy(optimizer.iterations)) == step
@@ -51,7 +51,7 @@ def test_apply_after_build_needs_no_variables_and_apply_gradients_returns_iterat
 
 def test_learning_rate_is_a_settable_variable(rng):
     optimizer = SGD(learning_rate=0.5)
-    assert optimizer.learning_rate.path == "SGD/learning_rate"
+    assert optimizer.learning_rate.path == "sgd/learning_rate"
     optimizer.learning_rate = 0.25
     assert_close(optimizer.learning_rate, 0.25)
     variable = backend.Variable(np.ones(2, "float32"), name="w")
@@ -307,3 +307,20 @@ def test_an_overridden_update_step_is_called(rng, cls):
     assert optimizer.calls == ["w0", "w1", "w2"] * 2
     for a, e in zip(actual, run_reference(sgd_rule(), values, grads, 0.1)):
         assert_close(a, e, rtol=1e-5, atol=1e-6)
+
+
+def test_default_names_are_unique_snake_case_as_keras():
+    # Keras 3.15: SGD(), SGD(), AdamW(), RMSprop() are named sgd, sgd_1, adam_w, rm_sprop.
+    names = [cls().name for cls in (SGD, SGD, Adam, AdamW, RMSprop, Adagrad)]
+    assert names == ["sgd", "sgd_1", "adam", "adam_w", "rm_sprop", "adagrad"]
+    assert SGD(name="mine").name == "mine"
+
+
+def test_add_variable_takes_keras_arguments():
+    optimizer = SGD()
+    variable = optimizer.add_variable((2,), aggregation="sum", name="total")
+    assert variable.aggregation == "sum"
+    assert optimizer.add_variable((2,)).aggregation == "none"  # Keras's default
+    assert variable.path == f"{optimizer.name}/total"
+    with pytest.raises(NotImplementedError, match="layout"):
+        optimizer.add_variable((2,), layout=object())

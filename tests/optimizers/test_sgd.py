@@ -44,8 +44,8 @@ def test_sgd_makes_a_momentum_slot_only_with_momentum(rng, momentum, num_slots):
     optimizer = SGD(momentum=momentum)
     run_lamina(optimizer, [rng.standard_normal(3).astype("float32")], [[np.ones(3, "float32")]])
     paths = [v.path for v in optimizer.variables]
-    assert paths[:2] == ["SGD/iteration", "SGD/learning_rate"]
-    assert paths[2:] == ["SGD/w0_momentum"] * num_slots
+    assert paths[:2] == ["sgd/iteration", "sgd/learning_rate"]
+    assert paths[2:] == ["sgd/w0_momentum"] * num_slots
 
 
 def test_sgd_config_roundtrip():

@@ -8,7 +8,7 @@ from lamina import layers, models, optimizers
 OPTIMIZERS = {
     "adamax": lambda: optimizers.Adamax(learning_rate=0.05),
     "nadam": lambda: optimizers.Nadam(learning_rate=0.05),
-    "adadelta": lambda: optimizers.Adadelta(learning_rate=1.0),
+    "adadelta": lambda: optimizers.Adadelta(learning_rate=20.0),
     "adafactor": lambda: optimizers.Adafactor(learning_rate=0.1),
     "ftrl": lambda: optimizers.Ftrl(learning_rate=0.5),
     "lamb": lambda: optimizers.Lamb(learning_rate=0.05),

@@ -210,3 +210,29 @@ def test_sequential_round_trip_and_layout(tmp_path, rng, sequential_factory):
 )
 def test_container_names_follow_keras_snake_case(class_name, expected):
     assert to_snake_case(class_name) == expected
+
+
+def test_overwrite_false_keeps_an_existing_file(tmp_path, rng):
+    import lamina
+
+    path = tmp_path / "model.weights.h5"
+    model = lamina.Sequential([lamina.Input((5,)), Dense(2)])
+    model.save_weights(path)
+    before = path.read_bytes()
+    model.set_weights([w + 1.0 for w in model.get_weights()])
+    with pytest.raises(FileExistsError):
+        model.save_weights(path, overwrite=False)
+    assert path.read_bytes() == before
+
+
+def test_save_zipped_defaults_to_none_as_keras(tmp_path):
+    import inspect
+    import zipfile
+
+    import lamina
+
+    assert inspect.signature(lamina.Model.save).parameters["zipped"].default is None
+    assert inspect.signature(lamina.saving.save_model).parameters["zipped"].default is None
+    model = lamina.Sequential([lamina.Input((5,)), Dense(2)])
+    model.save(tmp_path / "m.keras")
+    assert zipfile.is_zipfile(tmp_path / "m.keras")

@@ -343,3 +343,30 @@ def test_on_batch_methods_reset_the_metrics_on_each_call(rng):
         model.set_weights(before)
         logs = model.train_on_batch(x[8:], y[8:], return_dict=True)
         assert logs == pytest.approx(alone, rel=1e-5)
+
+
+def test_callbacks_can_stop_evaluate_and_predict(rng):
+    x = rng.standard_normal((32, 4)).astype("float32")
+    model, _, _ = linear_model("sgd")
+    batches = []
+
+    def stop_after_two(kind):
+        def hook(batch, logs):
+            batches.append((kind, batch))
+            if batch == 1:
+                setattr(model, f"stop_{kind}", True)
+
+        return hook
+
+    callback = keras.callbacks.LambdaCallback(
+        on_test_batch_end=stop_after_two("evaluating"),
+        on_predict_batch_end=stop_after_two("predicting"),
+    )
+    two_batches = model.evaluate(x[:16], x[:16, :2], batch_size=8, verbose=0, return_dict=True)
+    stopped = model.evaluate(x, x[:, :2], batch_size=8, verbose=0, callbacks=[callback],
+                             return_dict=True)  # fmt: skip
+    assert stopped == pytest.approx(two_batches, rel=1e-6)
+    assert model.predict(x, batch_size=8, verbose=0, callbacks=[callback]).shape == (16, 2)
+    assert batches == [("evaluating", 0), ("evaluating", 1), ("predicting", 0), ("predicting", 1)]
+    # Each run starts afresh.
+    assert model.predict(x, batch_size=8, verbose=0).shape == (32, 2)

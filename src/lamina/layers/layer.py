@@ -17,7 +17,7 @@ from lamina.layers.input_spec import InputSpec, assert_input_compatibility
 from lamina.layers.tracking import TrackedDict, TrackedList
 from lamina.ops.node import Node
 from lamina.ops.operation import Operation
-from lamina.serialization import deserialize_keras_object, serialize_keras_object
+from lamina.serialization import deserialize_keras_object, objects, serialize_keras_object
 
 _core = backend.engine.core
 _SIGNATURES: dict = {}
@@ -132,9 +132,11 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         batch_size = kwargs.pop("batch_size", None)
         kwargs.pop("input_dtype", None)
-        # Optional features of newer Keras versions (quantization_config, lora_rank…)
-        # arrive as None in their configs: None means unused.
-        kwargs = {key: value for key, value in kwargs.items() if value is not None}
+        if kwargs and objects.is_loading_config():
+            # Optional features of newer Keras versions (quantization_config, lora_rank…)
+            # arrive as None in their configs: None means unused. Called directly, a layer
+            # refuses them all, as Keras's does (a typo must not pass).
+            kwargs = {key: value for key, value in kwargs.items() if value is not None}
         if kwargs:
             raise ValueError(
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
@@ -620,7 +622,8 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
                 config["activity_regularizer"]
             )
         try:
-            return cls(**config)
+            with objects.loading_config():
+                return cls(**config)
         except TypeError as error:
             raise TypeError(
                 f"Error when deserializing class {cls.__name__!r} using config={config}: {error}"

@@ -94,10 +94,37 @@ class Model(Trainer, Layer):
             f"No such layer: {name!r}. Existing layers: {[layer.name for layer in self.layers]}."
         )
 
-    def summary(self, line_length=None, positions=None, print_fn=None, **kwargs):
+    def summary(
+        self,
+        line_length=None,
+        positions=None,
+        print_fn=None,
+        expand_nested=False,
+        show_trainable=False,
+        layer_range=None,
+    ):
+        """Print a table of the layers, output shapes and parameter counts (as Keras).
+
+        Args:
+            line_length: Total width of the table, in characters.
+            positions: Each column's right edge, as fractions of ``line_length``.
+            print_fn: Called with each line (default ``print``).
+            expand_nested: Also list the layers of nested models, indented.
+            show_trainable: Add a "Trainable" column (Y, N, or - for no weights).
+            layer_range: ``(first, last)`` layer-name patterns (``re.match``, both
+                included): print only that slice of the layers.
+        """
         from lamina.utils.summary import print_summary
 
-        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
+        print_summary(
+            self,
+            line_length=line_length,
+            positions=positions,
+            print_fn=print_fn,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+            layer_range=layer_range,
+        )
 
     def save_weights(self, filepath, overwrite=True):
         """Writes the weights to a ``.weights.h5`` (Keras 3's layout) or ``.safetensors`` file."""
@@ -110,10 +137,10 @@ class Model(Trainer, Layer):
 
         load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
-    def save(self, filepath, overwrite=True, **kwargs):
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         from lamina import saving
 
-        saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
+        saving.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
     def build_from_config(self, config) -> None:
         """Build from ``get_build_config()``; a subclass without ``build`` is run symbolically.

@@ -7,6 +7,8 @@ Each filter runs per channel with zero padding ("same", as TensorFlow places it)
 
 from __future__ import annotations
 
+import numpy as np
+
 from lamina.backend import engine
 from lamina.backend import is_float_dtype as _is_float_dtype
 from lamina.backend import standardize_data_format as _standardize_data_format
@@ -62,10 +64,20 @@ def _restore_layout(images, data_format, unbatched):
 
 
 def _gaussian_1d(size, sigma, dtype):
-    """Normalised Gaussian taps, centred between the middle taps for an even ``size``."""
-    offsets = _numpy.arange(size, dtype=dtype) - (size - 1) / 2
-    taps = _numpy.exp(-0.5 * _numpy.square(offsets / sigma))
-    return taps / _numpy.sum(taps)
+    """Normalised Gaussian taps, centred between the middle taps for an even ``size``: made
+    in float64 NumPy for a Python ``sigma`` (no device work), else by the engine."""
+    xp = np if isinstance(sigma, (int, float)) else _numpy
+    offsets = xp.arange(size, dtype="float64" if xp is np else dtype) - (size - 1) / 2
+    taps = xp.exp(-0.5 * xp.square(offsets / sigma))
+    return taps / xp.sum(taps)
+
+
+def _outer(column, row, dtype):
+    """(len(column), len(row)) kernel as an engine tensor of ``dtype``."""
+    if isinstance(column, np.ndarray) and isinstance(row, np.ndarray):
+        return engine.core.convert_to_tensor(np.outer(column, row), dtype=dtype)
+    column, row = (engine.core.cast(engine.core.convert_to_tensor(t), dtype) for t in (column, row))
+    return _numpy.outer(column, row)
 
 
 def _depthwise(images, kernel, padding):
@@ -79,12 +91,13 @@ def _depthwise(images, kernel, padding):
 def _gaussian_blur(images, kernel_size, sigma, data_format):
     images, dtype = _float(images)
     images, unbatched = _batched_channels_last(images, data_format)
-    sigma = engine.core.convert_to_tensor(sigma, dtype=dtype)
+    if not isinstance(sigma, tuple):  # a tensor of two standard deviations
+        sigma = engine.core.convert_to_tensor(sigma, dtype=dtype)
     # Keras's JAX, TensorFlow and NumPy backends take the first entry of kernel_size and
     # sigma along the width and the second along the height; so do we.
     along_width = _gaussian_1d(kernel_size[0], sigma[0], dtype)
     along_height = _gaussian_1d(kernel_size[1], sigma[1], dtype)
-    kernel = _numpy.outer(along_height, along_width)  # (kH, kW)
+    kernel = _outer(along_height, along_width, dtype)  # (kH, kW)
     channels = images.shape[-1]
     kernel = _numpy.broadcast_to(kernel[:, :, None, None], (*kernel.shape, channels, 1))
     blurred = _depthwise(images, kernel, "same")
@@ -109,7 +122,7 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     _check_rank("gaussian_blur", "images", images)
     kernel_size = _pair("gaussian_blur", "kernel_size", kernel_size, int)
     if isinstance(sigma, (int, float, tuple, list)):  # a tensor sigma goes through as it is
-        sigma = _pair("gaussian_blur", "sigma", sigma, float)
+        sigma = tuple(float(v) for v in _pair("gaussian_blur", "sigma", sigma, float))
     return _gaussian_blur_op(images, kernel_size, sigma, data_format)
 
 
@@ -158,7 +171,7 @@ def _ssim(image1, image2, max_val, filter_size, filter_sigma, k1, k2, data_forma
     image2, _ = _batched_channels_last(image2, data_format)
     channels = image1.shape[-1]
     taps = _gaussian_1d(filter_size, filter_sigma, dtype)
-    kernel = _numpy.outer(taps, taps)[:, :, None, None]  # (F, F, 1, 1)
+    kernel = _outer(taps, taps, dtype)[:, :, None, None]  # (F, F, 1, 1)
     kernel = _numpy.broadcast_to(kernel, (filter_size, filter_size, channels, 1))
 
     def local_mean(x):  # Gaussian-weighted mean over each valid window: (N, H', W', C)

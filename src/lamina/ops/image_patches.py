@@ -3,13 +3,13 @@
 
 Each output pixel holds its whole patch flattened in (row, column, channel) order (with the
 depth first for volumes): the result of Keras's convolution with an identity kernel. Here it
-is one strided slice per position in the patch, so any dtype is exact and gradients come for
-free; "same" padding is zeros placed as TensorFlow places them.
+is one gather per spatial axis, so any dtype is exact and gradients come for free; "same"
+padding is zeros placed as TensorFlow places them.
 """
 
 from __future__ import annotations
 
-import itertools
+import numpy as np
 
 from lamina.backend import engine
 from lamina.backend import standardize_data_format as _standardize_data_format
@@ -48,16 +48,16 @@ def _extract(images, size, strides, dilation, padding, data_format):
         images = _numpy.pad(images, [(0, 0), *pads, (0, 0)])
         spatial = tuple(images.shape[1:-1])
     lengths = [_valid_length(*args) for args in zip(spatial, size, strides, dilation)]
-    slices = []
-    for offsets in itertools.product(*(range(k) for k in size)):  # row-major patch order
-        key = [slice(None)]
-        for offset, length, stride, rate in zip(offsets, lengths, strides, dilation):
-            start = offset * rate
-            key.append(slice(start, start + (length - 1) * stride + 1, stride))
-        slices.append(images[tuple(key)])  # (N, *lengths, C)
-    patches = _numpy.stack(slices, axis=-2)  # (N, *lengths, prod(size), C)
+    patches = images
+    for index, (length, window, stride, rate) in enumerate(zip(lengths, size, strides, dilation)):
+        # Input positions read by patch p at offset o: p * stride + o * rate, an (L, k) grid.
+        positions = np.arange(length)[:, None] * stride + np.arange(window)[None, :] * rate
+        patches = _numpy.take(patches, positions.astype(np.int32), axis=1 + 2 * index)
+    rank = len(size)  # patches: (N, L1, k1, ..., Lr, kr, C)
+    order = (0, *range(1, 2 * rank, 2), *range(2, 2 * rank + 1, 2), 2 * rank + 1)
+    patches = _numpy.transpose(patches, order)  # (N, L1 .. Lr, k1 .. kr, C)
     batch, channels = images.shape[0], images.shape[-1]
-    patches = _numpy.reshape(patches, (batch, *lengths, len(slices) * channels))
+    patches = _numpy.reshape(patches, (batch, *lengths, int(np.prod(size)) * channels))
     if data_format == "channels_first":
         patches = _numpy.moveaxis(patches, -1, 1)
     return patches[0] if unbatched else patches
@@ -81,7 +81,9 @@ def _extract_patches(name, images, size, strides, dilation_rate, padding, data_f
     if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
         raise ValueError(f"{name}: padding must be 'valid' or 'same'; received {padding!r}.")
     padding = padding.lower()
-    spatial = images_shape[-rank - 1 : -1] if data_format == "channels_last" else images_shape[-rank:]
+    spatial = (
+        images_shape[-rank - 1 : -1] if data_format == "channels_last" else images_shape[-rank:]
+    )
     if padding == "valid":
         for length, window, rate in zip(spatial, size, dilation_rate):
             if length is not None and (window - 1) * rate + 1 > length:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from lamina.backend import engine
 from lamina.backend import is_float_dtype as _is_float_dtype
 from lamina.backend import result_type as _result_type
@@ -23,22 +25,22 @@ _METHODS = {
 _FLOAT32_EPS = 1.1920928955078125e-07
 
 
-def _triangle(x):
-    return _numpy.maximum(1 - x, _numpy.zeros_like(x))
+def _triangle(xp, x):
+    return xp.maximum(1 - x, xp.zeros_like(x))
 
 
-def _keys_cubic(x):  # Keys (1981) with a = -0.5, for x >= 0
+def _keys_cubic(xp, x):  # Keys (1981) with a = -0.5, for x >= 0
     near = ((1.5 * x - 2.5) * x) * x + 1.0
     far = ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0
-    return _numpy.where(x >= 2.0, _numpy.zeros_like(x), _numpy.where(x >= 1.0, far, near))
+    return xp.where(x >= 2.0, xp.zeros_like(x), xp.where(x >= 1.0, far, near))
 
 
 def _lanczos(radius):
-    def kernel(x):  # for x >= 0; the sinc ratio is 1 near 0, where it would be 0 / 0
-        safe = _numpy.where(x > 1e-3, x, _numpy.ones_like(x))
-        value = radius * _numpy.sin(math.pi * safe) * _numpy.sin(math.pi * safe / radius)
-        value = _numpy.where(x > 1e-3, value / (math.pi**2 * safe * safe), _numpy.ones_like(x))
-        return _numpy.where(x > radius, _numpy.zeros_like(x), value)
+    def kernel(xp, x):  # for x >= 0; the sinc ratio is 1 near 0, where it would be 0 / 0
+        safe = xp.where(x > 1e-3, x, xp.ones_like(x))
+        value = radius * xp.sin(math.pi * safe) * xp.sin(math.pi * safe / radius)
+        value = xp.where(x > 1e-3, value / (math.pi**2 * safe * safe), xp.ones_like(x))
+        return xp.where(x > radius, xp.zeros_like(x), value)
 
     return kernel
 
@@ -47,42 +49,61 @@ _KERNELS = {"linear": _triangle, "cubic": _keys_cubic, "lanczos3": _lanczos(3.0)
             "lanczos5": _lanczos(5.0)}  # fmt: skip
 
 
-def _weights(input_size, output_size, scale, translation, kernel, antialias, dtype):
+def _weights(xp, input_size, output_size, scale, translation, kernel, antialias, dtype):
     """(input_size, output_size) weights: output sample j takes the input pixels around
-    ``(j + 0.5 - translation) / scale - 0.5`` (pixel centres at half-integers)."""
+    ``(j + 0.5 - translation) / scale - 0.5`` (pixel centres at half-integers). ``xp`` is
+    NumPy when scale and translation are host values, else the engine's NumPy functions."""
     inverse_scale = 1.0 / scale
     # Downsampling with antialias widens the kernel by 1 / scale (a low-pass filter).
-    kernel_scale = _numpy.maximum(inverse_scale, _numpy.ones_like(inverse_scale)) if antialias else 1
-    samples = (_numpy.arange(output_size, dtype=dtype) + 0.5 - translation) * inverse_scale - 0.5
-    distance = _numpy.abs(samples[None, :] - _numpy.arange(input_size, dtype=dtype)[:, None])
-    weights = kernel(distance / kernel_scale)  # (in, out)
-    total = _numpy.sum(weights, axis=0, keepdims=True)
-    safe_total = _numpy.where(total != 0, total, _numpy.ones_like(total))
-    usable = _numpy.abs(total) > 1000.0 * _FLOAT32_EPS
-    weights = _numpy.where(usable, weights / safe_total, _numpy.zeros_like(weights))
+    kernel_scale = xp.maximum(inverse_scale, xp.ones_like(inverse_scale)) if antialias else 1
+    samples = (xp.arange(output_size, dtype=dtype) + 0.5 - translation) * inverse_scale - 0.5
+    distance = xp.abs(samples[None, :] - xp.arange(input_size, dtype=dtype)[:, None])
+    weights = kernel(xp, distance / kernel_scale)  # (in, out)
+    total = xp.sum(weights, axis=0, keepdims=True)
+    safe_total = xp.where(total != 0, total, xp.ones_like(total))
+    usable = xp.abs(total) > 1000.0 * _FLOAT32_EPS
+    weights = xp.where(usable, weights / safe_total, xp.zeros_like(weights))
     # Samples whose centre falls outside the input are zero.
-    inside = _numpy.logical_and(samples >= -0.5, samples <= input_size - 0.5)
-    return _numpy.where(inside[None, :], weights, _numpy.zeros_like(weights))
+    inside = xp.logical_and(samples >= -0.5, samples <= input_size - 0.5)
+    return xp.where(inside[None, :], weights, xp.zeros_like(weights))
+
+
+def _on_host(*values) -> bool:
+    return all(isinstance(v, (np.ndarray, list, tuple, int, float)) for v in values)
 
 
 def _scale_and_translate(images, output_shape, scale, translation, spatial_dims, method,
                          antialias):  # fmt: skip
     images = engine.core.convert_to_tensor(images)
-    scale = engine.core.convert_to_tensor(scale)
-    translation = engine.core.convert_to_tensor(translation)
-    dtype = _result_type(_numpy.get_dtype_name(scale), _numpy.get_dtype_name(translation))
-    if not _is_float_dtype(dtype):
-        dtype = "float32"
-    scale, translation = engine.core.cast(scale, dtype), engine.core.cast(translation, dtype)
+    if _on_host(scale, translation):
+        # Host values: the weight matrices are made once in float64 NumPy (no device work).
+        xp, dtype = np, "float64"
+        scale, translation = np.asarray(scale, dtype), np.asarray(translation, dtype)
+    else:
+        xp = _numpy
+        scale = engine.core.convert_to_tensor(scale)
+        translation = engine.core.convert_to_tensor(translation)
+        dtype = _result_type(_numpy.get_dtype_name(scale), _numpy.get_dtype_name(translation))
+        if not _is_float_dtype(dtype):
+            dtype = "float32"
+        scale, translation = engine.core.cast(scale, dtype), engine.core.cast(translation, dtype)
     images_dtype = _numpy.get_dtype_name(images)
     is_float = _is_float_dtype(images_dtype)
     out = images if is_float else engine.core.cast(images, "float32")
     out_dtype = _numpy.get_dtype_name(out)
     for index, axis in enumerate(spatial_dims):
         axis = axis % images.ndim
-        weights = _weights(images.shape[axis], output_shape[axis], scale[index],
-                           translation[index], _KERNELS[_METHODS[method]], antialias, dtype)
-        weights = engine.core.cast(weights, out_dtype)  # fmt: skip
+        weights = _weights(
+            xp,
+            images.shape[axis],
+            output_shape[axis],
+            scale[index],
+            translation[index],
+            _KERNELS[_METHODS[method]],
+            antialias,
+            dtype,
+        )
+        weights = engine.core.cast(engine.core.convert_to_tensor(weights), out_dtype)  # fmt: skip
         out = _numpy.moveaxis(_numpy.tensordot(out, weights, axes=[[axis], [0]]), -1, axis)
     if not is_float:  # round back into the input's range and dtype
         low, high = _numpy.min(images), _numpy.max(images)
@@ -130,7 +151,11 @@ def scale_and_translate(
         )
     for axis in range(len(images_shape)):
         moved = axis in spatial_dims or axis - len(images_shape) in spatial_dims
-        if not moved and images_shape[axis] is not None and output_shape[axis] != images_shape[axis]:
+        if (
+            not moved
+            and images_shape[axis] is not None
+            and output_shape[axis] != images_shape[axis]
+        ):
             raise ValueError(
                 f"scale_and_translate: output_shape[{axis}] must equal the images' size "
                 f"{images_shape[axis]} on an axis not in spatial_dims; received "

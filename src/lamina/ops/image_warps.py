@@ -5,6 +5,8 @@ through ``map_coordinates`` (written once over gathers), so every engine differe
 
 from __future__ import annotations
 
+import numpy as np
+
 from lamina.backend import engine
 from lamina.backend import is_float_dtype as _is_float_dtype
 from lamina.backend import standardize_data_format as _standardize_data_format
@@ -36,30 +38,36 @@ def _check_interpolation(name: str, interpolation) -> None:
 # ---- perspective_transform ----------------------------------------------------------------
 
 
-def _homography(start_points, end_points, dtype):
+def _homography(xp, solve, start, end):
     """The 8 projective coefficients ``[a0, a1, a2, b0, b1, b2, c0, c1]`` (N, 8) that send
     each end point (output pixel) to its start point (where the input is read):
     ``start_x (c0 x + c1 y + 1) = a0 x + a1 y + a2`` at end point ``(x, y)``, and likewise
-    for ``start_y``; four point pairs give eight linear equations."""
-    start = engine.core.cast(engine.core.convert_to_tensor(start_points), dtype)  # (N, 4, 2)
-    end = engine.core.cast(engine.core.convert_to_tensor(end_points), dtype)
+    for ``start_y``; four point pairs give eight linear equations. ``xp`` / ``solve``:
+    NumPy's for host points, else the engine's."""
     start_x, start_y = start[..., 0], start[..., 1]  # (N, 4)
     x, y = end[..., 0], end[..., 1]
-    ones, zeros = _numpy.ones_like(x), _numpy.zeros_like(x)
-    rows_x = _numpy.stack([x, y, ones, zeros, zeros, zeros, -start_x * x, -start_x * y], -1)
-    rows_y = _numpy.stack([zeros, zeros, zeros, x, y, ones, -start_y * x, -start_y * y], -1)
-    system = _numpy.concatenate([rows_x, rows_y], axis=-2)  # (N, 8, 8)
-    targets = _numpy.concatenate([start_x, start_y], axis=-1)[..., None]  # (N, 8, 1)
-    return engine.linalg.solve(system, targets)[..., 0]
+    ones, zeros = xp.ones_like(x), xp.zeros_like(x)
+    rows_x = xp.stack([x, y, ones, zeros, zeros, zeros, -start_x * x, -start_x * y], -1)
+    rows_y = xp.stack([zeros, zeros, zeros, x, y, ones, -start_y * x, -start_y * y], -1)
+    system = xp.concatenate([rows_x, rows_y], axis=-2)  # (N, 8, 8)
+    targets = xp.concatenate([start_x, start_y], axis=-1)[..., None]  # (N, 8, 1)
+    return solve(system, targets)[..., 0]
 
 
 def _perspective_transform(images, start_points, end_points, interpolation, fill_value,
                            data_format):  # fmt: skip
     images = engine.core.convert_to_tensor(images)
-    dtype = "float64" if _numpy.get_dtype_name(images) == "float64" else "float32"
     if len(start_points.shape) == 2:
         start_points, end_points = start_points[None], end_points[None]
-    transform = _homography(start_points, end_points, dtype)
+    if isinstance(start_points, np.ndarray) and isinstance(end_points, np.ndarray):
+        # Host points: the 8 x 8 systems are solved once in float64 NumPy.
+        start, end = start_points.astype(np.float64), end_points.astype(np.float64)
+        transform = _homography(np, np.linalg.solve, start, end)
+    else:
+        dtype = "float64" if _numpy.get_dtype_name(images) == "float64" else "float32"
+        start, end = (engine.core.cast(engine.core.convert_to_tensor(points), dtype)
+                      for points in (start_points, end_points))  # fmt: skip
+        transform = _homography(_numpy, engine.linalg.solve, start, end)
     return _affine_transform(images, transform, interpolation, "constant", fill_value,
                              data_format)  # fmt: skip
 
@@ -104,9 +112,7 @@ def perspective_transform(
 
 
 def _as_points(points):
-    if isinstance(points, (list, tuple)):
-        return engine.core.convert_to_tensor(points, dtype="float32")
-    return points
+    return np.asarray(points, dtype=np.float64) if isinstance(points, (list, tuple)) else points
 
 
 # ---- elastic_transform --------------------------------------------------------------------

@@ -28,7 +28,7 @@ class Adagrad(Optimizer):
         ema_overwrite_frequency=None,
         loss_scale_factor=None,
         gradient_accumulation_steps=None,
-        name="adagrad",
+        name=None,
         **kwargs,
     ):
         super().__init__(

@@ -239,8 +239,19 @@ class Optimizer:
         self._trainable_variables_indices = {id(v): i for i, v in enumerate(variables)}
         self.built = True
 
-    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="mean", name=None):
-        """A non-trainable variable in this optimizer's scope, tracked in ``variables``."""
+    def add_variable(
+        self, shape, initializer="zeros", dtype=None, aggregation="none", layout=None, name=None
+    ):
+        """A non-trainable variable in this optimizer's scope, tracked in ``variables``.
+
+        ``aggregation`` is the variable's (Keras's: ``"none"``, ``"mean"``, ``"sum"`` or
+        ``"only_first_replica"``); ``layout`` (a sharding layout) is not supported yet.
+        """
+        if layout is not None:
+            raise NotImplementedError(
+                f"Optimizer.add_variable(layout=...) is not supported yet; received "
+                f"layout={layout!r}. Pass layout=None."
+            )
         with backend.name_scope(self.name):
             variable = backend.Variable(
                 initializer=initializers.get(initializer),

@@ -96,11 +96,12 @@ def _metadata() -> dict:
     }
 
 
-def save_model(model, filepath, overwrite=True, zipped=True, weights_format="h5", **kwargs) -> None:
+def save_model(model, filepath, overwrite=True, zipped=None, weights_format="h5", **kwargs) -> None:
     """Saves ``model`` (config, weights, optimizer state) to a ``.keras`` file.
 
     The archive is written next to its destination under a temporary name, then renamed,
-    so a failed save never leaves a half-written file. ``zipped=False`` writes the same three
+    so a failed save never leaves a half-written file. ``zipped`` (None: as Keras, a zip for
+    a local path, the only destination here) ``=False`` writes the same three
     members into a directory named ``filepath`` instead of a zip. ``weights_format`` is
     ``"h5"`` (Keras 3's ``model.weights.h5``, the default) or ``"safetensors"``
     (``model.weights.safetensors``, which Keras 3 cannot read).
@@ -128,7 +129,7 @@ def save_model(model, filepath, overwrite=True, zipped=True, weights_format="h5"
     }
     weights_name = _WEIGHTS_MEMBERS[weights_format]
     directory = os.path.dirname(os.path.abspath(filepath))
-    if zipped:
+    if zipped is None or zipped:
         _write_zip(model, members, weights_name, filepath, directory)
     else:
         _write_directory(model, members, weights_name, filepath, directory)

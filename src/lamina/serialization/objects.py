@@ -6,6 +6,7 @@ functions (activations, loss functions) serialize to their plain name, as Keras 
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import inspect
 import types
@@ -138,14 +139,35 @@ def deserialize_keras_object(
             kind, config.get("registered_name") or class_name, (module_objects or {}).keys()
         )
     inner = _without_unknown_none_arguments(cls, inner)
-    if hasattr(cls, "from_config"):
-        obj = cls.from_config(inner)
-    else:
-        obj = cls(**inner)
+    with loading_config():
+        if hasattr(cls, "from_config"):
+            obj = cls.from_config(inner)
+        else:
+            obj = cls(**inner)
     build_config = config.get("build_config")
     if build_config and hasattr(obj, "build_from_config"):
         obj.build_from_config(build_config)
     return obj
+
+
+_loading_depth = 0  # how many config loads are in progress (they nest: a model's layers)
+
+
+@contextlib.contextmanager
+def loading_config():
+    """Marks objects made inside as rebuilt from a config (``from_config``), where a
+    layer drops unknown arguments whose value is None (see below); built directly, a
+    layer refuses every unknown argument, as Keras's does."""
+    global _loading_depth
+    _loading_depth += 1
+    try:
+        yield
+    finally:
+        _loading_depth -= 1
+
+
+def is_loading_config() -> bool:
+    return _loading_depth > 0
 
 
 def _without_unknown_none_arguments(cls, config):

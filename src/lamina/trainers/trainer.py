@@ -50,6 +50,8 @@ class Trainer:
         self._user_metrics = []
         self._trainable_variables_cache = None
         self.stop_training = False
+        self.stop_evaluating = False
+        self.stop_predicting = False
         self.history = None
         self.train_function = None
         self.test_function = None
@@ -448,6 +450,7 @@ class Trainer:
             )
         test_function = self.make_test_function()
         self.reset_metrics()
+        self.stop_evaluating = False  # a callback may set it to end the run (as Keras)
         callbacks.on_test_begin()
         batch_begin = callbacks.wants("on_test_batch_begin")
         batch_end = callbacks.wants("on_test_batch_end")
@@ -458,6 +461,8 @@ class Trainer:
             logs = test_function(data)
             if batch_end:
                 callbacks.on_test_batch_end(step, logs)
+            if self.stop_evaluating:
+                break
         logs = pythonify_logs(self._metrics_result_or_logs(logs))
         callbacks.on_test_end(logs)
         return logs
@@ -478,6 +483,7 @@ class Trainer:
             steps=iterator.num_batches,
         )
         predict_function = self.make_predict_function()
+        self.stop_predicting = False  # a callback may set it to end the run (as Keras)
         callbacks.on_predict_begin()
         batch_begin = callbacks.wants("on_predict_batch_begin")
         batch_end = callbacks.wants("on_predict_batch_end")
@@ -489,6 +495,8 @@ class Trainer:
             batches.append(outputs)
             if batch_end:
                 callbacks.on_predict_batch_end(step, {"outputs": outputs})
+            if self.stop_predicting:
+                break
         if not batches:
             raise ValueError("predict() received no data: the input is empty.")
         outputs = _concatenate_batches(batches)
