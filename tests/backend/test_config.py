@@ -1,5 +1,6 @@
 """Process-wide settings: floatx, epsilon, image_data_format and their setters."""
 
+import numpy as np
 import pytest
 
 from lamina import backend
@@ -67,6 +68,13 @@ def test_standardize_data_format_is_case_insensitive():
 )
 def test_standardize_dtype(given, expected):
     assert backend.standardize_dtype(given) == expected
+
+
+def test_standardize_dtype_takes_numpy_scalar_types():
+    # As Keras: np.float64 (a scalar type, not a dtype instance) is "float64".
+    assert backend.standardize_dtype(np.float64) == "float64"
+    assert backend.standardize_dtype(np.int32) == "int32"
+    assert backend.standardize_dtype(np.bool_) == "bool"
 
 
 def test_standardize_dtype_rejects_unknown_names():

@@ -23,6 +23,16 @@ def test_terminate_on_nan(capsys):
     assert "Batch 1: Invalid loss" in capsys.readouterr().out
 
 
+def test_terminate_on_nan_can_raise():
+    model = FakeModel()
+    callback = TerminateOnNaN(raise_error=True)
+    callback.set_model(model)
+    callback.on_train_batch_end(0, {"loss": 1.0})
+    with pytest.raises(RuntimeError, match="batch 1"):
+        callback.on_train_batch_end(1, {"loss": float("inf")})
+    assert not model.stop_training
+
+
 def test_learning_rate_scheduler_new_and_old_signatures():
     model = FakeModel()
     callback = LearningRateScheduler(lambda epoch, lr: lr * 0.5)

@@ -170,7 +170,9 @@ AUC_CASES = [
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-@pytest.mark.parametrize(("kwargs", "reference"), AUC_CASES, ids=lambda c: str(c)[:60])
+@pytest.mark.parametrize(
+    ("kwargs", "reference"), AUC_CASES, ids=[str(kwargs) for kwargs, _ in AUC_CASES]
+)  # ids from the arguments only: a function's repr changes run to run (pytest-xdist compares)
 def test_auc_streams_like_numpy(kwargs, reference, weighted, rng):
     check_streaming(metrics.AUC(**kwargs), _binary_batch, reference, rng, weighted)
 

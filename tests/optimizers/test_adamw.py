@@ -22,7 +22,7 @@ def test_adamw_matches_numpy(rng, options):
 
 def test_adamw_defaults():
     config = AdamW().get_config()
-    assert (config["weight_decay"], config["name"]) == (0.004, "adamw")
+    assert (config["weight_decay"], config["name"]) == (0.004, "adam_w")  # Keras: snake case
     assert config["learning_rate"] == pytest.approx(0.001)
 
 

@@ -14,7 +14,8 @@ def test_get_by_name_gives_a_default_instance(name, cls):
     for spelling in (name, name.upper(), cls.__name__):
         optimizer = optimizers.get(spelling)
         assert type(optimizer) is cls
-        assert optimizer.get_config() == cls().get_config()
+        # Names are unique per instance (sgd, sgd_1, ...), as Keras's; the rest is the default.
+        assert {**optimizer.get_config(), "name": None} == {**cls().get_config(), "name": None}
 
 
 def test_get_passes_instances_and_none_through():

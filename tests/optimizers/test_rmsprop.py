@@ -43,7 +43,7 @@ def test_rmsprop_matches_numpy(rng, options):
 
 def test_rmsprop_defaults():
     config = RMSprop().get_config()
-    expected = {"rho": 0.9, "momentum": 0.0, "epsilon": 1e-7, "centered": False, "name": "rmsprop"}
+    expected = {"rho": 0.9, "momentum": 0.0, "epsilon": 1e-7, "centered": False, "name": "rm_sprop"}
     assert {key: config[key] for key in expected} == expected
     assert config["learning_rate"] == pytest.approx(0.001)
 

@@ -34,7 +34,7 @@ def test_sgd_defaults_and_slots():
     optimizer = SGD()
     config = optimizer.get_config()
     assert config["learning_rate"] == pytest.approx(0.01)
-    assert (config["momentum"], config["nesterov"], config["name"]) == (0.0, False, "SGD")
+    assert (config["momentum"], config["nesterov"], config["name"]) == (0.0, False, "sgd")
 
 
 @pytest.mark.parametrize(("momentum", "num_slots"), [(0.0, 0), (0.9, 1)])

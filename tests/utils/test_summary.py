@@ -38,7 +38,8 @@ def test_expand_nested_lists_the_inner_layers():
 def test_layer_range_prints_a_slice():
     model = nested_model()
     text = "\n".join(lines_of(model, layer_range=("inner", "last")))
-    assert "inner (Sequential)" in text and "last (Dense)" in text
+    assert "inner (Sequential)" in text
+    assert "last (Dense)" in text
     assert "first (Dense)" not in text
     with pytest.raises(ValueError, match="do not match"):
         model.summary(print_fn=lambda line: None, layer_range=("nope", "last"))
@@ -48,7 +49,7 @@ def test_layer_range_prints_a_slice():
 
 def test_positions_and_line_length_set_the_columns():
     model = nested_model()
-    table = [line for line in lines_of(model, line_length=60, positions=[0.5, 0.8, 1.0])]
+    table = lines_of(model, line_length=60, positions=[0.5, 0.8, 1.0])
     assert {len(line) for line in table[1:-4]} == {60}
     with pytest.raises(ValueError, match="Insufficient console width"):
         model.summary(print_fn=lambda line: None, line_length=20, positions=[0.1, 0.8, 1.0])

@@ -245,6 +245,17 @@ TRAINER: dict[str, Signature] = {
     "default_jit_compile": (),
 }
 
+# Other frameworks' objects inside layers (TorchModuleWrapper, JaxLayer, FlaxLayer). Each
+# function raises NotImplementedError naming the engine it needs where it cannot run; the
+# constants say which kinds of foreign object the engine can host.
+INTEROP: dict[str, Signature] = {
+    "adopt_module": ("module",),  # a torch.nn.Module, checked and moved to the device
+    "variable_from_tensor": ("value", "trainable", "name"),  # shares the tensor's memory
+    "pytree_map": ("function", "structure", "*rest"),
+    "pytree_leaves": ("structure",),
+    "flax_apply_mutable": (),  # the collections Flax's apply may change
+}
+
 SUBMODULES: dict[str, dict[str, Signature]] = {
     "core": CORE,
     "core_extra": CORE_EXTRA,
@@ -257,6 +268,7 @@ SUBMODULES: dict[str, dict[str, Signature]] = {
     "image": IMAGE,
     "trainer": TRAINER,
     "rnn": RNN,
+    "interop": INTEROP,
 }
 
 # Optional submodules: native kernels for composites written once above the backend. An
@@ -296,8 +308,12 @@ OPTIONAL: dict[str, dict[str, Signature]] = {
 # base class every Layer derives from on that engine.
 TOP_LEVEL: tuple[str, ...] = ("Variable", "LayerBase")
 
-# Constants a submodule must define: whether the engine can run a training step.
-CONSTANTS: dict[str, tuple[str, ...]] = {"core": ("SUPPORTS_TRAINING",)}
+# Constants a submodule must define: whether the engine can run a training step, and which
+# foreign objects it can host.
+CONSTANTS: dict[str, tuple[str, ...]] = {
+    "core": ("SUPPORTS_TRAINING",),
+    "interop": ("HOSTS_TORCH_MODULES", "HOSTS_JAX_FUNCTIONS"),
+}
 
 
 def _parameter_names(function) -> list[str] | None:

@@ -118,6 +118,9 @@ from lamina.layers.core import (
     Wrapper as Wrapper,
 )
 from lamina.layers.input_spec import InputSpec as InputSpec
+from lamina.layers.interop import FlaxLayer as FlaxLayer
+from lamina.layers.interop import JaxLayer as JaxLayer
+from lamina.layers.interop import TorchModuleWrapper as TorchModuleWrapper
 from lamina.layers.layer import Layer as Layer
 from lamina.layers.lookup import deserialize as deserialize
 from lamina.layers.lookup import serialize as serialize
@@ -381,6 +384,9 @@ from lamina.layers.rnn import (
 )
 
 __all__ = [
+    "FlaxLayer",
+    "JaxLayer",
+    "TorchModuleWrapper",
     "Lambda",
     "ReversibleEmbedding",
     "TimeDistributed",

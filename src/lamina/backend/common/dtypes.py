@@ -40,6 +40,8 @@ def standardize_dtype(dtype) -> str:
         return "string"
     if hasattr(dtype, "name") and isinstance(dtype.name, str):
         name = dtype.name  # numpy and jax dtypes
+    elif isinstance(dtype, type) and hasattr(dtype, "__name__"):
+        name = dtype.__name__  # scalar types: np.float64, jnp.int32
     else:
         name = str(dtype)
     name = name.replace("torch.", "")
