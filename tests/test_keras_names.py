@@ -42,11 +42,7 @@ OWNED_ELSEWHERE = {
 
 # Issue 7's names not built yet. This must shrink to empty before issue 7 closes.
 # BEGIN PENDING_ISSUE_7 (regenerate: python tools/keras_names/pending.py --write)
-PENDING_ISSUE_7: dict[str, list[str]] = {
-    "layers": [
-        "FlaxLayer", "JaxLayer", "TorchModuleWrapper",
-    ],
-}  # fmt: skip
+PENDING_ISSUE_7: dict[str, list[str]] = {}
 # END PENDING_ISSUE_7
 
 

@@ -318,6 +318,39 @@ LAYER_CASES = [
     ((6,), lambda: layers.Lambda(lamina.ops.square)),
     ((5, 3), lambda: layers.TimeDistributed(layers.Dense(2))),
 ]
+
+
+# Engine interop layers run one engine's objects, so each case is built on its engine only.
+@saving.register_keras_serializable(package="LaminaTest")
+class TorchLinear(layers.TorchModuleWrapper):
+    """A savable TorchModuleWrapper: a registered subclass that makes its own module."""
+
+    def __init__(self, **kwargs):
+        import torch  # only the torch case builds it
+
+        super().__init__(torch.nn.Linear(6, 3), **kwargs)
+
+
+@saving.register_keras_serializable(package="LaminaTest")
+def jax_affine_init(rng, inputs):
+    kernel = lamina.random.normal((inputs.shape[-1], 3), seed=1)
+    return {"kernel": kernel, "bias": lamina.ops.ones((3,))}
+
+
+@saving.register_keras_serializable(package="LaminaTest")
+def jax_affine_call(params, inputs):
+    return lamina.ops.matmul(inputs, params["kernel"]) + params["bias"]
+
+
+INTEROP_CASES = [
+    pytest.param((6,), TorchLinear, marks=pytest.mark.engine("torch"), id="TorchModuleWrapper"),
+    pytest.param(
+        (6,),
+        lambda: layers.JaxLayer(jax_affine_call, jax_affine_init),
+        marks=pytest.mark.engine("jax"),
+        id="JaxLayer",
+    ),
+]
 # Cells are saved inside the RNN layer that runs them (their configs nest in its config).
 CELLS = {"SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells"}
 MERGE_CASES = [
@@ -332,7 +365,7 @@ MERGE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("shape", "make"), LAYER_CASES)
+@pytest.mark.parametrize(("shape", "make"), LAYER_CASES + INTEROP_CASES)
 def test_layer_round_trips_through_a_file(tmp_path, rng, shape, make):
     inputs = lamina.Input(shape)
     layer = make()
@@ -408,6 +441,9 @@ def test_layer_cases_cover_every_layer_class():
     covered |= {"Embedding", "ReversibleEmbedding", "InputLayer"}
     covered |= {type(make()).__name__ for make in ATTENTION_CASES}
     covered |= {"Wrapper"}  # an abstract base: TimeDistributed and SpectralNormalization are cases
+    # Built on one engine only: INTEROP_CASES (torch, jax). FlaxLayer needs flax, which the
+    # test environment lacks; tests/layers/interop covers it where flax is installed.
+    covered |= {"TorchModuleWrapper", "JaxLayer", "FlaxLayer"}
     public = {
         name
         for name in layers.__all__

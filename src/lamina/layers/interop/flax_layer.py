@@ -20,6 +20,7 @@ import inspect
 from lamina import backend
 from lamina.layers.interop.jax_layer import JaxLayer, _function_config
 from lamina.serialization import deserialize_keras_object, serialize_keras_object
+from lamina.serialization.registration import get_registered_name, get_registered_object
 
 _interop = backend.engine.interop
 
@@ -36,6 +37,11 @@ def _split_variables(variables):
         {"params": variables["params"]},
         {key: value for key, value in variables.items() if key != "params"},
     )
+
+
+def _is_registered_class(cls) -> bool:
+    name = get_registered_name(cls)
+    return hasattr(cls, "get_config") and get_registered_object(name) is cls
 
 
 def _join_variables(params, state) -> dict:
@@ -83,7 +89,13 @@ class FlaxLayer(JaxLayer):
         if getattr(method, "__self__", None) is self.module:
             method = method.__name__  # a bound method of the module: saved by its name
         elif method is not None:
-            method = _function_config(self.name, method, "method")
+            method = _function_config(self._label(), method, "method")
+        if not _is_registered_class(type(self.module)):
+            raise ValueError(
+                f"Cannot save {self._label()}: its module's class "
+                f"{type(self.module).__qualname__!r} is not registered. Decorate it with "
+                "`@lamina.saving.register_keras_serializable()` and give it a get_config()."
+            )
         return {
             **config,
             "native_serialization_platforms": self.native_serialization_platforms,

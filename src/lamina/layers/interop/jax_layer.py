@@ -57,7 +57,8 @@ def _argument_names(layer: str, fn, argument: str, allowed) -> list:
     return names
 
 
-def _function_config(layer_name: str, fn, argument: str):
+def _function_config(layer: str, fn, argument: str):
+    """The config of a registered function; ``layer`` ("JaxLayer 'name'") for the error."""
     if fn is None:
         return None
     try:
@@ -66,7 +67,7 @@ def _function_config(layer_name: str, fn, argument: str):
         registered = False
     if not registered:
         raise ValueError(
-            f"Cannot save JaxLayer {layer_name!r}: its `{argument}` "
+            f"Cannot save {layer}: its `{argument}` "
             f"{getattr(fn, '__qualname__', fn)!r} is not a registered function, and Lamina "
             "never writes Python code into a file. Decorate it with "
             "`@lamina.saving.register_keras_serializable()`."
@@ -227,10 +228,13 @@ class JaxLayer(Layer):
     def get_config(self) -> dict:
         return {
             **super().get_config(),
-            "call_fn": _function_config(self.name, self.call_fn, "call_fn"),
-            "init_fn": _function_config(self.name, self.init_fn, "init_fn"),
+            "call_fn": _function_config(self._label(), self.call_fn, "call_fn"),
+            "init_fn": _function_config(self._label(), self.init_fn, "init_fn"),
             "native_serialization_platforms": self.native_serialization_platforms,
         }
+
+    def _label(self) -> str:
+        return f"{type(self).__name__} {self.name!r}"
 
     @classmethod
     def from_config(cls, config):

@@ -10,13 +10,13 @@ between the two.
 
 Saving to ``.keras``. Keras writes the module itself into the config, pickled with
 ``torch.save``; unpickling runs whatever code the file names, and Lamina never unpickles
-anything. So ``get_config`` leaves the module out (it holds ``output_shape`` and the base
-keys), and a config is rebuilt only by a class that makes its module itself: a subclass
-whose ``__init__`` builds the module, registered with
-``@lamina.saving.register_keras_serializable()`` or passed as
-``custom_objects={"TorchModuleWrapper": MyWrapper}`` to ``load_model``. Loading a config
-with no module otherwise raises a ValueError saying this, and a config that carries a
-pickled module (a Keras file) is refused in every mode, ``safe_mode=False`` included.
+anything. So a config never holds the module: a subclass whose ``__init__`` makes its
+module (registered with ``@lamina.saving.register_keras_serializable()``) is saved with the
+base keys and ``output_shape``, and rebuilt from them. A plain ``TorchModuleWrapper`` has
+no class that could rebuild its module, so ``get_config`` (and so ``model.save``) raises a
+ValueError naming that fix, rather than writing a file that cannot be loaded; its weights
+still save with ``save_weights``. Loading a config that carries a pickled module (a Keras
+file) raises a ValueError in every mode, ``safe_mode=False`` included.
 
 >>> class Head(TorchModuleWrapper):  # doctest: +SKIP
 ...     def __init__(self, **kwargs):
@@ -39,8 +39,7 @@ def _pickled_module_error(name) -> ValueError:
         "saves it with torch.save). Unpickling can run arbitrary code, and Lamina never "
         "unpickles, in any mode. Rebuild the module in code instead: subclass "
         "TorchModuleWrapper with an __init__ that creates the module, register it with "
-        "@lamina.saving.register_keras_serializable() (or pass it as "
-        "custom_objects={'TorchModuleWrapper': YourSubclass}), and load the weights."
+        "@lamina.saving.register_keras_serializable(), and load the weights."
     )
 
 
@@ -156,6 +155,14 @@ class TorchModuleWrapper(Layer):
     # ---- config: never the module itself -------------------------------------------------
 
     def get_config(self) -> dict:
+        if type(self) is TorchModuleWrapper:
+            raise ValueError(
+                f"Cannot serialize TorchModuleWrapper {self.name!r}: its config would have to "
+                "hold the module itself, which Keras pickles and Lamina never writes or loads. "
+                "Subclass TorchModuleWrapper with an __init__ that creates the module, "
+                "register the subclass with @lamina.saving.register_keras_serializable(), and "
+                "use it in the model (or save only the weights, with save_weights)."
+            )
         output_shape = None if self.output_shape is None else list(self.output_shape)
         return {**super().get_config(), "output_shape": output_shape}
 
@@ -169,10 +176,8 @@ class TorchModuleWrapper(Layer):
             config["module"] = module  # a live module, passed by code (never from a file)
         elif cls is TorchModuleWrapper:
             raise ValueError(
-                f"TorchModuleWrapper {config.get('name')!r}: the config holds no module (Lamina "
-                "never writes the module into a file). Load it with a subclass whose __init__ "
-                "creates the module, registered with "
-                "@lamina.saving.register_keras_serializable() or passed as "
-                "custom_objects={'TorchModuleWrapper': YourSubclass}."
+                f"TorchModuleWrapper {config.get('name')!r}: the config holds no module. "
+                "Rebuild it with a subclass whose __init__ creates the module, registered "
+                "with @lamina.saving.register_keras_serializable()."
             )
         return super().from_config(config)
