@@ -1,6 +1,12 @@
 """Losses with Keras's names: classes (``MeanSquaredError()``) and per-sample functions
 (``mean_squared_error``), plus ``get``/``serialize``/``deserialize``."""
 
+from lamina.losses.focal import BinaryFocalCrossentropy as BinaryFocalCrossentropy
+from lamina.losses.focal import CategoricalFocalCrossentropy as CategoricalFocalCrossentropy
+from lamina.losses.focal import binary_focal_crossentropy as binary_focal_crossentropy
+from lamina.losses.focal import (
+    categorical_focal_crossentropy as categorical_focal_crossentropy,
+)
 from lamina.losses.hinge_losses import CategoricalHinge as CategoricalHinge
 from lamina.losses.hinge_losses import Hinge as Hinge
 from lamina.losses.hinge_losses import SquaredHinge as SquaredHinge
@@ -12,6 +18,14 @@ from lamina.losses.lookup import get as get
 from lamina.losses.lookup import serialize as serialize
 from lamina.losses.loss import Loss as Loss
 from lamina.losses.loss import LossFunctionWrapper as LossFunctionWrapper
+from lamina.losses.metric_learning import Circle as Circle
+from lamina.losses.metric_learning import circle as circle
+from lamina.losses.noise_robust import (
+    CategoricalGeneralizedCrossEntropy as CategoricalGeneralizedCrossEntropy,
+)
+from lamina.losses.noise_robust import (
+    categorical_generalized_cross_entropy as categorical_generalized_cross_entropy,
+)
 from lamina.losses.probabilistic import BinaryCrossentropy as BinaryCrossentropy
 from lamina.losses.probabilistic import CategoricalCrossentropy as CategoricalCrossentropy
 from lamina.losses.probabilistic import KLDivergence as KLDivergence
@@ -44,6 +58,12 @@ from lamina.losses.regression import mean_squared_error as mean_squared_error
 from lamina.losses.regression import (
     mean_squared_logarithmic_error as mean_squared_logarithmic_error,
 )
+from lamina.losses.segmentation import Dice as Dice
+from lamina.losses.segmentation import Tversky as Tversky
+from lamina.losses.segmentation import dice as dice
+from lamina.losses.segmentation import tversky as tversky
+from lamina.losses.sequence import CTC as CTC
+from lamina.losses.sequence import ctc as ctc
 
 # Keras's short aliases of the function forms.
 mse = MSE = mean_squared_error
@@ -54,15 +74,21 @@ kld = KLD = kullback_leibler_divergence = kl_divergence
 logcosh = log_cosh
 
 __all__ = [
+    "CTC",
     "KLD",
     "MAE",
     "MAPE",
     "MSE",
     "MSLE",
     "BinaryCrossentropy",
+    "BinaryFocalCrossentropy",
     "CategoricalCrossentropy",
+    "CategoricalFocalCrossentropy",
+    "CategoricalGeneralizedCrossEntropy",
     "CategoricalHinge",
+    "Circle",
     "CosineSimilarity",
+    "Dice",
     "Hinge",
     "Huber",
     "KLDivergence",
@@ -76,11 +102,18 @@ __all__ = [
     "Poisson",
     "SparseCategoricalCrossentropy",
     "SquaredHinge",
+    "Tversky",
     "binary_crossentropy",
+    "binary_focal_crossentropy",
     "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "categorical_generalized_cross_entropy",
     "categorical_hinge",
+    "circle",
     "cosine_similarity",
+    "ctc",
     "deserialize",
+    "dice",
     "get",
     "hinge",
     "huber",
@@ -101,4 +134,5 @@ __all__ = [
     "serialize",
     "sparse_categorical_crossentropy",
     "squared_hinge",
+    "tversky",
 ]

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from lamina.losses import hinge_losses, probabilistic, regression
+from lamina.losses import (
+    focal,
+    hinge_losses,
+    metric_learning,
+    noise_robust,
+    probabilistic,
+    regression,
+    segmentation,
+    sequence,
+)
 from lamina.losses.loss import Loss, LossFunctionWrapper
 from lamina.serialization import deserialize_keras_object, serialize_keras_object
 from lamina.serialization.lookup import get_object, unknown_name_error
@@ -15,6 +24,9 @@ LOSS_CLASSES = (
     probabilistic.CategoricalCrossentropy, probabilistic.SparseCategoricalCrossentropy,
     probabilistic.BinaryCrossentropy, probabilistic.KLDivergence, probabilistic.Poisson,
     hinge_losses.Hinge, hinge_losses.SquaredHinge, hinge_losses.CategoricalHinge,
+    focal.BinaryFocalCrossentropy, focal.CategoricalFocalCrossentropy,
+    noise_robust.CategoricalGeneralizedCrossEntropy, sequence.CTC, segmentation.Dice,
+    segmentation.Tversky, metric_learning.Circle,
 )  # fmt: skip
 LOSS_FUNCTIONS = (
     regression.mean_squared_error, regression.mean_absolute_error,
@@ -23,6 +35,9 @@ LOSS_FUNCTIONS = (
     probabilistic.categorical_crossentropy, probabilistic.sparse_categorical_crossentropy,
     probabilistic.binary_crossentropy, probabilistic.kl_divergence, probabilistic.poisson,
     hinge_losses.hinge, hinge_losses.squared_hinge, hinge_losses.categorical_hinge,
+    focal.binary_focal_crossentropy, focal.categorical_focal_crossentropy,
+    noise_robust.categorical_generalized_cross_entropy, sequence.ctc, segmentation.dice,
+    segmentation.tversky, metric_learning.circle,
 )  # fmt: skip
 # Keras's legacy short names, still accepted by get() and in saved configs.
 ALIASES = {
