@@ -1,6 +1,13 @@
 """Metrics with Keras's names: streaming classes (``Mean``, ``AUC`` …) whose state lives in
 device variables, per-sample functions (``binary_accuracy`` …), and ``get``/``serialize``."""
 
+from lamina.losses.focal import binary_focal_crossentropy as binary_focal_crossentropy
+from lamina.losses.focal import (
+    categorical_focal_crossentropy as categorical_focal_crossentropy,
+)
+from lamina.losses.hinge_losses import categorical_hinge as categorical_hinge
+from lamina.losses.hinge_losses import hinge as hinge
+from lamina.losses.hinge_losses import squared_hinge as squared_hinge
 from lamina.losses.probabilistic import binary_crossentropy as binary_crossentropy
 from lamina.losses.probabilistic import categorical_crossentropy as categorical_crossentropy
 from lamina.losses.probabilistic import kl_divergence as kl_divergence
@@ -8,6 +15,8 @@ from lamina.losses.probabilistic import poisson as poisson
 from lamina.losses.probabilistic import (
     sparse_categorical_crossentropy as sparse_categorical_crossentropy,
 )
+from lamina.losses.regression import huber as huber
+from lamina.losses.regression import log_cosh as log_cosh
 from lamina.losses.regression import mean_absolute_error as mean_absolute_error
 from lamina.losses.regression import (
     mean_absolute_percentage_error as mean_absolute_percentage_error,
@@ -44,10 +53,34 @@ from lamina.metrics.confusion_metrics import Precision as Precision
 from lamina.metrics.confusion_metrics import Recall as Recall
 from lamina.metrics.confusion_metrics import TrueNegatives as TrueNegatives
 from lamina.metrics.confusion_metrics import TruePositives as TruePositives
+from lamina.metrics.correlation_metrics import ConcordanceCorrelation as ConcordanceCorrelation
+from lamina.metrics.correlation_metrics import PearsonCorrelation as PearsonCorrelation
+from lamina.metrics.correlation_metrics import (
+    concordance_correlation as concordance_correlation,
+)
+from lamina.metrics.correlation_metrics import pearson_correlation as pearson_correlation
+from lamina.metrics.f_score_metrics import F1Score as F1Score
+from lamina.metrics.f_score_metrics import FBetaScore as FBetaScore
+from lamina.metrics.hinge_metrics import CategoricalHinge as CategoricalHinge
+from lamina.metrics.hinge_metrics import Hinge as Hinge
+from lamina.metrics.hinge_metrics import SquaredHinge as SquaredHinge
+from lamina.metrics.iou_metrics import BinaryIoU as BinaryIoU
+from lamina.metrics.iou_metrics import IoU as IoU
+from lamina.metrics.iou_metrics import MeanIoU as MeanIoU
+from lamina.metrics.iou_metrics import OneHotIoU as OneHotIoU
+from lamina.metrics.iou_metrics import OneHotMeanIoU as OneHotMeanIoU
 from lamina.metrics.lookup import deserialize as deserialize
 from lamina.metrics.lookup import get as get
 from lamina.metrics.lookup import serialize as serialize
 from lamina.metrics.metric import Metric as Metric
+from lamina.metrics.operating_point_metrics import PrecisionAtRecall as PrecisionAtRecall
+from lamina.metrics.operating_point_metrics import RecallAtPrecision as RecallAtPrecision
+from lamina.metrics.operating_point_metrics import (
+    SensitivityAtSpecificity as SensitivityAtSpecificity,
+)
+from lamina.metrics.operating_point_metrics import (
+    SpecificityAtSensitivity as SpecificityAtSensitivity,
+)
 from lamina.metrics.probabilistic_metrics import BinaryCrossentropy as BinaryCrossentropy
 from lamina.metrics.probabilistic_metrics import (
     CategoricalCrossentropy as CategoricalCrossentropy,
@@ -60,6 +93,8 @@ from lamina.metrics.probabilistic_metrics import (
 from lamina.metrics.reduction_metrics import Mean as Mean
 from lamina.metrics.reduction_metrics import MeanMetricWrapper as MeanMetricWrapper
 from lamina.metrics.reduction_metrics import Sum as Sum
+from lamina.metrics.regression_metrics import CosineSimilarity as CosineSimilarity
+from lamina.metrics.regression_metrics import LogCoshError as LogCoshError
 from lamina.metrics.regression_metrics import MeanAbsoluteError as MeanAbsoluteError
 from lamina.metrics.regression_metrics import (
     MeanAbsolutePercentageError as MeanAbsolutePercentageError,
@@ -68,6 +103,7 @@ from lamina.metrics.regression_metrics import MeanSquaredError as MeanSquaredErr
 from lamina.metrics.regression_metrics import (
     MeanSquaredLogarithmicError as MeanSquaredLogarithmicError,
 )
+from lamina.metrics.regression_metrics import R2Score as R2Score
 from lamina.metrics.regression_metrics import RootMeanSquaredError as RootMeanSquaredError
 
 __all__ = [
@@ -98,6 +134,34 @@ __all__ = [
     "TopKCategoricalAccuracy",
     "TrueNegatives",
     "TruePositives",
+    "BinaryIoU",
+    "CategoricalHinge",
+    "ConcordanceCorrelation",
+    "CosineSimilarity",
+    "F1Score",
+    "FBetaScore",
+    "Hinge",
+    "IoU",
+    "LogCoshError",
+    "MeanIoU",
+    "OneHotIoU",
+    "OneHotMeanIoU",
+    "PearsonCorrelation",
+    "PrecisionAtRecall",
+    "R2Score",
+    "RecallAtPrecision",
+    "SensitivityAtSpecificity",
+    "SpecificityAtSensitivity",
+    "SquaredHinge",
+    "binary_focal_crossentropy",
+    "categorical_focal_crossentropy",
+    "categorical_hinge",
+    "concordance_correlation",
+    "hinge",
+    "huber",
+    "log_cosh",
+    "pearson_correlation",
+    "squared_hinge",
     "binary_accuracy",
     "binary_crossentropy",
     "categorical_accuracy",

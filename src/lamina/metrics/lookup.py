@@ -7,6 +7,11 @@ from lamina.backend.common.global_state import to_snake_case
 from lamina.metrics import (
     accuracy_metrics,
     confusion_metrics,
+    correlation_metrics,
+    f_score_metrics,
+    hinge_metrics,
+    iou_metrics,
+    operating_point_metrics,
     probabilistic_metrics,
     reduction_metrics,
     regression_metrics,
@@ -30,12 +35,23 @@ METRIC_CLASSES = (
     probabilistic_metrics.BinaryCrossentropy, probabilistic_metrics.CategoricalCrossentropy,
     probabilistic_metrics.SparseCategoricalCrossentropy, probabilistic_metrics.KLDivergence,
     probabilistic_metrics.Poisson,
+    regression_metrics.CosineSimilarity, regression_metrics.LogCoshError,
+    regression_metrics.R2Score,
+    operating_point_metrics.PrecisionAtRecall, operating_point_metrics.RecallAtPrecision,
+    operating_point_metrics.SensitivityAtSpecificity,
+    operating_point_metrics.SpecificityAtSensitivity,
+    correlation_metrics.ConcordanceCorrelation, correlation_metrics.PearsonCorrelation,
+    hinge_metrics.Hinge, hinge_metrics.SquaredHinge, hinge_metrics.CategoricalHinge,
+    f_score_metrics.F1Score, f_score_metrics.FBetaScore,
+    iou_metrics.IoU, iou_metrics.BinaryIoU, iou_metrics.MeanIoU, iou_metrics.OneHotIoU,
+    iou_metrics.OneHotMeanIoU,
 )  # fmt: skip
 METRIC_FUNCTIONS = (
     accuracy_metrics.accuracy, accuracy_metrics.binary_accuracy,
     accuracy_metrics.categorical_accuracy, accuracy_metrics.sparse_categorical_accuracy,
     accuracy_metrics.top_k_categorical_accuracy,
     accuracy_metrics.sparse_top_k_categorical_accuracy,
+    correlation_metrics.pearson_correlation, correlation_metrics.concordance_correlation,
     *losses.lookup.LOSS_FUNCTIONS,
 )  # fmt: skip
 # A name gives the class (instantiated by get) by its class name or its snake_case name;
