@@ -58,7 +58,8 @@ KERAS_NAMES = {
                              "CosineDecayRestarts"],
     "callbacks": ["Callback", "CallbackList", "History", "EarlyStopping", "ModelCheckpoint",
                   "LambdaCallback", "ProgbarLogger", "TerminateOnNaN", "CSVLogger",
-                  "LearningRateScheduler", "ReduceLROnPlateau"],
+                  "LearningRateScheduler", "ReduceLROnPlateau", "TensorBoard",
+                  "BackupAndRestore", "SwapEMAWeights", "RemoteMonitor"],
     "activations": ["relu", "sigmoid", "softmax", "tanh", "gelu", "silu", "swish", "elu",
                     "selu", "softplus", "softsign", "leaky_relu", "log_softmax", "linear",
                     "get", "serialize", "deserialize"],
@@ -75,7 +76,13 @@ KERAS_NAMES = {
                "custom_object_scope", "get_custom_objects"],
     "backend": ["backend", "floatx", "set_floatx", "epsilon", "set_epsilon",
                 "image_data_format", "set_image_data_format", "clear_session"],
-    "datasets": ["mnist"],
+    "datasets": ["mnist", "fashion_mnist", "cifar10", "cifar100", "imdb", "reuters",
+                 "boston_housing", "california_housing"],
+    **{f"datasets.{name}": ["load_data"]
+       for name in ("mnist", "fashion_mnist", "cifar10", "cifar100", "boston_housing",
+                    "california_housing")},
+    "datasets.imdb": ["load_data", "get_word_index"],
+    "datasets.reuters": ["load_data", "get_word_index", "get_label_names"],
 }  # fmt: skip
 
 
