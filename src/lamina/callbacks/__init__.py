@@ -1,5 +1,6 @@
 """Floor 6: callbacks, objects that act at points of ``fit``, ``evaluate`` and ``predict``."""
 
+from lamina.callbacks.backup_and_restore import BackupAndRestore as BackupAndRestore
 from lamina.callbacks.callback import Callback as Callback
 from lamina.callbacks.callback_list import CallbackList as CallbackList
 from lamina.callbacks.csv_logger import CSVLogger as CSVLogger
@@ -10,9 +11,13 @@ from lamina.callbacks.learning_rate_scheduler import LearningRateScheduler as Le
 from lamina.callbacks.model_checkpoint import ModelCheckpoint as ModelCheckpoint
 from lamina.callbacks.progbar_logger import ProgbarLogger as ProgbarLogger
 from lamina.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau as ReduceLROnPlateau
+from lamina.callbacks.remote_monitor import RemoteMonitor as RemoteMonitor
+from lamina.callbacks.swap_ema_weights import SwapEMAWeights as SwapEMAWeights
+from lamina.callbacks.tensorboard import TensorBoard as TensorBoard
 from lamina.callbacks.terminate_on_nan import TerminateOnNaN as TerminateOnNaN
 
 __all__ = [
+    "BackupAndRestore",
     "CSVLogger",
     "Callback",
     "CallbackList",
@@ -23,5 +28,8 @@ __all__ = [
     "ModelCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "RemoteMonitor",
+    "SwapEMAWeights",
+    "TensorBoard",
     "TerminateOnNaN",
 ]

@@ -8,6 +8,8 @@ itself, the list of trainable variables is computed once per ``make_train_functi
 
 from __future__ import annotations
 
+import itertools
+
 from lamina import backend, ops
 from lamina.backend.common import tree
 from lamina.trainers import stateful_adapter
@@ -59,6 +61,8 @@ class Trainer:
         self._run_eagerly = False
         self._jit_compile = False
         self._trainable_signature: tuple | None = None
+        self._initial_epoch: int | None = None  # set by a callback in on_train_begin
+        self._initial_step: int | None = None
 
     # ---- compile -------------------------------------------------------------------------
 
@@ -381,7 +385,13 @@ class Trainer:
         trainable = tuple(id(v) for v in self.trainable_weights)  # type: ignore[attr-defined]
         train_function = self.make_train_function(force=trainable != self._trainable_signature)
         self._trainable_signature = trainable
+        # A callback may move the start in on_train_begin (BackupAndRestore resuming a run):
+        # to an epoch, as Keras, and past the batches of that epoch already trained.
+        self._initial_epoch = self._initial_step = None
         callbacks.on_train_begin()
+        if self._initial_epoch is not None:
+            initial_epoch = self._initial_epoch
+        skip_steps = self._initial_step or 0
         training_logs = None
         logs = {}
         for epoch in range(initial_epoch, epochs):
@@ -390,7 +400,9 @@ class Trainer:
             # Batch hooks nobody implements are not called (logs are then never made).
             batch_begin = callbacks.wants("on_train_batch_begin")
             batch_end = callbacks.wants("on_train_batch_end")
-            for step, data in iterator:
+            batches = itertools.islice(iterator, skip_steps, None) if skip_steps else iterator
+            skip_steps = 0
+            for step, data in batches:
                 if batch_begin:
                     callbacks.on_train_batch_begin(step)
                 logs = train_function(data)
