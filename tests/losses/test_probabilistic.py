@@ -196,3 +196,36 @@ def test_categorical_axis_must_be_int(axis, rng):
 def test_categorical_shape_mismatch(rng):
     with pytest.raises(ValueError, match="same shape"):
         losses.CategoricalCrossentropy()(np.eye(3), _probabilities(rng, (3, 4)))
+
+
+def _segmentation_ids_and_probabilities(rng):
+    """(2, 3) ids with -1 marking void pixels, and (2, 3, C) probabilities."""
+    y_true = np.array([[0, 3, -1], [-1, -1, 2]])
+    return y_true, _probabilities(rng, (2, 3, NUM_CLASSES))
+
+
+@pytest.mark.parametrize("axis", [-1, 1])
+def test_sparse_categorical_axis_and_ignore_class_as_in_keras(axis, rng):
+    y_true, y_pred = _segmentation_ids_and_probabilities(rng)
+    valid = y_true != -1
+    values = -np.log(np.take_along_axis(y_pred, np.where(valid, y_true, 0)[..., None], -1))[..., 0]
+    expected = np.where(valid, values, 0.0).sum() / valid.sum()  # masked ids leave the mean
+    if axis == 1:
+        y_pred = np.moveaxis(y_pred, -1, 1)  # channels-first class axis
+    loss = losses.SparseCategoricalCrossentropy(ignore_class=-1, axis=axis)
+    np.testing.assert_allclose(keras_ops.convert_to_numpy(loss(y_true, y_pred)), expected,
+                               rtol=1e-5)  # fmt: skip
+    config = loss.get_config()
+    assert (config["axis"], config["ignore_class"]) == (axis, -1)
+    assert losses.SparseCategoricalCrossentropy.from_config(config).get_config() == config
+
+
+def test_sparse_categorical_ignore_class_matches_keras_numbers():
+    # Reference numbers from Keras 3.15.1 (torch engine) on these inputs.
+    y_pred = np.array([[0.6, 0.3, 0.1], [0.1, 0.4, 0.5], [0.3, 0.3, 0.4], [0.5, 0.4, 0.1]])
+    y_true = np.array([0, 2, -1, 1])
+    loss = losses.SparseCategoricalCrossentropy(ignore_class=-1)
+    np.testing.assert_allclose(keras_ops.convert_to_numpy(loss(y_true, y_pred)), 0.70675,
+                               atol=1e-5)  # fmt: skip
+    weighted = loss(y_true[:, None], y_pred, sample_weight=np.array([1.0, 0.5, 2.0, 1.5]))
+    np.testing.assert_allclose(keras_ops.convert_to_numpy(weighted), 0.74395, atol=1e-5)

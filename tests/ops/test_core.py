@@ -113,3 +113,9 @@ def test_cast_symbolic_keeps_none():
     y = ops.cast(x, "int8")
     assert y.shape == (None, 4)
     assert y.dtype == "int8"
+
+
+def test_stop_gradient_argument_is_named_variable_as_in_keras(rng):
+    x = rng.standard_normal((2, 3)).astype("float32")
+    assert_close(ops.stop_gradient(variable=x), x)
+    assert ops.stop_gradient(variable=backend.KerasTensor((None, 3))).shape == (None, 3)

@@ -138,6 +138,18 @@ def test_nearest_picks_keras_pixels(rng, size):
     assert_close(out, _nearest_reference(x, size))
 
 
+@pytest.mark.engine("jax")
+def test_nearest_upsampling_matches_jax_image_resize(rng):
+    """Keras's nearest resize is jax.image.resize's: 6x8 -> 9x11 picks the same pixels."""
+    import jax
+
+    x = _images(rng, (2, 6, 8, 3))
+    expected = jax.image.resize(x, (2, 9, 11, 3), method="nearest")
+    out = ops.image.resize(x, (9, 11), interpolation="nearest")
+    np.testing.assert_array_equal(ops.convert_to_numpy(out), np.asarray(expected))
+    np.testing.assert_array_equal(np.asarray(expected), _nearest_reference(x, (9, 11)))
+
+
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
 def test_crop_to_aspect_ratio_crops_the_centre(rng, data_format):
     x = _images(rng, (2, 6, 10, 3))  # 6x10 to a square: the centred 6x6 box, columns 2..7

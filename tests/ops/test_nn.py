@@ -354,3 +354,32 @@ def test_conv_transpose_rejects_bad_arguments(kwargs, message, rng):
     kernel = rng.standard_normal(kwargs.pop("kernel_shape", (3, 3, 2, 3)))
     with pytest.raises(ValueError, match=message):
         ops.conv_transpose(rng.standard_normal((1, 4, 4, 3)), kernel, **kwargs)
+
+
+def test_one_hot_sparse_argument_as_in_keras():
+    ids = np.array([1, 0, 2], dtype="int32")
+    assert_close(ops.one_hot(ids, 3, sparse=False), np.eye(3)[ids])
+    with pytest.raises(ValueError, match="sparse=True"):
+        ops.one_hot(ids, 3, sparse=True)
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_cross_entropies_keep_float64_inputs_as_in_keras(rng, from_logits):
+    target = rng.uniform(0.05, 0.95, (3, 4))
+    output = rng.uniform(0.05, 0.95, (3, 4))
+    probabilities = output / output.sum(-1, keepdims=True)
+    results = {
+        "binary": ops.binary_crossentropy(target, output, from_logits=from_logits),
+        "binary_mixed": ops.binary_crossentropy(target.astype("float32"), output,
+                                                from_logits=from_logits),  # fmt: skip
+        "categorical": ops.categorical_crossentropy(target, probabilities,
+                                                    from_logits=from_logits),  # fmt: skip
+        "sparse": ops.sparse_categorical_crossentropy(np.array([0, 3, 1]), probabilities,
+                                                      from_logits=from_logits),  # fmt: skip
+    }
+    for name, out in results.items():
+        assert ops.dtype(out) == "float64", name
+    if not from_logits:
+        clipped = np.clip(output, EPS, 1 - EPS)
+        expected = -(target * np.log(clipped) + (1 - target) * np.log1p(-clipped))
+        assert_close(results["binary"], expected, rtol=1e-12, atol=1e-12)

@@ -29,7 +29,7 @@ CORE: dict[str, Signature] = {
     "autocast": ("x", "dtype"),
     "shape": ("x",),
     "get_item": ("x", "key"),
-    "stop_gradient": ("x",),
+    "stop_gradient": ("variable",),
     "cond": ("pred", "true_fn", "false_fn"),
     "scan": ("f", "init", "xs", "length", "reverse", "unroll"),
     "fori_loop": ("lower", "upper", "body_fun", "init_val"),
@@ -75,7 +75,8 @@ NUMPY: dict[str, Signature] = {
     "tensordot": ("x1", "x2", "axes"),
     "einsum": ("subscripts", "*operands"),
     # reductions and sorting
-    **dict.fromkeys(("sum", "mean", "var", "std", "prod", "any", "all"), _REDUCE),
+    **dict.fromkeys(("sum", "mean", "var", "std", "any", "all"), _REDUCE),
+    "prod": (*_REDUCE, "dtype"),
     **dict.fromkeys(("argmax", "argmin"), _REDUCE),
     **dict.fromkeys(("max", "min", "amax", "amin"), (*_REDUCE, "initial")),
     "argsort": ("x", "axis"),
@@ -112,7 +113,7 @@ NUMPY: dict[str, Signature] = {
     "ones_like": _LIKE,
     "full_like": ("x", "fill_value", "dtype"),
     "arange": ("start", "stop", "step", "dtype"),
-    "linspace": ("start", "stop", "num", "endpoint", "dtype"),
+    "linspace": ("start", "stop", "num", "endpoint", "retstep", "dtype", "axis"),
     "eye": ("N", "M", "k", "dtype"),
     "identity": ("n", "dtype"),
 }
@@ -159,7 +160,7 @@ NN: dict[str, Signature] = {
     "leaky_relu": ("x", "negative_slope"),
     "softmax": ("x", "axis"),
     "log_softmax": ("x", "axis"),
-    "one_hot": ("x", "num_classes", "axis", "dtype"),
+    "one_hot": ("x", "num_classes", "axis", "dtype", "sparse"),
     "conv": (*_CONV, "bias"),  # bias: added by the convolution itself when given
     "depthwise_conv": _CONV,
     "conv_transpose": _CONV_TRANSPOSE,

@@ -36,16 +36,27 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
 
 
+def _squeeze_ids(y_true, y_pred, axis):
+    """Ids given with a size-1 class axis (``(batch, 1)``) lose it, as in Keras."""
+    if len(y_true.shape) == len(y_pred.shape) and y_true.shape[axis] == 1:
+        return ops.squeeze(y_true, axis=axis)
+    return y_true
+
+
+def ignore_class_mask(y_true, y_pred, ignore_class, axis):
+    """True where the id is not ``ignore_class``: the entries a loss or metric counts."""
+    return ops.not_equal(_squeeze_ids(ops.convert_to_tensor(y_true), y_pred, axis), ignore_class)
+
+
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """Cross-entropy of integer class ids ``y_true`` and predictions along ``axis``.
 
     Entries whose id equals ``ignore_class`` give a loss of 0 (the ``Loss`` class also leaves
     them out of the mean).
     """
+    _check_axis(axis)
     y_pred = as_tensor(y_pred)
-    y_true = ops.convert_to_tensor(y_true)
-    if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
-        y_true = ops.squeeze(y_true, axis=-1)
+    y_true = _squeeze_ids(ops.convert_to_tensor(y_true), y_pred, axis)
     if ignore_class is None:
         return ops.sparse_categorical_crossentropy(
             y_true, y_pred, from_logits=from_logits, axis=axis
@@ -124,9 +135,11 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         from_logits=False,
         ignore_class=None,
         reduction="sum_over_batch_size",
+        axis=-1,
         name="sparse_categorical_crossentropy",
         dtype=None,
     ):
+        _check_axis(axis)
         super().__init__(
             sparse_categorical_crossentropy,
             name=name,
@@ -134,9 +147,11 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
             dtype=dtype,
             from_logits=from_logits,
             ignore_class=ignore_class,
+            axis=axis,
         )
         self.from_logits = from_logits
         self.ignore_class = ignore_class
+        self.axis = axis
 
     def call(self, y_true, y_pred):
         return self.fn(y_true, y_pred, **self._fn_kwargs)  # ids have one axis fewer
@@ -144,9 +159,7 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     def compute_mask(self, y_true, y_pred):
         if self.ignore_class is None:
             return None
-        if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
-            y_true = ops.squeeze(y_true, axis=-1)
-        return ops.not_equal(y_true, self.ignore_class)
+        return ignore_class_mask(y_true, y_pred, self.ignore_class, self.axis)
 
 
 class BinaryCrossentropy(LossFunctionWrapper):

@@ -3,6 +3,7 @@ Poisson."""
 
 from __future__ import annotations
 
+from lamina import ops
 from lamina.losses import probabilistic
 from lamina.metrics.reduction_metrics import MeanMetricWrapper
 
@@ -47,14 +48,29 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
     """The mean cross-entropy of integer class ids and predicted distributions."""
 
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
-                 axis=-1):  # fmt: skip
+                 ignore_class=None, axis=-1):  # fmt: skip
         super().__init__(
             probabilistic.sparse_categorical_crossentropy,
             name=name,
             dtype=dtype,
             from_logits=from_logits,
+            ignore_class=ignore_class,
             axis=axis,
         )
+        self.ignore_class = ignore_class
+        self.axis = axis
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        # Ids equal to ignore_class give 0. As in Keras 3.15, they leave the count only when a
+        # sample_weight is given (their weight becomes 0); without one they count as zeros.
+        if self.ignore_class is not None and sample_weight is not None:
+            valid = probabilistic.ignore_class_mask(y_true, y_pred, self.ignore_class, self.axis)
+            valid = ops.cast(valid, self.dtype)
+            sample_weight = ops.convert_to_tensor(sample_weight, dtype=self.dtype)
+            while len(sample_weight.shape) < len(valid.shape):  # (batch,) weights per sample
+                sample_weight = ops.expand_dims(sample_weight, -1)
+            sample_weight = ops.multiply(sample_weight, valid)
+        return super().update_state(y_true, y_pred, sample_weight=sample_weight)
 
 
 class KLDivergence(MeanMetricWrapper):

@@ -80,7 +80,17 @@ class Model(Trainer, Layer):
         return list(self._layers)
 
     def get_layer(self, name=None, index=None):
+        """The layer called ``name``, or at position ``index`` in ``layers``: give exactly one."""
+        if name is not None and index is not None:
+            raise ValueError(
+                "get_layer: provide only a layer name or a layer index; received "
+                f"name={name!r} and index={index!r}."
+            )
+        if name is None and index is None:
+            raise ValueError("get_layer: provide a layer name or a layer index; received neither.")
         if index is not None:
+            if isinstance(index, bool) or not hasattr(index, "__index__"):
+                raise TypeError(f"get_layer: index must be an int; received index={index!r}.")
             layers = self.layers
             if not -len(layers) <= index < len(layers):
                 raise ValueError(
@@ -93,6 +103,28 @@ class Model(Trainer, Layer):
         raise ValueError(
             f"No such layer: {name!r}. Existing layers: {[layer.name for layer in self.layers]}."
         )
+
+    @property
+    def metrics_variables(self) -> list:
+        """The variables of ``self.metrics`` (the loss tracker and compiled metrics included)."""
+        return [variable for metric in self.metrics for variable in metric.variables]
+
+    def get_state_tree(self, value_format="backend_tensor"):
+        """The model's variables as nested dicts: ``{"trainable_variables": ...,
+        "non_trainable_variables": ..., "optimizer_variables": ..., "metrics_variables": ...}``,
+        each nested by variable path (``tree["trainable_variables"]["dense"]["kernel"]``).
+
+        ``value_format`` is ``"backend_tensor"`` (the engine's tensors) or ``"numpy_array"``.
+        """
+        from lamina.models.state_tree import get_state_tree
+
+        return get_state_tree(self, value_format)
+
+    def set_state_tree(self, state_tree):
+        """Assign the values of a tree shaped as ``get_state_tree``'s (groups may be left out)."""
+        from lamina.models.state_tree import set_state_tree
+
+        set_state_tree(self, state_tree)
 
     def summary(
         self,

@@ -1,5 +1,6 @@
 """Neural-network ops: activations, convolution, pooling, normalization, cross-entropies."""
 
+from lamina.backend import backend as _backend_name
 from lamina.backend import engine
 from lamina.backend import standardize_data_format as _standardize_data_format
 from lamina.ops.attention import dot_product_attention as dot_product_attention
@@ -23,7 +24,21 @@ hard_silu = op(_nn.hard_silu, doc="x * hard_sigmoid(x).")
 log_sigmoid = op(_nn.log_sigmoid)
 softmax = op(_nn.softmax, doc="exp(x) / sum(exp(x)) along ``axis``.")
 log_softmax = op(_nn.log_softmax, doc="x - logsumexp(x) along ``axis``.")
-one_hot = op(_nn.one_hot, doc="One-hot encoding of integer ids; negative ids give zeros.")
+
+
+def _one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    if sparse:
+        raise ValueError(
+            f"one_hot: sparse=True is not supported on the {_backend_name()!r} engine (Lamina "
+            f"has no sparse tensors); received sparse={sparse!r}. Use sparse=False."
+        )
+    return _nn.one_hot(x, num_classes, axis=axis, dtype=dtype, sparse=False)
+
+
+one_hot = op(
+    _one_hot, name="one_hot", doc="One-hot encoding of integer ids; negative ids give zeros."
+)
+
 conv = op(_nn.conv, doc="N-D convolution with a Keras-shaped kernel (*spatial, in, out).")
 depthwise_conv = op(_nn.depthwise_conv)
 conv_transpose = op(

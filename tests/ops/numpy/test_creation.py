@@ -57,3 +57,36 @@ def test_symbolic_array_and_tri():
     x = backend.KerasTensor((None, 3), "int32")
     assert ops.array(x, dtype="float32").shape == (None, 3)
     assert ops.empty_like(x).dtype == "int32"
+
+
+def test_arange_step_defaults_to_none_as_in_keras():
+    import inspect
+
+    assert inspect.signature(ops.arange).parameters["step"].default is None
+    out = ops.arange(2, 7, None)  # an explicit None means a step of 1, keeping int32
+    assert ops.dtype(out) == "int32"
+    assert_close(out, np.arange(2, 7))
+    assert_close(ops.arange(1.5, 4.0, step=None), np.arange(1.5, 4.0))
+
+
+@pytest.mark.parametrize(("endpoint", "axis"), [(True, 0), (False, 1), (True, -1)])
+def test_linspace_retstep_and_axis_match_numpy(rng, endpoint, axis):
+    start = rng.standard_normal(3)
+    stop = start + rng.uniform(1.0, 2.0, 3)
+    samples, step = ops.linspace(start.astype("float32"), stop.astype("float32"), 5,
+                                 endpoint=endpoint, retstep=True, axis=axis)  # fmt: skip
+    expected, expected_step = np.linspace(start, stop, 5, endpoint=endpoint, retstep=True,
+                                          axis=axis)  # fmt: skip
+    assert ops.dtype(samples) == "float32"
+    assert_close(samples, expected, rtol=1e-5, atol=1e-6)
+    assert_close(step, expected_step, rtol=1e-5, atol=1e-6)
+    symbolic = ops.linspace(backend.KerasTensor((3,), "float32"), 1.0, 5, axis=axis)
+    assert tuple(symbolic.shape) == expected.shape
+
+
+def test_linspace_scalar_retstep_and_dtype():
+    samples, step = ops.linspace(0, 3, 4, retstep=True)
+    assert ops.dtype(samples) == "float32"  # ints promote with float to floatx, as in Keras
+    assert_close(samples, np.linspace(0, 3, 4))
+    assert_close(step, 1.0)
+    assert ops.dtype(ops.linspace(0.0, 1.0, 3, dtype="float64")) == "float64"

@@ -209,3 +209,18 @@ def test_nanmean_and_quantile_gradients(rng):
         engine_gradients(fn, arrays), numeric_gradients(lambda x: np.nanstd(x, axis=0), arrays)
     ):
         assert_close(got, expected, rtol=1e-4, atol=1e-6)  # fmt: skip
+
+
+def test_prod_takes_a_dtype_as_in_keras(rng):
+    x = rng.integers(1, 4, (2, 3)).astype("int8")
+    out = ops.prod(x, axis=1, dtype="float32")
+    assert ops.dtype(out) == "float32"
+    assert_close(out, np.prod(x.astype(np.float64), axis=1))
+    y = rng.uniform(0.5, 1.5, (2, 3)).astype("float32")
+    out = ops.prod(y, axis=(0, 1), keepdims=True, dtype="float64")
+    assert ops.dtype(out) == "float64"
+    assert_close(out, np.prod(y.astype(np.float64), keepdims=True), rtol=1e-6)
+    assert ops.dtype(ops.prod(x)) == "int32"  # without dtype: Keras's accumulator rule
+    assert ops.prod(backend.KerasTensor((None, 3), "int8"), axis=1, dtype="float16").dtype == (
+        "float16"
+    )

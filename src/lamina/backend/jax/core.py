@@ -310,8 +310,8 @@ def shape(x) -> tuple:
     return tuple(x.shape)
 
 
-def stop_gradient(x):
-    return jax.lax.stop_gradient(convert_to_tensor(x))
+def stop_gradient(variable):
+    return jax.lax.stop_gradient(convert_to_tensor(variable))
 
 
 def cond(pred, true_fn, false_fn):

@@ -109,7 +109,8 @@ def log_softmax(x, axis=-1):
     return jax.nn.log_softmax(x, axis=_axes(x, axis))
 
 
-def one_hot(x, num_classes, axis=-1, dtype=None):
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    # Dense only: ops.one_hot refuses sparse=True before calling here.
     # Ids outside [0, num_classes), negative ones included, give all-zero rows, as in Keras.
     x = _t(x)
     if not jnp.issubdtype(x.dtype, jnp.integer):
@@ -333,8 +334,16 @@ def _log_probabilities(output, from_logits, axis):
     return jnp.log(jnp.clip(output, epsilon, 1.0 - epsilon))
 
 
+def _cross_entropy_input(x):
+    """A float tensor of ``x``; a float64 NumPy array stays float64, as Keras keeps it in its
+    cross-entropies (plain conversion would give floatx)."""
+    if isinstance(x, np.ndarray) and x.dtype == np.float64:
+        return _t(x, "float64")
+    return _float(x)
+
+
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _float(target), _float(output)
+    target, output = _cross_entropy_input(target), _cross_entropy_input(output)
     if target.shape != output.shape:
         raise ValueError(
             "categorical_crossentropy: target and output must have the same shape; received "
@@ -344,7 +353,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _t(target), _float(output)
+    target, output = _t(target), _cross_entropy_input(output)
     if target.ndim == output.ndim and target.shape[-1] == 1:
         target = jnp.squeeze(target, axis=-1)
     target = target.astype(jnp.int32)
@@ -360,7 +369,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def binary_crossentropy(target, output, from_logits=False):
-    target, output = _float(target), _float(output)
+    target, output = _cross_entropy_input(target), _cross_entropy_input(output)
     if target.shape != output.shape:
         raise ValueError(
             "binary_crossentropy: target and output must have the same shape; received "

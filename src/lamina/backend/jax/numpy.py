@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from lamina.backend.common.dtypes import result_type
 from lamina.backend.common.variables import KerasVariable
 from lamina.backend.jax.core import convert_to_tensor, dtype_name, to_jax_dtype
 
@@ -336,9 +337,10 @@ def mean(x, axis=None, keepdims=False):
     return jnp.mean(_float(x), axis=_axes(axis), keepdims=keepdims)
 
 
-def prod(x, axis=None, keepdims=False):
+def prod(x, axis=None, keepdims=False, dtype=None):
     x = _t(x)
-    return jnp.prod(x, axis=_axes(axis), keepdims=keepdims, dtype=_accumulator_dtype(x))
+    dtype = _accumulator_dtype(x) if dtype is None else to_jax_dtype(dtype)
+    return jnp.prod(x, axis=_axes(axis), keepdims=keepdims, dtype=dtype)
 
 
 def max(x, axis=None, keepdims=False, initial=None):
@@ -577,17 +579,22 @@ def full_like(x, fill_value, dtype=None):
     return jnp.full_like(_t(x), fill_value, dtype=_like_dtype(dtype))
 
 
-def arange(start, stop=None, step=1, dtype=None):
+def arange(start, stop=None, step=None, dtype=None):
     if stop is None:
         start, stop = 0, start
+    step = 1 if step is None else step  # Keras's default step is None, meaning 1
     if dtype is None:
         is_int = builtins.all(isinstance(v, int) for v in (start, stop, step))
         dtype = "int32" if is_int else None
     return jnp.arange(start, stop, step, dtype=to_jax_dtype(dtype))
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
-    return jnp.linspace(start, stop, num, endpoint=endpoint, dtype=to_jax_dtype(dtype))
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    if dtype is None:
+        dtype = result_type(getattr(start, "dtype", type(start)),
+                            getattr(stop, "dtype", type(stop)), float)  # fmt: skip
+    return jnp.linspace(start, stop, num, endpoint=endpoint, retstep=retstep,
+                        dtype=to_jax_dtype(dtype), axis=axis)  # fmt: skip
 
 
 def eye(N, M=None, k=0, dtype=None):

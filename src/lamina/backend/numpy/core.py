@@ -296,8 +296,8 @@ def shape(x) -> tuple:
     return tuple(x.shape)
 
 
-def stop_gradient(x):
-    return to_array(x)
+def stop_gradient(variable):
+    return to_array(variable)
 
 
 def cond(pred, true_fn, false_fn):

@@ -163,7 +163,8 @@ def log_softmax(x, axis=-1):
     return np.asarray(x - _logsumexp(x, axis=axis, keepdims=True))
 
 
-def one_hot(x, num_classes, axis=-1, dtype=None):
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    # Dense only: ops.one_hot refuses sparse=True before calling here.
     x = _t(x)
     if x.dtype.kind not in "iu":
         x = x.astype(np.int64)

@@ -473,9 +473,10 @@ def mean(x, axis=None, keepdims=False):
 
 @quiet
 @bfloat16_via_float32
-def prod(x, axis=None, keepdims=False):
+def prod(x, axis=None, keepdims=False, dtype=None):
     x = _t(x)
-    return _out(np.prod(x, axis=_axes(axis), keepdims=keepdims, dtype=_accumulator_dtype(x)))
+    dtype = _accumulator_dtype(x) if dtype is None else to_numpy_dtype(dtype)
+    return _out(np.prod(x, axis=_axes(axis), keepdims=keepdims, dtype=dtype))
 
 
 def max(x, axis=None, keepdims=False, initial=None):
@@ -746,17 +747,22 @@ def full_like(x, fill_value, dtype=None):
     return np.full(x.shape, fill_value, dtype=dtype)
 
 
-def arange(start, stop=None, step=1, dtype=None):
+def arange(start, stop=None, step=None, dtype=None):
     if stop is None:
         start, stop = 0, start
+    step = 1 if step is None else step  # Keras's default step is None, meaning 1
     if dtype is None:
         is_int = builtins.all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
         dtype = "int32" if is_int else None
     return np.arange(start, stop, step, dtype=to_numpy_dtype(dtype))
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
-    return np.linspace(start, stop, num, endpoint=endpoint, dtype=to_numpy_dtype(dtype))
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    if dtype is None:
+        dtype = result_type(getattr(start, "dtype", type(start)),
+                            getattr(stop, "dtype", type(stop)), float)  # fmt: skip
+    return np.linspace(start, stop, num, endpoint=endpoint, retstep=retstep,
+                       dtype=to_numpy_dtype(dtype), axis=axis)  # fmt: skip
 
 
 def eye(N, M=None, k=0, dtype=None):

@@ -281,8 +281,8 @@ def shape(x) -> tuple:
     return tuple(x.shape)
 
 
-def stop_gradient(x):
-    return convert_to_tensor(x).detach()
+def stop_gradient(variable):
+    return convert_to_tensor(variable).detach()
 
 
 def cond(pred, true_fn, false_fn):

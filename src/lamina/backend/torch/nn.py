@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math as _math
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -109,7 +110,8 @@ def log_softmax(x, axis=-1):
     return torch.log_softmax(x, dim=axis)
 
 
-def one_hot(x, num_classes, axis=-1, dtype=None):
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    # Dense only: ops.one_hot refuses sparse=True before calling here.
     x = _t(x).to(torch.int64)
     out = F.one_hot(torch.clamp(x, min=0), num_classes)  # (..., C)
     out = out * (x >= 0).unsqueeze(-1)  # negative ids give all-zero rows, as in Keras
@@ -371,8 +373,16 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 # ---- losses -------------------------------------------------------------------------------
 
 
+def _cross_entropy_input(x):
+    """A float tensor of ``x``; a float64 NumPy array stays float64, as Keras keeps it in its
+    cross-entropies (plain conversion would give floatx)."""
+    if isinstance(x, np.ndarray) and x.dtype == np.float64:
+        return _t(x, "float64")
+    return _float(x)
+
+
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _float(target), _float(output)
+    target, output = _cross_entropy_input(target), _cross_entropy_input(output)
     if target.shape != output.shape:
         raise ValueError(
             "categorical_crossentropy: target and output must have the same shape; received "
@@ -388,7 +398,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _t(target), _float(output)
+    target, output = _t(target), _cross_entropy_input(output)
     if target.ndim == output.ndim and target.shape[-1] == 1:
         target = target.squeeze(-1)
     target = target.to(torch.int64)
@@ -409,14 +419,16 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def binary_crossentropy(target, output, from_logits=False):
-    target, output = _float(target), _float(output)
+    target, output = _cross_entropy_input(target), _cross_entropy_input(output)
     if target.shape != output.shape:
         raise ValueError(
             "binary_crossentropy: target and output must have the same shape; received "
             f"target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}."
         )
     if from_logits:
-        return F.binary_cross_entropy_with_logits(output, target, reduction="none")
+        dtype = torch.promote_types(target.dtype, output.dtype)  # the kernel takes one dtype
+        return F.binary_cross_entropy_with_logits(output.to(dtype), target.to(dtype),
+                                                  reduction="none")  # fmt: skip
     eps = _epsilon()
     output = torch.clamp(output, eps, 1.0 - eps)
     return -(target * torch.log(output) + (1.0 - target) * torch.log1p(-output))

@@ -363,9 +363,9 @@ def mean(x, axis=None, keepdims=False):
     return torch.mean(x, dim=_axes(axis), keepdim=keepdims)
 
 
-def prod(x, axis=None, keepdims=False):
+def prod(x, axis=None, keepdims=False, dtype=None):
     x = _t(x)
-    dtype = _accumulator_dtype(x)
+    dtype = _accumulator_dtype(x) if dtype is None else to_torch_dtype(dtype)
     if axis is None:
         out = torch.prod(x, dtype=dtype)
         return out.reshape((1,) * x.ndim) if keepdims else out
@@ -687,19 +687,32 @@ def full_like(x, fill_value, dtype=None):
     return torch.full_like(x, fill_value, dtype=None if dtype is None else to_torch_dtype(dtype))
 
 
-def arange(start, stop=None, step=1, dtype=None):
+def arange(start, stop=None, step=None, dtype=None):
     if stop is None:
         start, stop = 0, start
+    step = 1 if step is None else step  # Keras's default step is None, meaning 1
     if dtype is None:
         is_int = builtins.all(isinstance(v, int) for v in (start, stop, step))
         dtype = "int32" if is_int else None
     return torch.arange(start, stop, step, dtype=to_torch_dtype(dtype), device=get_device())
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
-    if not endpoint:
-        stop = start + (stop - start) * (num - 1) / num if num > 1 else stop
-    return torch.linspace(start, stop, num, dtype=to_torch_dtype(dtype), device=get_device())
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    if dtype is None:
+        dtype = result_type(getattr(start, "dtype", type(start)),
+                            getattr(stop, "dtype", type(stop)), float)  # fmt: skip
+    # Computed in float64 from tensors, so array-valued ends and ``axis`` work as in NumPy.
+    start = convert_to_tensor(start, dtype="float64")
+    stop = convert_to_tensor(stop, dtype="float64")
+    divisions = num - 1 if endpoint else num
+    step = (stop - start) / divisions if divisions > 0 else torch.full_like(stop - start, np.nan)
+    ndim = builtins.max(start.ndim, stop.ndim)
+    index = torch.arange(num, dtype=torch.float64, device=get_device())
+    samples = start + index.reshape((num,) + (1,) * ndim) * step  # (num, *broadcast shape)
+    if endpoint and num > 1:
+        samples[-1] = stop  # the last sample is ``stop`` exactly, as NumPy makes it
+    samples = torch.movedim(samples, 0, axis).to(to_torch_dtype(dtype))
+    return (samples, step.to(samples.dtype)) if retstep else samples
 
 
 def eye(N, M=None, k=0, dtype=None):
