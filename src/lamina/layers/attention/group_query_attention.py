@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import math
 
-from lamina import constraints, initializers, ops, regularizers
-from lamina.backend.config import is_flash_attention_enabled
+from lamina import ops
 from lamina.layers.activations.softmax import Softmax
 from lamina.layers.arguments import require_positive_int
-from lamina.layers.attention.query_value_key import QueryValueKeyAttention, fresh_initializer
+from lamina.layers.attention.query_value_key import QueryValueKeyAttention
 from lamina.layers.core.einsum_dense import EinsumDense
 from lamina.layers.regularization.dropout import Dropout
-from lamina.serialization import serialize_keras_object
 
 
 class GroupQueryAttention(QueryValueKeyAttention):
@@ -56,49 +54,39 @@ class GroupQueryAttention(QueryValueKeyAttention):
                 f"num_query_heads={num_query_heads}, num_key_value_heads={num_key_value_heads}."
             )
         self.num_repeats = num_query_heads // num_key_value_heads
-        if (
-            isinstance(dropout, bool)
-            or not isinstance(dropout, (int, float))
-            or not (0.0 <= dropout <= 1.0)
-        ):
-            raise ValueError(f"dropout must be a float in [0, 1]; received dropout={dropout!r}.")
-        self.dropout = float(dropout)
-        self.use_bias = bool(use_bias)
-        self.use_gate = bool(use_gate)
-        if sliding_window is not None:
-            require_positive_int("sliding_window", sliding_window)
-        self.sliding_window = sliding_window
-        self._flash_attention = flash_attention or is_flash_attention_enabled()
-        if self._flash_attention and self.dropout > 0.0:
-            raise ValueError(
-                "GroupQueryAttention: dropout is not supported with flash_attention=True; "
-                f"received dropout={dropout}."
-            )
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self._activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.seed = seed
+        self._store_arguments(
+            dropout,
+            use_bias,
+            use_gate,
+            sliding_window,
+            flash_attention,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            seed,
+        )
         self._inverse_sqrt_head_dim = 1.0 / math.sqrt(float(self.head_dim))
+
+    # Keras's GroupQueryAttention keeps these public.
+    kernel_initializer = property(lambda self: self._kernel_initializer)
+    bias_initializer = property(lambda self: self._bias_initializer)
+    kernel_regularizer = property(lambda self: self._kernel_regularizer)
+    bias_regularizer = property(lambda self: self._bias_regularizer)
+    kernel_constraint = property(lambda self: self._kernel_constraint)
+    bias_constraint = property(lambda self: self._bias_constraint)
 
     def _dense(self, equation, output_shape, bias_axes, name, activation=None):
         return EinsumDense(
             equation,
             output_shape=output_shape,
-            bias_axes=bias_axes if self.use_bias else None,
+            bias_axes=bias_axes if self._use_bias else None,
             activation=activation,
             name=name,
-            kernel_initializer=fresh_initializer(self.kernel_initializer),
-            bias_initializer=fresh_initializer(self.bias_initializer),
-            kernel_regularizer=self.kernel_regularizer,
-            bias_regularizer=self.bias_regularizer,
-            activity_regularizer=self._activity_regularizer,
-            kernel_constraint=self.kernel_constraint,
-            bias_constraint=self.bias_constraint,
-            dtype=self._dtype,
+            **self._sublayer_arguments(),
         )
 
     def build(self, query_shape, value_shape, key_shape=None):
@@ -113,79 +101,32 @@ class GroupQueryAttention(QueryValueKeyAttention):
         self._query_dense.build(query_shape)
         self._key_dense = self._dense("bkm,mvh->bkvh", kv_heads, "vh", "key")
         self._key_dense.build(key_shape)
-        if self.use_gate:
+        if self._use_gate:
             self._gate_dense = self._dense("bqm,muh->bquh", query_heads, "uh", "gate", "sigmoid")
             self._gate_dense.build(query_shape)
         self._value_dense = self._dense("bkm,mvh->bkvh", kv_heads, "vh", "value")
         self._value_dense.build(value_shape)
         self._softmax = Softmax(axis=-1)
-        self._dropout_layer = Dropout(rate=self.dropout, seed=self.seed)
+        self._dropout_layer = Dropout(rate=self._dropout, seed=self.seed)
         self._output_dense = self._dense(
             "bquh,uhm->bqm", (None, self.feature_dim), "m", "attention_output"
         )
         self._output_dense.build((None, None, self.num_query_heads, self.head_dim))
         self._record_build_shapes(query_shape, value_shape, key_shape)
 
-    def call(
-        self,
-        query,
-        value,
-        key=None,
-        query_mask=None,
-        value_mask=None,
-        key_mask=None,
-        attention_mask=None,
-        return_attention_scores=False,
-        training=None,
-        use_causal_mask=False,
-    ):
-        query_mask, value_mask, key_mask = self._input_masks(
-            query, value, key, query_mask, value_mask, key_mask
+    def _fused_attention(self, query, key, value, attention_mask, is_causal):
+        if attention_mask is not None:
+            attention_mask = ops.expand_dims(attention_mask, -3)  # (B, 1, T, S)
+        # The op shares each key/value head among its query heads: no repeat needed.
+        return ops.dot_product_attention(
+            query,
+            key,
+            value,
+            mask=attention_mask,
+            scale=self._inverse_sqrt_head_dim,
+            is_causal=is_causal,
+            flash_attention=self._flash_attention,
         )
-        if key is None:
-            key = value
-        if return_attention_scores and self._flash_attention:
-            raise ValueError(
-                f"Layer {self.name!r}: return_attention_scores=True is not supported with "
-                "flash attention; build the layer with flash_attention=None or False."
-            )
-        fused = not return_attention_scores and not (self.dropout > 0.0 and bool(training))
-        causal_only = (
-            use_causal_mask
-            and fused
-            and self.sliding_window is None
-            and all(m is None for m in (query_mask, value_mask, key_mask, attention_mask))
-        )
-        if not causal_only:
-            attention_mask = self._attention_mask(
-                query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
-            )
-        gate = self._gate_dense(query) if self.use_gate else None
-        query = self._query_dense(query)  # (B, T, num_query_heads, head_dim)
-        key = self._key_dense(key)  # (B, S, num_key_value_heads, head_dim)
-        value = self._value_dense(value)
-        if fused:
-            if attention_mask is not None:
-                attention_mask = ops.expand_dims(attention_mask, -3)  # (B, 1, T, S)
-            # The op shares each key/value head among its query heads: no repeat needed.
-            outputs = ops.dot_product_attention(
-                query,
-                key,
-                value,
-                mask=attention_mask,
-                scale=self._inverse_sqrt_head_dim,
-                is_causal=causal_only,
-                flash_attention=self._flash_attention,
-            )
-            scores = None
-        else:
-            outputs, scores = self._explicit_attention(query, key, value, attention_mask, training)
-        if gate is not None:
-            outputs = ops.multiply(outputs, gate)
-        outputs = self._output_dense(outputs)  # (B, T, dim)
-        if return_attention_scores:
-            return outputs, scores
-        return outputs
 
     def _explicit_attention(self, query, key, value, attention_mask, training):
         key = ops.repeat(key, self.num_repeats, axis=2)  # (B, S, num_query_heads, head_dim)
@@ -195,7 +136,7 @@ class GroupQueryAttention(QueryValueKeyAttention):
         if attention_mask is not None:
             attention_mask = ops.expand_dims(attention_mask, -3)
         scores = self._softmax(scores, mask=attention_mask)
-        dropped = self._dropout_layer(scores, training=training) if self.dropout else scores
+        dropped = self._dropout_layer(scores, training=training) if self._dropout else scores
         return ops.einsum("buqk,bkuh->bquh", dropped, value), scores
 
     def compute_output_shape(self, query_shape, value_shape, key_shape=None):
@@ -219,16 +160,5 @@ class GroupQueryAttention(QueryValueKeyAttention):
             "head_dim": self.head_dim,
             "num_query_heads": self.num_query_heads,
             "num_key_value_heads": self.num_key_value_heads,
-            "use_bias": self.use_bias,
-            "use_gate": self.use_gate,
-            "sliding_window": self.sliding_window,
-            "dropout": self.dropout,
-            "kernel_initializer": serialize_keras_object(self.kernel_initializer),
-            "bias_initializer": serialize_keras_object(self.bias_initializer),
-            "kernel_regularizer": serialize_keras_object(self.kernel_regularizer),
-            "bias_regularizer": serialize_keras_object(self.bias_regularizer),
-            "activity_regularizer": serialize_keras_object(self._activity_regularizer),
-            "kernel_constraint": serialize_keras_object(self.kernel_constraint),
-            "bias_constraint": serialize_keras_object(self.bias_constraint),
-            "seed": self.seed,
+            **self._arguments_config(),
         }

@@ -5,14 +5,12 @@ from __future__ import annotations
 import math
 import string
 
-from lamina import constraints, initializers, ops, regularizers
-from lamina.backend.config import is_flash_attention_enabled
+from lamina import ops
 from lamina.layers.activations.softmax import Softmax
 from lamina.layers.arguments import require_positive_int
-from lamina.layers.attention.query_value_key import QueryValueKeyAttention, fresh_initializer
+from lamina.layers.attention.query_value_key import QueryValueKeyAttention
 from lamina.layers.core.einsum_dense import EinsumDense
 from lamina.layers.regularization.dropout import Dropout
-from lamina.serialization import serialize_keras_object
 
 _LETTERS = string.ascii_lowercase
 
@@ -92,15 +90,21 @@ class MultiHeadAttention(QueryValueKeyAttention):
         self._value_dim = (
             key_dim if value_dim is None else require_positive_int("value_dim", value_dim)
         )
-        if (
-            isinstance(dropout, bool)
-            or not isinstance(dropout, (int, float))
-            or not (0.0 <= dropout <= 1.0)
-        ):
-            raise ValueError(f"dropout must be a float in [0, 1]; received dropout={dropout!r}.")
-        self._dropout = float(dropout)
-        self._use_bias = bool(use_bias)
-        self._use_gate = bool(use_gate)
+        self._store_arguments(
+            dropout,
+            use_bias,
+            use_gate,
+            sliding_window,
+            flash_attention,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            seed,
+        )
         self._output_shape = self._standardize_output_shape(output_shape)
         if isinstance(attention_axes, int):
             attention_axes = (attention_axes,)
@@ -110,23 +114,6 @@ class MultiHeadAttention(QueryValueKeyAttention):
                 f"attention_axes={attention_axes!r}."
             )
         self._attention_axes = None if attention_axes is None else tuple(attention_axes)
-        if sliding_window is not None:
-            require_positive_int("sliding_window", sliding_window)
-        self.sliding_window = sliding_window
-        self._flash_attention = flash_attention or is_flash_attention_enabled()
-        if self._flash_attention and self._dropout > 0.0:
-            raise ValueError(
-                "MultiHeadAttention: dropout is not supported with flash_attention=True; "
-                f"received dropout={dropout}."
-            )
-        self._kernel_initializer = initializers.get(kernel_initializer)
-        self._bias_initializer = initializers.get(bias_initializer)
-        self._kernel_regularizer = regularizers.get(kernel_regularizer)
-        self._bias_regularizer = regularizers.get(bias_regularizer)
-        self._activity_regularizer = regularizers.get(activity_regularizer)
-        self._kernel_constraint = constraints.get(kernel_constraint)
-        self._bias_constraint = constraints.get(bias_constraint)
-        self.seed = seed
         self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(self._key_dim))
 
     @staticmethod
@@ -145,8 +132,6 @@ class MultiHeadAttention(QueryValueKeyAttention):
     num_heads = property(lambda self: self._num_heads)
     key_dim = property(lambda self: self._key_dim)
     value_dim = property(lambda self: self._value_dim)
-    dropout = property(lambda self: self._dropout)
-    use_bias = property(lambda self: self._use_bias)
     attention_axes = property(lambda self: self._attention_axes)
     query_dense = property(lambda self: self._query_dense)
     key_dense = property(lambda self: self._key_dense)
@@ -154,18 +139,6 @@ class MultiHeadAttention(QueryValueKeyAttention):
     output_dense = property(lambda self: self._output_dense)
 
     # ---- weights -------------------------------------------------------------------------
-
-    def _sublayer_arguments(self) -> dict:
-        return {
-            "kernel_initializer": fresh_initializer(self._kernel_initializer),
-            "bias_initializer": fresh_initializer(self._bias_initializer),
-            "kernel_regularizer": self._kernel_regularizer,
-            "bias_regularizer": self._bias_regularizer,
-            "activity_regularizer": self._activity_regularizer,
-            "kernel_constraint": self._kernel_constraint,
-            "bias_constraint": self._bias_constraint,
-            "dtype": self._dtype,
-        }
 
     def _projection(self, input_rank: int, heads_and_size, name: str, activation=None):
         equation, bias_axes, output_rank = projection_equation(input_rank - 1, 1, 2)
@@ -230,59 +203,10 @@ class MultiHeadAttention(QueryValueKeyAttention):
 
     # ---- call ----------------------------------------------------------------------------
 
-    def call(
-        self,
-        query,
-        value,
-        key=None,
-        query_mask=None,
-        value_mask=None,
-        key_mask=None,
-        attention_mask=None,
-        return_attention_scores=False,
-        training=None,
-        use_causal_mask=False,
-    ):
-        query_mask, value_mask, key_mask = self._input_masks(
-            query, value, key, query_mask, value_mask, key_mask
-        )
-        if key is None:
-            key = value
-        fused = self._uses_fused_kernel(len(query.shape) + 1, return_attention_scores, training)
-        causal_only = (
-            use_causal_mask
-            and fused
-            and self.sliding_window is None
-            and all(m is None for m in (query_mask, value_mask, key_mask, attention_mask))
-        )
-        if not causal_only:
-            attention_mask = self._attention_mask(
-                query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
-            )
-        gate = self._gate_dense(query) if self._use_gate else None
-        query = self._query_dense(query)  # (B, T, N, key_dim)
-        key = self._key_dense(key)  # (B, S, N, key_dim)
-        value = self._value_dense(value)  # (B, S, N, value_dim)
-        if fused:
-            outputs = self._fused_attention(query, key, value, attention_mask, causal_only)
-            scores = None
-        else:
-            outputs, scores = self._explicit_attention(query, key, value, attention_mask, training)
-        if gate is not None:
-            outputs = ops.multiply(outputs, gate)
-        outputs = self._output_dense(outputs)
-        if return_attention_scores:
-            return outputs, scores
-        return outputs
-
-    def _uses_fused_kernel(self, projected_rank: int, return_attention_scores, training) -> bool:
-        if return_attention_scores and self._flash_attention:
-            raise ValueError(
-                f"Layer {self.name!r}: return_attention_scores=True is not supported with "
-                "flash attention; build the layer with flash_attention=None or False."
-            )
-        dropout_active = self._dropout > 0.0 and bool(training)
-        return not return_attention_scores and projected_rank == 4 and not dropout_active
+    def _uses_fused_kernel(self, query, return_attention_scores, training) -> bool:
+        # The fused kernels take (B, T, heads, size): one attention axis.
+        fits = len(query.shape) + 1 == 4
+        return super()._uses_fused_kernel(query, return_attention_scores, training) and fits
 
     def _fused_attention(self, query, key, value, attention_mask, is_causal):
         if attention_mask is not None:
@@ -328,20 +252,9 @@ class MultiHeadAttention(QueryValueKeyAttention):
             "num_heads": self._num_heads,
             "key_dim": self._key_dim,
             "value_dim": self._value_dim,
-            "dropout": self._dropout,
-            "use_bias": self._use_bias,
-            "use_gate": self._use_gate,
             "output_shape": None if self._output_shape is None else list(self._output_shape),
             "attention_axes": (
                 None if self._attention_axes is None else list(self._attention_axes)
             ),
-            "sliding_window": self.sliding_window,
-            "kernel_initializer": serialize_keras_object(self._kernel_initializer),
-            "bias_initializer": serialize_keras_object(self._bias_initializer),
-            "kernel_regularizer": serialize_keras_object(self._kernel_regularizer),
-            "bias_regularizer": serialize_keras_object(self._bias_regularizer),
-            "activity_regularizer": serialize_keras_object(self._activity_regularizer),
-            "kernel_constraint": serialize_keras_object(self._kernel_constraint),
-            "bias_constraint": serialize_keras_object(self._bias_constraint),
-            "seed": self.seed,
+            **self._arguments_config(),
         }

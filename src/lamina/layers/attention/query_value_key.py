@@ -1,11 +1,15 @@
-"""What MultiHeadAttention and GroupQueryAttention share: building from three input shapes,
-the Keras masks of query, value and key, and the causal and sliding-window masks."""
+"""What MultiHeadAttention and GroupQueryAttention share: their projection arguments, building
+from three input shapes, the Keras masks of query, value and key, the causal and
+sliding-window masks, and the call that picks the fused kernel or the explicit path."""
 
 from __future__ import annotations
 
-from lamina import backend, initializers, ops
+from lamina import backend, constraints, initializers, ops, regularizers
 from lamina.backend import get_keras_mask
+from lamina.backend.config import is_flash_attention_enabled
+from lamina.layers.arguments import require_positive_int
 from lamina.layers.layer import Layer
+from lamina.serialization import serialize_keras_object
 
 _SHAPE_NAMES = ("query_shape", "value_shape", "key_shape")
 
@@ -39,9 +43,148 @@ def sliding_window_mask(query, value, window: int):
 
 class QueryValueKeyAttention(Layer):
     """A layer called as ``layer(query, value, key=None, ...)`` and built from the three
-    shapes, as Keras's ``build(query_shape, value_shape, key_shape=None)``."""
+    shapes, as Keras's ``build(query_shape, value_shape, key_shape=None)``.
+
+    Subclasses call ``_store_arguments`` from ``__init__``, build ``_query_dense``,
+    ``_key_dense``, ``_value_dense``, ``_output_dense`` (and ``_gate_dense`` with
+    ``use_gate``), and give ``_fused_attention`` and ``_explicit_attention``.
+    """
 
     sliding_window: int | None = None
+
+    def _store_arguments(
+        self,
+        dropout,
+        use_bias,
+        use_gate,
+        sliding_window,
+        flash_attention,
+        kernel_initializer,
+        bias_initializer,
+        kernel_regularizer,
+        bias_regularizer,
+        activity_regularizer,
+        kernel_constraint,
+        bias_constraint,
+        seed,
+    ) -> None:
+        if (
+            isinstance(dropout, bool)
+            or not isinstance(dropout, (int, float))
+            or not (0.0 <= dropout <= 1.0)
+        ):
+            raise ValueError(f"dropout must be a float in [0, 1]; received dropout={dropout!r}.")
+        self._dropout = float(dropout)
+        self._use_bias = bool(use_bias)
+        self._use_gate = bool(use_gate)
+        if sliding_window is not None:
+            require_positive_int("sliding_window", sliding_window)
+        self.sliding_window = sliding_window
+        self._flash_attention = flash_attention or is_flash_attention_enabled()
+        if self._flash_attention and self._dropout > 0.0:
+            raise ValueError(
+                f"{type(self).__name__}: dropout is not supported with flash_attention=True; "
+                f"received dropout={dropout}."
+            )
+        self._kernel_initializer = initializers.get(kernel_initializer)
+        self._bias_initializer = initializers.get(bias_initializer)
+        self._kernel_regularizer = regularizers.get(kernel_regularizer)
+        self._bias_regularizer = regularizers.get(bias_regularizer)
+        self._activity_regularizer = regularizers.get(activity_regularizer)
+        self._kernel_constraint = constraints.get(kernel_constraint)
+        self._bias_constraint = constraints.get(bias_constraint)
+        self.seed = seed
+
+    dropout = property(lambda self: self._dropout)
+    use_bias = property(lambda self: self._use_bias)
+    use_gate = property(lambda self: self._use_gate)
+
+    def _sublayer_arguments(self) -> dict:
+        """The EinsumDense arguments every projection shares (its own initializer copies)."""
+        return {
+            "kernel_initializer": fresh_initializer(self._kernel_initializer),
+            "bias_initializer": fresh_initializer(self._bias_initializer),
+            "kernel_regularizer": self._kernel_regularizer,
+            "bias_regularizer": self._bias_regularizer,
+            "activity_regularizer": self._activity_regularizer,
+            "kernel_constraint": self._kernel_constraint,
+            "bias_constraint": self._bias_constraint,
+            "dtype": self._dtype,
+        }
+
+    def _arguments_config(self) -> dict:
+        return {
+            "dropout": self._dropout,
+            "use_bias": self._use_bias,
+            "use_gate": self._use_gate,
+            "sliding_window": self.sliding_window,
+            "kernel_initializer": serialize_keras_object(self._kernel_initializer),
+            "bias_initializer": serialize_keras_object(self._bias_initializer),
+            "kernel_regularizer": serialize_keras_object(self._kernel_regularizer),
+            "bias_regularizer": serialize_keras_object(self._bias_regularizer),
+            "activity_regularizer": serialize_keras_object(self._activity_regularizer),
+            "kernel_constraint": serialize_keras_object(self._kernel_constraint),
+            "bias_constraint": serialize_keras_object(self._bias_constraint),
+            "seed": self.seed,
+        }
+
+    # ---- call ----------------------------------------------------------------------------
+
+    def call(
+        self,
+        query,
+        value,
+        key=None,
+        query_mask=None,
+        value_mask=None,
+        key_mask=None,
+        attention_mask=None,
+        return_attention_scores=False,
+        training=None,
+        use_causal_mask=False,
+    ):
+        query_mask, value_mask, key_mask = self._input_masks(
+            query, value, key, query_mask, value_mask, key_mask
+        )
+        if key is None:
+            key = value
+        fused = self._uses_fused_kernel(query, return_attention_scores, training)
+        causal_only = (
+            use_causal_mask
+            and fused
+            and self.sliding_window is None
+            and all(m is None for m in (query_mask, value_mask, key_mask, attention_mask))
+        )
+        if not causal_only:
+            attention_mask = self._attention_mask(
+                query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
+            )
+        gate = self._gate_dense(query) if self._use_gate else None
+        query = self._query_dense(query)  # (B, T, heads, size)
+        key = self._key_dense(key)  # (B, S, heads or key/value heads, size)
+        value = self._value_dense(value)
+        if fused:
+            outputs = self._fused_attention(query, key, value, attention_mask, causal_only)
+            scores = None
+        else:
+            outputs, scores = self._explicit_attention(query, key, value, attention_mask, training)
+        if gate is not None:
+            outputs = ops.multiply(outputs, gate)
+        outputs = self._output_dense(outputs)
+        if return_attention_scores:
+            return outputs, scores
+        return outputs
+
+    def _uses_fused_kernel(self, query, return_attention_scores, training) -> bool:
+        """Whether the engine's fused kernel can run: no scores requested, no dropout in
+        training (subclasses add their own conditions)."""
+        if return_attention_scores and self._flash_attention:
+            raise ValueError(
+                f"Layer {self.name!r}: return_attention_scores=True is not supported with "
+                "flash attention; build the layer with flash_attention=None or False."
+            )
+        dropout_active = self._dropout > 0.0 and bool(training)
+        return not return_attention_scores and not dropout_active
 
     def _maybe_build(self, args, kwargs) -> None:
         if self.built:
