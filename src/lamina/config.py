@@ -4,16 +4,18 @@ The engine, default float type, fuzz factor, image layout and whether attention 
 use a flash-attention kernel. The values live in ``lamina.backend.config``.
 """
 
-from lamina.backend.config import backend as backend
-from lamina.backend.config import disable_flash_attention as disable_flash_attention
-from lamina.backend.config import enable_flash_attention as enable_flash_attention
-from lamina.backend.config import epsilon as epsilon
-from lamina.backend.config import floatx as floatx
-from lamina.backend.config import image_data_format as image_data_format
-from lamina.backend.config import is_flash_attention_enabled as is_flash_attention_enabled
-from lamina.backend.config import set_epsilon as set_epsilon
-from lamina.backend.config import set_floatx as set_floatx
-from lamina.backend.config import set_image_data_format as set_image_data_format
+from lamina.backend.config import (
+    backend as backend,
+    disable_flash_attention as disable_flash_attention,
+    enable_flash_attention as enable_flash_attention,
+    epsilon as epsilon,
+    floatx as floatx,
+    image_data_format as image_data_format,
+    is_flash_attention_enabled as is_flash_attention_enabled,
+    set_epsilon as set_epsilon,
+    set_floatx as set_floatx,
+    set_image_data_format as set_image_data_format,
+)
 
 __all__ = [
     "backend",

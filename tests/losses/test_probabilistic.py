@@ -1,8 +1,7 @@
 import numpy as np
 import pytest
 
-from lamina import losses
-from lamina import ops as keras_ops
+from lamina import losses, ops as keras_ops
 from tests.losses.reference import (
     EPSILON,
     REDUCTIONS,

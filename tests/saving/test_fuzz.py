@@ -28,8 +28,7 @@ import zipfile
 import h5py
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import lamina
 from lamina import layers, saving

@@ -1,25 +1,31 @@
 """Weight initializers with Keras's class names, lower-case aliases and defaults."""
 
-from lamina.initializers.deterministic import Constant as Constant
-from lamina.initializers.deterministic import Identity as Identity
-from lamina.initializers.deterministic import Ones as Ones
-from lamina.initializers.deterministic import Zeros as Zeros
+from lamina.initializers.deterministic import (
+    Constant as Constant,
+    Identity as Identity,
+    Ones as Ones,
+    Zeros as Zeros,
+)
 from lamina.initializers.fourier import STFT as STFT
 from lamina.initializers.initializer import Initializer as Initializer
-from lamina.initializers.lookup import deserialize as deserialize
-from lamina.initializers.lookup import get as get
-from lamina.initializers.lookup import serialize as serialize
-from lamina.initializers.random import GlorotNormal as GlorotNormal
-from lamina.initializers.random import GlorotUniform as GlorotUniform
-from lamina.initializers.random import HeNormal as HeNormal
-from lamina.initializers.random import HeUniform as HeUniform
-from lamina.initializers.random import LecunNormal as LecunNormal
-from lamina.initializers.random import LecunUniform as LecunUniform
-from lamina.initializers.random import Orthogonal as Orthogonal
-from lamina.initializers.random import RandomNormal as RandomNormal
-from lamina.initializers.random import RandomUniform as RandomUniform
-from lamina.initializers.random import TruncatedNormal as TruncatedNormal
-from lamina.initializers.random import VarianceScaling as VarianceScaling
+from lamina.initializers.lookup import (
+    deserialize as deserialize,
+    get as get,
+    serialize as serialize,
+)
+from lamina.initializers.random import (
+    GlorotNormal as GlorotNormal,
+    GlorotUniform as GlorotUniform,
+    HeNormal as HeNormal,
+    HeUniform as HeUniform,
+    LecunNormal as LecunNormal,
+    LecunUniform as LecunUniform,
+    Orthogonal as Orthogonal,
+    RandomNormal as RandomNormal,
+    RandomUniform as RandomUniform,
+    TruncatedNormal as TruncatedNormal,
+    VarianceScaling as VarianceScaling,
+)
 
 # Keras exports these spellings as the very same classes.
 constant = Constant

@@ -1,18 +1,20 @@
 """Core ops: conversion, casting, shapes, control flow."""
 
 from lamina.backend import KerasTensor, engine
-from lamina.ops.core_extra import associative_scan as associative_scan
-from lamina.ops.core_extra import custom_gradient as custom_gradient
-from lamina.ops.core_extra import map as map
-from lamina.ops.core_extra import saturate_cast as saturate_cast
-from lamina.ops.core_extra import scatter as scatter
-from lamina.ops.core_extra import scatter_update as scatter_update
-from lamina.ops.core_extra import slice as slice
-from lamina.ops.core_extra import slice_update as slice_update
-from lamina.ops.core_extra import switch as switch
-from lamina.ops.core_extra import unstack as unstack
-from lamina.ops.core_extra import vectorized_map as vectorized_map
-from lamina.ops.core_extra import while_loop as while_loop
+from lamina.ops.core_extra import (
+    associative_scan as associative_scan,
+    custom_gradient as custom_gradient,
+    map as map,
+    saturate_cast as saturate_cast,
+    scatter as scatter,
+    scatter_update as scatter_update,
+    slice as slice,
+    slice_update as slice_update,
+    switch as switch,
+    unstack as unstack,
+    vectorized_map as vectorized_map,
+    while_loop as while_loop,
+)
 from lamina.ops.dispatch import op
 
 _core = engine.core

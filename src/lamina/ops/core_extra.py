@@ -13,9 +13,12 @@ import builtins
 
 import numpy as np
 
-from lamina.backend import KerasTensor, engine
-from lamina.backend import compute_output_spec as _compute_output_spec
-from lamina.backend import standardize_dtype as _standardize_dtype
+from lamina.backend import (
+    KerasTensor,
+    compute_output_spec as _compute_output_spec,
+    engine,
+    standardize_dtype as _standardize_dtype,
+)
 from lamina.backend.common import tree
 from lamina.ops.dispatch import op
 from lamina.ops.operation import FunctionOperation

@@ -8,21 +8,31 @@ once here over the engine's NumPy functions.
 
 from __future__ import annotations
 
-from lamina.backend import engine
-from lamina.backend import is_float_dtype as _is_float_dtype
-from lamina.backend import standardize_data_format as _standardize_data_format
+from lamina.backend import (
+    engine,
+    is_float_dtype as _is_float_dtype,
+    standardize_data_format as _standardize_data_format,
+)
 from lamina.ops.core import shape as _shape
 from lamina.ops.dispatch import op
-from lamina.ops.image_filters import gaussian_blur as gaussian_blur
-from lamina.ops.image_filters import sobel_edges as sobel_edges
-from lamina.ops.image_filters import ssim as ssim
-from lamina.ops.image_patches import extract_patches as extract_patches
-from lamina.ops.image_patches import extract_patches_3d as extract_patches_3d
-from lamina.ops.image_sampling import affine_transform as affine_transform
-from lamina.ops.image_sampling import map_coordinates as map_coordinates
+from lamina.ops.image_filters import (
+    gaussian_blur as gaussian_blur,
+    sobel_edges as sobel_edges,
+    ssim as ssim,
+)
+from lamina.ops.image_patches import (
+    extract_patches as extract_patches,
+    extract_patches_3d as extract_patches_3d,
+)
+from lamina.ops.image_sampling import (
+    affine_transform as affine_transform,
+    map_coordinates as map_coordinates,
+)
 from lamina.ops.image_scaling import scale_and_translate as scale_and_translate
-from lamina.ops.image_warps import elastic_transform as elastic_transform
-from lamina.ops.image_warps import perspective_transform as perspective_transform
+from lamina.ops.image_warps import (
+    elastic_transform as elastic_transform,
+    perspective_transform as perspective_transform,
+)
 
 _numpy = engine.numpy
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina.backend import engine
-from lamina.backend import standardize_data_format as _standardize_data_format
+from lamina.backend import engine, standardize_data_format as _standardize_data_format
 from lamina.backend.common.conv_shapes import same_padding
 from lamina.ops.core import shape as _shape
 from lamina.ops.dispatch import op

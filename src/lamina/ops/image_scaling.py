@@ -9,9 +9,7 @@ import math
 
 import numpy as np
 
-from lamina.backend import engine
-from lamina.backend import is_float_dtype as _is_float_dtype
-from lamina.backend import result_type as _result_type
+from lamina.backend import engine, is_float_dtype as _is_float_dtype, result_type as _result_type
 from lamina.ops.core import shape as _shape
 from lamina.ops.dispatch import op
 

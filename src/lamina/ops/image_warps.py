@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina.backend import engine
-from lamina.backend import is_float_dtype as _is_float_dtype
-from lamina.backend import standardize_data_format as _standardize_data_format
+from lamina.backend import (
+    engine,
+    is_float_dtype as _is_float_dtype,
+    standardize_data_format as _standardize_data_format,
+)
 from lamina.ops.core import shape as _shape
 from lamina.ops.dispatch import op
 from lamina.ops.image_filters import _gaussian_blur

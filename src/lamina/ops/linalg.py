@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina.backend import engine
-from lamina.backend import floatx as _floatx
-from lamina.backend import is_float_dtype as _is_float_dtype
+from lamina.backend import engine, floatx as _floatx, is_float_dtype as _is_float_dtype
 from lamina.ops.core import shape as _shape
 from lamina.ops.dispatch import op
 

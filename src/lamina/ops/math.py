@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina.backend import engine
-from lamina.backend import is_float_dtype as _is_float_dtype
-from lamina.ops.core import dtype as _dtype
-from lamina.ops.core import shape as _shape
+from lamina.backend import engine, is_float_dtype as _is_float_dtype
+from lamina.ops.core import dtype as _dtype, shape as _shape
 from lamina.ops.dispatch import op
 
 _math = engine.math

@@ -1,8 +1,10 @@
 """Neural-network ops: activations, convolution, pooling, normalization, cross-entropies."""
 
-from lamina.backend import backend as _backend_name
-from lamina.backend import engine
-from lamina.backend import standardize_data_format as _standardize_data_format
+from lamina.backend import (
+    backend as _backend_name,
+    engine,
+    standardize_data_format as _standardize_data_format,
+)
 from lamina.ops.attention import dot_product_attention as dot_product_attention
 from lamina.ops.dispatch import op
 
@@ -113,27 +115,37 @@ adaptive_max_pool = op(
 
 # Composites written once from other ops (see those modules): normalization, the newer
 # activations, CTC, space/depth and block rearrangements, multi_hot, polar and psnr.
-from lamina.ops.activations import celu as celu  # noqa: E402
-from lamina.ops.activations import glu as glu  # noqa: E402
-from lamina.ops.activations import hard_shrink as hard_shrink  # noqa: E402
-from lamina.ops.activations import hard_swish as hard_swish  # noqa: E402
-from lamina.ops.activations import hard_tanh as hard_tanh  # noqa: E402
-from lamina.ops.activations import soft_shrink as soft_shrink  # noqa: E402
-from lamina.ops.activations import sparse_plus as sparse_plus  # noqa: E402
-from lamina.ops.activations import sparse_sigmoid as sparse_sigmoid  # noqa: E402
-from lamina.ops.activations import sparsemax as sparsemax  # noqa: E402
-from lamina.ops.activations import squareplus as squareplus  # noqa: E402
-from lamina.ops.activations import tanh_shrink as tanh_shrink  # noqa: E402
-from lamina.ops.activations import threshold as threshold  # noqa: E402
-from lamina.ops.ctc import ctc_decode as ctc_decode  # noqa: E402
-from lamina.ops.ctc import ctc_loss as ctc_loss  # noqa: E402
+from lamina.ops.activations import (  # noqa: E402
+    celu as celu,
+    glu as glu,
+    hard_shrink as hard_shrink,
+    hard_swish as hard_swish,
+    hard_tanh as hard_tanh,
+    soft_shrink as soft_shrink,
+    sparse_plus as sparse_plus,
+    sparse_sigmoid as sparse_sigmoid,
+    sparsemax as sparsemax,
+    squareplus as squareplus,
+    tanh_shrink as tanh_shrink,
+    threshold as threshold,
+)
+from lamina.ops.ctc import (  # noqa: E402
+    ctc_decode as ctc_decode,
+    ctc_loss as ctc_loss,
+)
 from lamina.ops.encoding import multi_hot as multi_hot  # noqa: E402
-from lamina.ops.normalization import layer_normalization as layer_normalization  # noqa: E402
-from lamina.ops.normalization import normalize as normalize  # noqa: E402
-from lamina.ops.normalization import rms_normalization as rms_normalization  # noqa: E402
-from lamina.ops.patches import depth_to_space as depth_to_space  # noqa: E402
-from lamina.ops.patches import fold as fold  # noqa: E402
-from lamina.ops.patches import space_to_depth as space_to_depth  # noqa: E402
-from lamina.ops.patches import unfold as unfold  # noqa: E402
-from lamina.ops.signals import polar as polar  # noqa: E402
-from lamina.ops.signals import psnr as psnr  # noqa: E402
+from lamina.ops.normalization import (  # noqa: E402
+    layer_normalization as layer_normalization,
+    normalize as normalize,
+    rms_normalization as rms_normalization,
+)
+from lamina.ops.patches import (  # noqa: E402
+    depth_to_space as depth_to_space,
+    fold as fold,
+    space_to_depth as space_to_depth,
+    unfold as unfold,
+)
+from lamina.ops.signals import (  # noqa: E402
+    polar as polar,
+    psnr as psnr,
+)

@@ -24,9 +24,9 @@ from lamina.ops.numpy import (
     reshape,
     square,
     subtract,
+    sum as _sum,
     var,
 )
-from lamina.ops.numpy import sum as _sum
 
 
 def _axes(op_name: str, axis, ndim: int) -> list[int]:

@@ -10,9 +10,7 @@ from lamina.optimizers.adamw import AdamW as AdamW
 from lamina.optimizers.ftrl import Ftrl as Ftrl
 from lamina.optimizers.lamb import Lamb as Lamb
 from lamina.optimizers.lion import Lion as Lion
-from lamina.optimizers.lookup import deserialize as deserialize
-from lamina.optimizers.lookup import get as get
-from lamina.optimizers.lookup import serialize as serialize
+from lamina.optimizers.lookup import deserialize as deserialize, get as get, serialize as serialize
 from lamina.optimizers.muon import Muon as Muon
 from lamina.optimizers.nadam import Nadam as Nadam
 from lamina.optimizers.optimizer import Optimizer as Optimizer

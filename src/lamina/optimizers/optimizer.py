@@ -16,8 +16,10 @@ from lamina import backend, initializers, ops
 from lamina.backend import global_state
 from lamina.optimizers import gradient_clipping
 from lamina.optimizers.schedules import learning_rate_schedule as schedules
-from lamina.optimizers.schedules.lookup import deserialize as deserialize_schedule
-from lamina.optimizers.schedules.lookup import serialize as serialize_schedule
+from lamina.optimizers.schedules.lookup import (
+    deserialize as deserialize_schedule,
+    serialize as serialize_schedule,
+)
 from lamina.serialization import deserialize_keras_object, serialize_keras_object
 
 

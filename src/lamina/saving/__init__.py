@@ -1,20 +1,22 @@
 """Floor 6: saving and loading models and weights."""
 
-from lamina.saving.errors import SavedFileError as SavedFileError
-from lamina.saving.errors import UnsafeFileError as UnsafeFileError
+from lamina.saving.errors import (
+    SavedFileError as SavedFileError,
+    UnsafeFileError as UnsafeFileError,
+)
 from lamina.saving.file_inspector import inspect_file as inspect_file
-from lamina.saving.keras_archive import load_model as load_model
-from lamina.saving.keras_archive import save_model as save_model
-from lamina.saving.weights import load_weights as load_weights
-from lamina.saving.weights import save_weights as save_weights
-from lamina.serialization import CustomObjectScope as CustomObjectScope
-from lamina.serialization import custom_object_scope as custom_object_scope
-from lamina.serialization import deserialize_keras_object as deserialize_keras_object
-from lamina.serialization import get_custom_objects as get_custom_objects
-from lamina.serialization import get_registered_name as get_registered_name
-from lamina.serialization import get_registered_object as get_registered_object
-from lamina.serialization import register_keras_serializable as register_keras_serializable
-from lamina.serialization import serialize_keras_object as serialize_keras_object
+from lamina.saving.keras_archive import load_model as load_model, save_model as save_model
+from lamina.saving.weights import load_weights as load_weights, save_weights as save_weights
+from lamina.serialization import (
+    CustomObjectScope as CustomObjectScope,
+    custom_object_scope as custom_object_scope,
+    deserialize_keras_object as deserialize_keras_object,
+    get_custom_objects as get_custom_objects,
+    get_registered_name as get_registered_name,
+    get_registered_object as get_registered_object,
+    register_keras_serializable as register_keras_serializable,
+    serialize_keras_object as serialize_keras_object,
+)
 
 __all__ = [
     "CustomObjectScope",

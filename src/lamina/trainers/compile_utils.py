@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import losses as losses_module
-from lamina import metrics as metrics_module
-from lamina import ops
+from lamina import losses as losses_module, metrics as metrics_module, ops
 from lamina.backend.common import tree
 from lamina.metrics.metric import StatelessMetricMethods
 

@@ -78,9 +78,7 @@ class Trainer:
         jit_compile="auto",
         auto_scale_loss=True,
     ):
-        from lamina import losses as losses_module
-        from lamina import metrics as metrics_module
-        from lamina import optimizers
+        from lamina import losses as losses_module, metrics as metrics_module, optimizers
         from lamina.trainers.compile_utils import CompileLoss, CompileMetrics
 
         if steps_per_execution != 1:

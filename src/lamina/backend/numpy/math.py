@@ -11,9 +11,7 @@ import numpy as np
 from lamina.backend.numpy.core import bfloat16_via_float32, kind, quiet, to_array, to_numpy_dtype
 
 try:
-    from scipy.special import erf as _scipy_erf
-    from scipy.special import erfc as _scipy_erfc
-    from scipy.special import erfinv as _scipy_erfinv
+    from scipy.special import erf as _scipy_erf, erfc as _scipy_erfc, erfinv as _scipy_erfinv
 except ImportError:  # SciPy is optional: NumPy is the engine's only requirement
     _scipy_erf = _scipy_erfc = _scipy_erfinv = None
 

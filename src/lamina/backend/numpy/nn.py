@@ -32,8 +32,7 @@ from lamina.backend.numpy.core import (
     to_array,
     to_numpy_dtype,
 )
-from lamina.backend.numpy.math import erf as _erf
-from lamina.backend.numpy.math import logsumexp as _logsumexp
+from lamina.backend.numpy.math import erf as _erf, logsumexp as _logsumexp
 
 _t = to_array
 

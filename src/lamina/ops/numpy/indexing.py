@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from lamina.backend import KerasTensor, engine
-from lamina.ops.core import cast, convert_to_tensor, dtype, shape
-from lamina.ops.core import get_item as get_item
+from lamina.ops.core import cast, convert_to_tensor, dtype, get_item as get_item, shape
 from lamina.ops.dispatch import op
 from lamina.ops.numpy.dtype_rules import op_with_spec, promoted
 

@@ -9,8 +9,7 @@ from lamina.optimizers.schedules.inverse_time_decay import InverseTimeDecay as I
 from lamina.optimizers.schedules.learning_rate_schedule import (
     LearningRateSchedule as LearningRateSchedule,
 )
-from lamina.optimizers.schedules.lookup import deserialize as deserialize
-from lamina.optimizers.schedules.lookup import serialize as serialize
+from lamina.optimizers.schedules.lookup import deserialize as deserialize, serialize as serialize
 from lamina.optimizers.schedules.piecewise_constant_decay import (
     PiecewiseConstantDecay as PiecewiseConstantDecay,
 )
