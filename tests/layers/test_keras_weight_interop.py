@@ -22,13 +22,7 @@ FIXTURES = pathlib.Path(__file__).parent / "keras_fixtures"
 CASES = sorted(path.stem for path in FIXTURES.glob("*.npz"))
 
 # Keras behaviour Lamina does not reproduce yet: case -> the precise difference.
-KNOWN_DIFFERENCES = {
-    "dense_lora": (
-        "Dense has no lora_rank/lora_alpha (LoRA is issue 13): Keras's config "
-        "{'lora_rank': 2, 'lora_alpha': 2} is refused and its 4 weights (kernel, bias, "
-        "lora_kernel_a, lora_kernel_b) cannot be set"
-    ),
-}
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 # Layer families whose classes own no weights (pooling, reshaping, merging, dropout-like).
 WEIGHTLESS_FAMILIES = ("pooling", "reshaping", "merging", "regularization", "preprocessing")

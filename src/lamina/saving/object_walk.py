@@ -38,7 +38,11 @@ class SavedObject:
     def custom_io(self) -> bool:
         """Whether the owner's class overrides ``save_own_variables`` or
         ``load_own_variables``: its state is then written and read through them, under the
-        keys it chooses, instead of variable by variable."""
+        keys it chooses, instead of variable by variable. An object may decide per instance
+        with a ``_custom_variable_io`` attribute (a LoRA layer does, only while LoRA is on)."""
+        per_instance = getattr(self.owner, "_custom_variable_io", None)
+        if per_instance is not None:
+            return bool(per_instance)
         owner_type = type(self.owner)
         for method in ("save_own_variables", "load_own_variables"):
             mine = getattr(owner_type, method, None)

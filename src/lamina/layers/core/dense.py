@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from lamina import activations, constraints, initializers, ops, regularizers
 from lamina.layers.arguments import require_positive_int
+from lamina.layers.core.lora import LoraMixin
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
 
 
-class Dense(Layer):
+class Dense(LoraMixin, Layer):
     """``activation(dot(inputs, kernel) + bias)`` on the last axis.
 
-    Input shape ``(..., input_dim)``; output shape ``(..., units)``.
+    Input shape ``(..., input_dim)``; output shape ``(..., units)``. ``lora_rank`` (or
+    ``enable_lora(rank)`` on a built layer) freezes the kernel and trains a low-rank update
+    scaled by ``lora_alpha / lora_rank`` (see ``lamina.layers.core.lora``).
     """
 
     def __init__(
@@ -27,9 +30,12 @@ class Dense(Layer):
         activity_regularizer=None,
         kernel_constraint=None,
         bias_constraint=None,
+        lora_rank=None,
+        lora_alpha=None,
         **kwargs,
     ):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self._init_lora(lora_rank, lora_alpha)
         self.units = require_positive_int("units", units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -49,7 +55,7 @@ class Dense(Layer):
                 f"Layer {self.name!r} needs a known last input dimension; "
                 f"received input_shape={input_shape}."
             )
-        self.kernel = self.add_weight(
+        self._kernel = self.add_weight(
             name="kernel",
             shape=(input_dim, self.units),
             initializer=self.kernel_initializer,
@@ -67,6 +73,12 @@ class Dense(Layer):
             )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         self.built = True
+        self._enable_lora_after_build()
+
+    @property
+    def kernel(self):
+        """The kernel variable; with LoRA on, the kernel plus the scaled low-rank update."""
+        return self._lora_weight()
 
     def call(self, inputs):
         outputs = ops.matmul(inputs, self.kernel)
@@ -89,4 +101,5 @@ class Dense(Layer):
             "bias_regularizer": serialize_keras_object(self.bias_regularizer),
             "kernel_constraint": serialize_keras_object(self.kernel_constraint),
             "bias_constraint": serialize_keras_object(self.bias_constraint),
+            **self._lora_config(),
         }

@@ -7,6 +7,7 @@ import re
 
 from lamina import activations, constraints, initializers, ops, regularizers
 from lamina.initializers import VarianceScaling
+from lamina.layers.core.lora import LoraMixin
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
@@ -106,7 +107,7 @@ def _fan_aware(initializer, input_axes, output_axes):
     return initialize
 
 
-class EinsumDense(Layer):
+class EinsumDense(LoraMixin, Layer):
     """``activation(einsum(equation, inputs, kernel) + bias)``.
 
     ``equation`` is ``"<input>,<kernel>-><output>"`` (``"ab,bc->ac"`` is Dense); a leading or
@@ -131,9 +132,12 @@ class EinsumDense(Layer):
         bias_regularizer=None,
         kernel_constraint=None,
         bias_constraint=None,
+        lora_rank=None,
+        lora_alpha=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self._init_lora(lora_rank, lora_alpha)
         _split_equation(equation)
         self.equation = equation
         if isinstance(output_shape, int):
@@ -171,7 +175,7 @@ class EinsumDense(Layer):
         initializer = self.kernel_initializer
         if isinstance(initializer, VarianceScaling):
             initializer = _fan_aware(initializer, input_axes, output_axes)
-        self.kernel = self.add_weight(
+        self._kernel = self.add_weight(
             name="kernel",
             shape=tuple(kernel_shape),
             initializer=initializer,
@@ -187,6 +191,13 @@ class EinsumDense(Layer):
                 regularizer=self.bias_regularizer,
                 constraint=self.bias_constraint,
             )
+        self.built = True
+        self._enable_lora_after_build()
+
+    @property
+    def kernel(self):
+        """The kernel variable; with LoRA on, the kernel plus the scaled low-rank update."""
+        return self._lora_weight()
 
     def call(self, inputs):
         outputs = ops.einsum(self.equation, inputs, self.kernel)
@@ -212,4 +223,5 @@ class EinsumDense(Layer):
             "bias_regularizer": serialize_keras_object(self.bias_regularizer),
             "kernel_constraint": serialize_keras_object(self.kernel_constraint),
             "bias_constraint": serialize_keras_object(self.bias_constraint),
+            **self._lora_config(),
         }

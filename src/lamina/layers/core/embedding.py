@@ -6,16 +6,18 @@ import warnings
 
 from lamina import backend, constraints, initializers, ops, regularizers
 from lamina.layers.arguments import require_positive_int
+from lamina.layers.core.lora import LoraMixin
 from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
 
 
-class Embedding(Layer):
+class Embedding(LoraMixin, Layer):
     """Maps ids in ``[0, input_dim)`` to rows of an ``(input_dim, output_dim)`` table.
 
     Input shape ``(...)`` of integers; output shape ``(..., output_dim)``. With
     ``mask_zero=True`` id 0 is padding: ``compute_mask`` returns ``ids != 0`` (so the
-    vocabulary needs ``input_dim = vocabulary_size + 1``).
+    vocabulary needs ``input_dim = vocabulary_size + 1``). ``lora_rank`` / ``enable_lora``
+    train a low-rank update of a frozen table, as in Keras.
 
     >>> Embedding(1000, 64)(np.array([[4, 20, 7]])).shape  # (1, 3, 64)
     """
@@ -29,6 +31,8 @@ class Embedding(Layer):
         embeddings_constraint=None,
         mask_zero=False,
         weights=None,
+        lora_rank=None,
+        lora_alpha=None,
         **kwargs,
     ):
         if kwargs.pop("input_length", None) is not None:
@@ -36,6 +40,7 @@ class Embedding(Layer):
                 "Argument `input_length` is deprecated. Just remove it.", stacklevel=2
             )
         super().__init__(**kwargs)
+        self._init_lora(lora_rank, lora_alpha)
         self.input_dim = require_positive_int("input_dim", input_dim)
         self.output_dim = require_positive_int("output_dim", output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
@@ -53,7 +58,7 @@ class Embedding(Layer):
     def build(self, input_shape=None):
         if self.built:
             return
-        self.embeddings = self.add_weight(
+        self._embeddings = self.add_weight(
             name="embeddings",
             shape=(self.input_dim, self.output_dim),
             initializer=self.embeddings_initializer,
@@ -61,6 +66,17 @@ class Embedding(Layer):
             constraint=self.embeddings_constraint,
         )
         self.built = True
+        self._enable_lora_after_build()
+
+    _lora_base = "_embeddings"
+    _lora_factor_names = ("lora_embeddings_a", "lora_embeddings_b")
+    _lora_constraint_attribute = "embeddings_constraint"
+    _lora_regularizer_attribute = "embeddings_regularizer"
+
+    @property
+    def embeddings(self):
+        """The table variable; with LoRA on, the table plus the scaled low-rank update."""
+        return self._lora_weight()
 
     def call(self, inputs):
         if backend.standardize_dtype(ops.dtype(inputs)) not in ("int32", "int64"):
@@ -85,4 +101,5 @@ class Embedding(Layer):
             "embeddings_regularizer": serialize_keras_object(self.embeddings_regularizer),
             "embeddings_constraint": serialize_keras_object(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
+            **self._lora_config(),
         }
