@@ -1,12 +1,13 @@
 """fit's per-step overhead on a small model, where the step itself takes tens of microseconds.
 
 A 16-32-32-1 MLP (batch 32, float32, Adam, MSE, shuffled batches) trained for one epoch by
-Lamina ``fit`` with ``verbose=0`` and with the default progress bar (drawn to a stand-in
-terminal, so it redraws as on a console), against the loop a user writes by hand: on the
-torch engine ``torch.optim.Adam`` over ``torch.nn.Linear`` layers, on JAX one ``jax.jit``
-step with optax and donated state. Every variant is timed over a whole epoch, from the call
-until the weights are back on the host, so no per-batch timer changes what ``fit`` does;
-compilation and first-step set-up happen in an untimed warm-up. Prints median
+Lamina ``fit`` with ``verbose=0``, with the default progress bar (drawn to a stand-in
+terminal, so it redraws as on a console) and with ``compile(steps_per_execution=8)``
+(``verbose=0``; on JAX eight steps per compiled call), against the loop a user writes by
+hand: on the torch engine ``torch.optim.Adam`` over ``torch.nn.Linear`` layers, on JAX one
+``jax.jit`` step with optax and donated state. Every variant is timed over a whole epoch,
+from the call until the weights are back on the host, so no per-batch timer changes what
+``fit`` does; compilation and first-step set-up happen in an untimed warm-up. Prints median
 microseconds per step over interleaved rounds, and the median of each round's ratio to the
 plain loop timed beside it.
 
@@ -43,7 +44,7 @@ def make_data(steps, seed=0):
     return x, rng.random((steps * BATCH, 1), dtype=np.float32)
 
 
-def lamina_model():
+def lamina_model(steps_per_execution=1):
     import lamina as keras
     from lamina import layers
 
@@ -51,16 +52,18 @@ def lamina_model():
         [keras.Input((16,)), layers.Dense(32, activation="relu"),
          layers.Dense(32, activation="relu"), layers.Dense(1)]
     )  # fmt: skip
-    model.compile(optimizer="adam", loss="mse")
+    model.compile(optimizer="adam", loss="mse", steps_per_execution=steps_per_execution)
     return model
 
 
-def fit_variant(verbose):
-    """``fit`` on one model, warmed up once; each run is one timed epoch."""
+def fit_variant(verbose, steps_per_execution=1):
+    """``fit`` on one model, warmed up once; each run is one timed epoch. With
+    ``steps_per_execution=N`` the warm-up runs two full executions (the second compiles
+    the N-step program on JAX)."""
 
     def make(x, y):
-        model = lamina_model()
-        warm = WARMUP_STEPS * BATCH
+        model = lamina_model(steps_per_execution)
+        warm = max(WARMUP_STEPS, 2 * steps_per_execution) * BATCH
         model.fit(x[:warm], y[:warm], batch_size=BATCH, epochs=1, verbose=0)
 
         def run():
@@ -227,6 +230,7 @@ def run_engine(engine, args):
     variants = {
         f"lamina fit, verbose=0 ({engine})": fit_variant(0),
         f"lamina fit, progress bar ({engine})": fit_variant("auto"),
+        f"lamina fit, 8 steps/execution ({engine})": fit_variant(0, steps_per_execution=8),
         plain: plain_torch if engine == "torch" else plain_jax,
     }
     results = _measure(variants, x, y, args.rounds, plain)

@@ -2,10 +2,12 @@
 
 Prints median milliseconds per step (after warm-up) for Lamina ``fit``, Lamina
 ``train_on_batch`` and a hand-written PyTorch loop with the same layers, optimizer, loss and
-batch size (128, float32), and the ratio Lamina / PyTorch; then (``--engine all``, the
-default, in a second process) Lamina-on-JAX ``fit`` against a plain ``jax.jit`` + optax loop
-(``jax_rows.py``). Runs on CUDA when present. The small-model rows, where fit's per-step
-overhead shows, are ``fit_overhead.py``'s.
+batch size (128, float32), and the ratio Lamina / PyTorch, plus Lamina ``fit`` under the
+"mixed_bfloat16" policy (its ratio to float32 ``fit`` printed below the table); then
+(``--engine all``, the default, in a second process) Lamina-on-JAX ``fit``, float32 and
+mixed_bfloat16, against a plain ``jax.jit`` + optax loop (``jax_rows.py``). Runs on CUDA
+when present. The small-model rows, where fit's per-step overhead shows, are
+``fit_overhead.py``'s.
 
     python benchmarks/train_step.py [--engine all|torch|jax] [--steps 60] [--warmup 10]
     python benchmarks/train_step.py --quick   # tiny sizes: checks that it runs
@@ -76,6 +78,15 @@ def lamina_model(jit_compile="auto"):
     return model
 
 
+def mixed_bfloat16_model(jit_compile="auto"):
+    """The same CNN under the "mixed_bfloat16" policy: float32 variables, bfloat16 compute."""
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        return lamina_model(jit_compile)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
 class StepTimer(keras.callbacks.Callback):
     def __init__(self, warmup):
         super().__init__()
@@ -92,8 +103,8 @@ class StepTimer(keras.callbacks.Callback):
         self._last = now
 
 
-def bench_fit(x, y, warmup, jit_compile="auto"):
-    model = lamina_model(jit_compile)
+def bench_fit(x, y, warmup, jit_compile="auto", model_factory=lamina_model):
+    model = model_factory(jit_compile)
     timer = StepTimer(warmup)
     model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, callbacks=[timer], shuffle=True)
     return timer.times
@@ -186,20 +197,31 @@ def _medians(runs, x, y, args):
 
 
 def _print_table(medians, base_name):
-    print(f"{'variant':<24}{'median ms/step':>16}{'ratio vs ' + base_name.split()[0]:>18}")
+    print(f"{'variant':<30}{'median ms/step':>16}{'ratio vs ' + base_name.split()[0]:>18}")
     base = medians[base_name]
     for name, value in medians.items():
-        print(f"{name:<24}{value:>16.3f}{value / base:>18.3f}")
+        print(f"{name:<30}{value:>16.3f}{value / base:>18.3f}")
 
 
 def main_jax(args):
     import jax_rows
 
     x, y = make_data(args.steps + args.warmup + 1)
-    medians = _medians(jax_rows.runs(lamina_model, BATCH), x, y, args)
+    runs = jax_rows.runs(lamina_model, BATCH)
+    runs[MIXED_JAX] = lambda x, y, w: jax_rows.bench_fit(mixed_bfloat16_model, x, y, BATCH, w)
+    medians = _medians(runs, x, y, args)
     print(f"MNIST CNN, batch {BATCH}, float32, jax engine, {jax_rows.adam_name()}")
     print(describe())
     _print_table(medians, "plain jax.jit loop")
+    _print_mixed_ratio(medians, MIXED_JAX, "lamina fit (jax)")
+
+
+MIXED_TORCH = "lamina fit, mixed_bf16"
+MIXED_JAX = "lamina fit (jax), mixed_bf16"
+
+
+def _print_mixed_ratio(medians, mixed, base):
+    print(f"mixed_bfloat16 / float32 fit step: {medians[mixed] / medians[base]:.3f}")
 
 
 def main():
@@ -221,6 +243,7 @@ def main():
     x, y = make_data(args.steps + args.warmup + 1)
     runs = {"lamina fit": bench_fit, "lamina train_on_batch": bench_train_on_batch,
             "pytorch loop": bench_torch}  # fmt: skip
+    runs[MIXED_TORCH] = lambda x, y, w: bench_fit(x, y, w, model_factory=mixed_bfloat16_model)
     if torch.cuda.is_available():  # jit_compile=True: steps replayed as CUDA graphs
         runs["lamina fit, jit_compile"] = lambda x, y, w: bench_fit(x, y, w, jit_compile=True)
     if args.layouts:
@@ -230,6 +253,7 @@ def main():
     print(f"MNIST CNN, batch {BATCH}, float32, torch engine")
     print(describe())
     _print_table(medians, "pytorch loop")
+    _print_mixed_ratio(medians, MIXED_TORCH, "lamina fit")
     if args.engine == "all":
         sys.stdout.flush()
         passthrough = [f"--steps={args.steps}", f"--warmup={args.warmup}",

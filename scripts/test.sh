@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
 # Set up, then run the whole test suite on each engine.
+#   bash scripts/test.sh          # everything but the tests marked `slow` (what CI runs)
+#   bash scripts/test.sh --slow   # also the slow ones (every large application model...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+selection=(-m "not slow")
+for arg in "$@"; do
+  case "$arg" in
+    --slow) selection=() ;;
+    *) echo "test.sh: unknown argument $arg (expected --slow)" >&2; exit 2 ;;
+  esac
+done
 bash scripts/setup.sh
 .venv/bin/python -m ruff check src tests benchmarks examples tools
 .venv/bin/python -m mypy
@@ -18,5 +27,5 @@ for engine in torch jax numpy; do
     parallel=(-n 2 --dist loadfile)
   fi
   LAMINA_BACKEND=$engine LAMINA_XLA_CACHE_DIR=$xla_cache \
-    .venv/bin/python -m pytest -q -p no:cacheprovider "${parallel[@]}" tests
+    .venv/bin/python -m pytest -q -p no:cacheprovider "${parallel[@]}" "${selection[@]}" tests
 done

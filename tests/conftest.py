@@ -29,7 +29,7 @@ def rng():
 def _fresh_session():
     from lamina.utils import set_random_seed
 
-    backend.clear_session()
+    backend.clear_session(free_memory=False)  # a gc pass per test would slow the suite
     set_random_seed(1337)  # weight initialisation, shuffling and dropout repeat run to run
 
 

@@ -80,3 +80,32 @@ def test_standardize_dtype_takes_numpy_scalar_types():
 def test_standardize_dtype_rejects_unknown_names():
     with pytest.raises(ValueError, match="Invalid dtype"):
         backend.standardize_dtype("float12")
+
+
+def test_set_backend_reloads_lamina_on_the_other_engine(tmp_path):
+    """In a fresh process (reloading Lamina here would invalidate the test session's
+    objects): set_backend switches engine and returns the reloaded package."""
+    import subprocess
+    import sys
+
+    script = (
+        "import lamina\n"
+        "first = lamina.backend.backend()\n"
+        "other = 'numpy' if first != 'numpy' else 'torch'\n"
+        "fresh = lamina.config.set_backend(other)\n"
+        "import lamina as again\n"
+        "assert fresh is again and again.backend.backend() == other, again.backend.backend()\n"
+        "print(first, other, float(again.ops.sum(again.ops.ones((2, 2)))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "4.0"
+
+
+def test_set_backend_refuses_unknown_engines():
+    import lamina
+
+    with pytest.raises(ValueError, match="backend must be one of"):
+        lamina.config.set_backend("theano")

@@ -127,3 +127,38 @@ def test_rejects_bad_arguments():
         BackupAndRestore("/tmp/unused", save_freq="batch")
     with pytest.raises(ValueError, match="save_freq"):
         BackupAndRestore("/tmp/unused", save_freq=0)
+
+
+class GlobalNoise(layers.Layer):
+    """Noise from the engine's global stream (seed=None) while training."""
+
+    def call(self, inputs, training=None):
+        if training:
+            return inputs + 0.5 * lamina.random.normal(lamina.ops.shape(inputs))
+        return inputs
+
+
+def make_noisy_model():
+    lamina.utils.set_random_seed(7)
+    model = lamina.Sequential([layers.Input((5,)), GlobalNoise(), layers.Dense(1)])
+    # Eager: a compiled JAX step refuses unseeded draws (the global key cannot advance).
+    model.compile(optimizer=lamina.optimizers.Adam(0.01), loss="mse", jit_compile=False)
+    return model
+
+
+@pytest.mark.training
+def test_resumed_run_draws_the_engine_global_stream_where_it_stopped(tmp_path):
+    x, y = data()
+
+    def fit_noisy(model, callbacks):
+        model.fit(x, y, batch_size=BATCH_SIZE, epochs=2, callbacks=callbacks, verbose=0)
+
+    uninterrupted = make_noisy_model()
+    fit_noisy(uninterrupted, [])
+    backup = BackupAndRestore(str(tmp_path / "backup"), save_freq=2)
+    model = make_noisy_model()
+    with pytest.raises(RuntimeError, match="interrupted"):
+        fit_noisy(model, [backup, Interrupt(1, 3)])  # the backup after epoch 1's batch 1
+    lamina.random.normal((3,))  # the global stream moved on after the backup
+    fit_noisy(model, [backup])
+    assert_same_weights(model.get_weights(), uninterrupted.get_weights())

@@ -19,6 +19,8 @@ SAMPLERS = {
     "uniform": lambda shape, **kw: random.uniform(shape, **kw),
     "truncated_normal": lambda shape, **kw: random.truncated_normal(shape, **kw),
     "randint": lambda shape, **kw: random.randint(shape, 0, 10, **kw),
+    "gamma": lambda shape, **kw: random.gamma(shape, 2.0, **kw),
+    "beta": lambda shape, **kw: random.beta(shape, 0.5, 2.0, **kw),
 }
 
 
@@ -141,3 +143,22 @@ def test_categorical_frequencies():
     assert ops.dtype(samples) == "int32"
     frequencies = np.bincount(_np(samples).astype(int)[0], minlength=3) / N
     np.testing.assert_allclose(frequencies, probabilities, atol=0.02)
+
+
+def test_gamma_beta_binomial_moments():
+    # 1,024 draws: JAX compiles these samplers once per power-of-two bucket from 1,024 up,
+    # several seconds each, so the moments use the bucket the other tests already built.
+    n = 1024
+    x = _np(random.gamma((n,), 3.0, seed=19))  # mean alpha, variance alpha
+    assert x.min() > 0
+    assert abs(x.mean() - 3.0) < 0.25
+    assert abs(x.var() - 3.0) < 0.8
+    x = _np(random.beta((n,), 2.0, 5.0, seed=20))  # mean a / (a + b)
+    assert x.min() >= 0
+    assert x.max() <= 1
+    assert abs(x.mean() - 2.0 / 7.0) < 0.03
+    assert abs(x.var() - 10.0 / (49 * 8)) < 0.01
+    x = _np(random.binomial((n,), 10, 0.3, seed=21))
+    assert set(np.unique(x)) <= set(range(11))
+    assert abs(x.mean() - 3.0) < 0.2
+    assert abs(x.var() - 2.1) < 0.5

@@ -7,6 +7,7 @@ cover, so a new way in cannot skip the resolver unnoticed."""
 
 import importlib
 import json
+import pathlib
 import sys
 
 import numpy as np
@@ -23,6 +24,7 @@ PUBLIC_PACKAGES = (
     "lamina",
     "lamina.activations",
     "lamina.constraints",
+    "lamina.dtype_policies",
     "lamina.initializers",
     "lamina.layers",
     "lamina.losses",
@@ -35,7 +37,13 @@ PUBLIC_PACKAGES = (
     "lamina.utils",
 )
 BUILDER_PREFIXES = ("deserialize", "get", "load_model", "model_from", "clone_model", "from_")
-NOT_BUILDERS = {"get_custom_objects", "get_registered_name", "get_registered_object", "get_file"}
+NOT_BUILDERS = {
+    "get_custom_objects",
+    "get_registered_name",
+    "get_registered_object",
+    "get_file",
+    "get_source_inputs",
+}
 
 
 def sequential_config(inner_layer):
@@ -73,14 +81,31 @@ def _load_archive(tmp_path):
     return str(evil)
 
 
+def _legacy_h5(tmp_path):
+    """A legacy Keras 2 whole-model `.h5` file whose config names `Payload`."""
+    import h5py
+
+    path = str(tmp_path / "evil.h5")
+    with h5py.File(path, "w") as h5_file:
+        h5_file.attrs["model_config"] = json.dumps(sequential_config(EVIL))
+        h5_file.create_group("model_weights").attrs["layer_names"] = []
+    return path
+
+
 # name -> a call that hands the function data naming the unregistered class `Payload`.
 ENTRY_POINTS = {
     "lamina.saving.load_model": lambda tmp: lamina.saving.load_model(_load_archive(tmp)),
+    "lamina.saving.load_model (legacy .h5)": lambda tmp: lamina.saving.load_model(
+        _legacy_h5(tmp)
+    ),
     "lamina.models.load_model": lambda tmp: lamina.models.load_model(_load_archive(tmp)),
     "lamina.models.model_from_json": lambda tmp: lamina.models.model_from_json(
         json.dumps(sequential_config(EVIL))
     ),
     "lamina.saving.deserialize_keras_object": lambda tmp: lamina.saving.deserialize_keras_object(
+        sequential_config(EVIL)
+    ),
+    "lamina.utils.deserialize_keras_object": lambda tmp: lamina.utils.deserialize_keras_object(
         sequential_config(EVIL)
     ),
     "lamina.serialization.deserialize_keras_object": lambda tmp: (
@@ -100,6 +125,8 @@ ENTRY_POINTS = {
     "lamina.activations.get": lambda tmp: lamina.activations.get(EVIL),
     "lamina.constraints.deserialize": lambda tmp: lamina.constraints.deserialize(EVIL),
     "lamina.constraints.get": lambda tmp: lamina.constraints.get(EVIL),
+    "lamina.dtype_policies.deserialize": lambda tmp: lamina.dtype_policies.deserialize(EVIL),
+    "lamina.dtype_policies.get": lambda tmp: lamina.dtype_policies.get(EVIL),
     "lamina.initializers.deserialize": lambda tmp: lamina.initializers.deserialize(EVIL),
     "lamina.initializers.get": lambda tmp: lamina.initializers.get(EVIL),
     "lamina.losses.deserialize": lambda tmp: lamina.losses.deserialize(EVIL),
@@ -114,6 +141,10 @@ ENTRY_POINTS = {
 # Public builder-like names that build nothing from data, each with the reason.
 NOT_ENTRY_POINTS = {
     "lamina.saving.load_weights": "assigns numbers to an existing model (tested below)",
+    "lamina.models.clone_model": (
+        "rebuilds in-memory layers by their own classes; nested configs go through the "
+        "resolver (tests/models/test_cloning.py)"
+    ),
 }
 
 
@@ -185,8 +216,23 @@ def test_loaders_read_files_through_the_one_reader_and_opener(tmp_path, monkeypa
         ]
     model.load_weights(str(tmp_path / "m.keras"))
     model.load_weights(str(tmp_path / "m.weights.h5"))
+    legacy = str(pathlib.Path(__file__).parent / "keras_files" / "legacy" / "sequential.h5")
+    lamina.saving.load_model(legacy)  # legacy Keras 2 `.h5` files: the same opener
+    lamina.saving.load_model(legacy).load_weights(legacy)
     assert len(archives) == 4
-    assert len(opened) == 5
+    assert len(opened) == 8
     for other in loaded:
         for want, got in zip(model.get_weights(), other.get_weights()):
             np.testing.assert_array_equal(want, got)
+
+
+def test_enable_unsafe_deserialization_lifts_the_refusal_but_never_runs_code(monkeypatch):
+    monkeypatch.setattr(allow_list, "_UNSAFE_DESERIALIZATION", False)
+    evil = {"module": "evil_payload_pkg", "class_name": "Payload", "config": {}}
+    assert allow_list.refusal(evil) is not None
+    lamina.config.enable_unsafe_deserialization()
+    assert allow_list.refusal(evil) is None
+    assert "bytecode" in allow_list.refusal({"class_name": "__lambda__", "config": {}})
+    with pytest.raises(ValueError, match="Payload"):
+        lamina.saving.deserialize_keras_object(evil)  # nothing to build it from
+    assert "evil_payload_pkg" not in sys.modules

@@ -654,29 +654,59 @@ def _replace(h5_file, path: str, **kwargs) -> None:
     h5_file.create_dataset(path, **kwargs)
 
 
+def _relayout(h5_file, path: str, layout: str) -> None:
+    """Rewrites a dataset as a compact one, or chunked with the filter ``layout``."""
+    value = np.array(h5_file[path])
+    if layout != "compact":
+        _replace(h5_file, path, data=value, compression=layout, shuffle=True, fletcher32=True)
+        return
+    del h5_file[path]
+    space = h5py.h5s.create_simple(value.shape) if value.shape else h5py.h5s.create(h5py.h5s.SCALAR)
+    plist = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    plist.set_layout(h5py.h5d.COMPACT)
+    dataset = h5py.h5d.create(
+        h5_file.id, path.encode(), h5py.h5t.py_create(value.dtype), space, dcpl=plist
+    )
+    dataset.write(h5py.h5s.ALL, h5py.h5s.ALL, value)
+
+
+def _relink(h5_file, path: str, kind: str, datasets: list, folder: str) -> None:
+    """Replaces a dataset with a soft, external or second hard link."""
+    del h5_file[path]
+    if kind == "soft":
+        h5_file[path] = h5py.SoftLink("/" + datasets[0])
+    elif kind == "external":
+        h5_file[path] = h5py.ExternalLink(os.path.join(folder, "other.h5"), "/x")
+    elif datasets[0] != path:
+        h5_file[path] = h5_file[datasets[0]]  # a second hard link to one dataset
+
+
+def _move_target(h5_file, edit, path: str, datasets: list) -> str | None:
+    """Where a rename / move / extra edit puts a dataset (None: the edit does nothing)."""
+    group = path.rpartition("/")[0]
+    if edit[0] == "move":
+        target = f"{datasets[edit[2] % len(datasets)].rpartition('/')[0]}/{len(datasets) + 1}"
+        return target if target.rpartition("/")[0] != group else None
+    target = f"{group}/{edit[2]}"
+    return None if target in h5_file else target
+
+
 def _apply_h5_edit(h5_file, edit, folder: str) -> None:
     datasets = _datasets(h5_file)
     if not datasets:
         return
     path = datasets[edit[1] % len(datasets)]
-    group = path.rpartition("/")[0]
     operation = edit[0]
     if operation in ("dtype", "layout") and h5_file[path].size > 4096:
         return  # a dataset an earlier edit made huge: rewriting it would allocate it
-    if operation == "delete":
-        del h5_file[path]
-    elif operation == "rename":
-        target = f"{group}/{edit[2]}"
-        if target not in h5_file:
-            h5_file.move(path, target)
-    elif operation == "move":
-        target = f"{datasets[edit[2] % len(datasets)].rpartition('/')[0]}/{len(datasets) + 1}"
-        if target.rpartition("/")[0] != group:
-            h5_file.move(path, target)
-    elif operation == "extra":
-        target = f"{group}/{edit[2]}"
-        if target not in h5_file:
+    if operation in ("rename", "move", "extra"):
+        target = _move_target(h5_file, edit, path, datasets)
+        if target is not None and operation == "extra":
             h5_file.create_dataset(target, shape=edit[3], dtype="float32")
+        elif target is not None:
+            h5_file.move(path, target)
+    elif operation == "delete":
+        del h5_file[path]
     elif operation == "shape":
         _replace(h5_file, path, data=np.ones(edit[2], "float32"))
     elif operation == "huge":
@@ -696,30 +726,9 @@ def _apply_h5_edit(h5_file, edit, folder: str) -> None:
         del h5_file[path]
         h5_file.create_group(path)
     elif operation == "layout":
-        value = np.array(h5_file[path])
-        if edit[2] == "compact":
-            del h5_file[path]
-            space = (
-                h5py.h5s.create_simple(value.shape)
-                if value.shape
-                else h5py.h5s.create(h5py.h5s.SCALAR)
-            )
-            plist = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
-            plist.set_layout(h5py.h5d.COMPACT)
-            dataset = h5py.h5d.create(
-                h5_file.id, path.encode(), h5py.h5t.py_create(value.dtype), space, dcpl=plist
-            )
-            dataset.write(h5py.h5s.ALL, h5py.h5s.ALL, value)
-        else:
-            _replace(h5_file, path, data=value, compression=edit[2], shuffle=True, fletcher32=True)
+        _relayout(h5_file, path, edit[2])
     elif operation == "link":
-        del h5_file[path]
-        if edit[2] == "soft":
-            h5_file[path] = h5py.SoftLink("/" + datasets[0])
-        elif edit[2] == "external":
-            h5_file[path] = h5py.ExternalLink(os.path.join(folder, "other.h5"), "/x")
-        elif datasets[0] != path:
-            h5_file[path] = h5_file[datasets[0]]  # a second hard link to one dataset
+        _relink(h5_file, path, edit[2], datasets, folder)
     else:
         owner = h5_file if edit[2] == "layer_names" else h5_file[path]
         owner.attrs[edit[2]] = edit[3]

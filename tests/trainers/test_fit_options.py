@@ -371,3 +371,12 @@ def test_uint8_images_into_conv2d(rng):
     history = model.fit(images, labels, batch_size=8, epochs=2, verbose=0)
     assert set(history.history) == {"loss", "acc"}
     assert model.predict(images, verbose=0).shape == (24, 2)
+
+
+@pytest.mark.parametrize("freq", [0, -1, 2.0, "2", [1.5], None])
+def test_a_bad_validation_freq_fails_before_training(rng, freq):
+    x, y = regression(rng, n=16)
+    model = dense()
+    with pytest.raises(ValueError, match=r"validation_freq.*received"):
+        model.fit(x, y, validation_data=(x, y), validation_freq=freq, epochs=2, verbose=0)
+    assert int(model.optimizer.iterations.numpy()) == 0  # Keras would train an epoch first

@@ -1,6 +1,8 @@
 """set_random_seed makes Python, NumPy, the engine and unseeded initializers repeat."""
 
 import random
+import sys
+import types
 
 import numpy as np
 import pytest
@@ -45,3 +47,15 @@ def test_bad_seeds_raise(seed):
 
 def test_public_names():
     assert set(utils.__all__) >= {"to_categorical", "normalize", "set_random_seed"}
+
+
+def test_seeds_tensorflow_only_when_already_imported(monkeypatch):
+    seeds = []
+    fake_tensorflow = types.SimpleNamespace(random=types.SimpleNamespace(set_seed=seeds.append))
+    monkeypatch.setitem(sys.modules, "tensorflow", fake_tensorflow)
+    utils.set_random_seed(7)
+    assert seeds == [7]
+    monkeypatch.delitem(sys.modules, "tensorflow")
+    utils.set_random_seed(8)  # TensorFlow not imported: it stays so
+    assert "tensorflow" not in sys.modules
+    assert seeds == [7]

@@ -1,7 +1,7 @@
 """Print, or write into tests/test_keras_names.py, the Keras names Lamina still lacks.
 
     .venv/bin/python tools/keras_names/pending.py            # print missing names per namespace
-    .venv/bin/python tools/keras_names/pending.py --write    # rewrite PENDING_ISSUE_7 in place
+    .venv/bin/python tools/keras_names/pending.py --write    # rewrite PENDING in place
 
 Names owned by other issues (OWNED_ELSEWHERE in the test) are left out. The answer depends
 only on what Lamina exports, not on the engine.
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TEST_FILE = ROOT / "tests" / "test_keras_names.py"
 _BLOCK = re.compile(
-    r"(# BEGIN PENDING_ISSUE_7[^\n]*\n)(.*?)(# END PENDING_ISSUE_7)", flags=re.DOTALL
+    r"(# BEGIN PENDING[^\n]*\n)(.*?)(# END PENDING)", flags=re.DOTALL
 )
 
 
@@ -31,8 +31,8 @@ def current_missing() -> dict[str, list[str]]:
 
 def render(missing: dict[str, list[str]], width: int = 100) -> str:
     if not missing:
-        return "PENDING_ISSUE_7: dict[str, list[str]] = {}\n"
-    lines = ["PENDING_ISSUE_7: dict[str, list[str]] = {"]
+        return "PENDING: dict[str, list[str]] = {}\n"
+    lines = ["PENDING: dict[str, list[str]] = {"]
     for namespace, names in missing.items():
         lines.append(f'    "{namespace}": [')
         line = "       "
@@ -56,10 +56,10 @@ def main(argv: list[str]) -> int:
         return 0
     text = TEST_FILE.read_text()
     if not _BLOCK.search(text):
-        print(f"no PENDING_ISSUE_7 markers in {TEST_FILE}", file=sys.stderr)
+        print(f"no PENDING markers in {TEST_FILE}", file=sys.stderr)
         return 1
     TEST_FILE.write_text(_BLOCK.sub(lambda m: m.group(1) + render(missing) + m.group(3), text))
-    print(f"wrote PENDING_ISSUE_7: {sum(map(len, missing.values()))} names")
+    print(f"wrote PENDING: {sum(map(len, missing.values()))} names")
     return 0
 
 

@@ -46,12 +46,16 @@ def get(identifier):
 
 
 def serialize(activation):
+    """The name of a built-in activation (``"relu"``), else its Keras config dict."""
     if activation in ALL_ACTIVATIONS.values():
         return activation.__name__
     return serialize_keras_object(activation)
 
 
 def deserialize(config, custom_objects=None):
+    """The activation function a name or config dict describes (what ``serialize`` gives),
+    found through the safe loader: built-in, registered or in ``custom_objects``.
+    """
     return deserialize_keras_object(
         config, module_objects=ALL_ACTIVATIONS, custom_objects=custom_objects, kind="activation"
     )

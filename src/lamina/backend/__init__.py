@@ -8,9 +8,10 @@ importing an engine itself.
 
 import importlib as _importlib
 
-from lamina.backend.common import global_state
+from lamina.backend.common import global_state, host_strings as _host_strings
 from lamina.backend.common.dtypes import result_type, standardize_dtype
-from lamina.backend.common.global_state import clear_session, name_scope
+from lamina.backend.common.global_state import clear_session, get_uid, name_scope
+from lamina.backend.common.host_strings import is_string_array
 from lamina.backend.common.keras_tensor import KerasTensor, any_symbolic_tensors, is_keras_tensor
 from lamina.backend.common.masking import get_keras_mask, set_keras_mask
 from lamina.backend.common.seed_generator import SeedGenerator
@@ -65,8 +66,20 @@ def stateless_scope_class(what: str, instead: str = ""):
     return scope_class
 
 
+def convert_data(x):
+    """A model input as the engine takes it: a tensor, or a NumPy string array left on the
+    host for the text layers (see ``common/host_strings``)."""
+    return _host_strings.convert_data(x, convert_to_tensor)
+
+
 def is_float_dtype(dtype) -> bool:
+    """Whether ``dtype`` is a floating type (``float16``, ``bfloat16``, ``float32``…)."""
     return standardize_dtype(dtype) in ("float16", "bfloat16", "float32", "float64")
+
+
+def is_int_dtype(dtype) -> bool:
+    """Whether ``dtype`` is a signed or unsigned integer type (``bool`` is not)."""
+    return standardize_dtype(dtype).startswith(("int", "uint"))
 
 
 __all__ = [
@@ -80,6 +93,7 @@ __all__ = [
     "cast",
     "clear_session",
     "compute_output_spec",
+    "convert_data",
     "convert_to_numpy",
     "convert_to_tensor",
     "device",
@@ -87,10 +101,13 @@ __all__ = [
     "epsilon",
     "floatx",
     "get_keras_mask",
+    "get_uid",
     "global_state",
     "image_data_format",
     "is_float_dtype",
+    "is_int_dtype",
     "is_keras_tensor",
+    "is_string_array",
     "is_tensor",
     "name_scope",
     "result_type",

@@ -51,6 +51,7 @@ CORE_EXTRA: dict[str, Signature] = {
     "associative_scan": ("f", "elems", "reverse", "axis"),
     "vectorized_map": ("function", "elements"),
     "custom_gradient": ("f",),
+    "remat": ("f",),
 }
 
 _NUMPY_UNARY = (
@@ -221,6 +222,12 @@ RANDOM: dict[str, Signature] = {
     "dropout": ("inputs", "rate", "noise_shape", "seed"),
     "shuffle": ("x", "axis", "seed"),
     "categorical": ("logits", "num_samples", "dtype", "seed"),
+    "gamma": ("shape", "alpha", "dtype", "seed"),
+    "beta": ("shape", "alpha", "beta", "dtype", "seed"),
+    "binomial": ("shape", "counts", "probabilities", "dtype", "seed"),
+    # The global stream (seed=None) as JSON-ready data and back (BackupAndRestore).
+    "get_global_state": (),
+    "set_global_state": ("state",),
 }
 
 IMAGE: dict[str, Signature] = {
@@ -244,6 +251,14 @@ TRAINER: dict[str, Signature] = {
     "no_grad": (),
     "compile_function": ("function", "jit_compile"),
     "default_jit_compile": (),
+    # Data input (trainers/data_adapters): one host batch leaf onto the model's device without
+    # blocking the host (pinned memory on CUDA), and the multiprocessing start method that
+    # is safe for PyDataset worker processes under this engine.
+    "batch_to_device": ("x",),
+    "worker_start_method": (),
+    # compile(steps_per_execution=N): N calls of a step (eager or from compile_function) as
+    # one call on a list of batches; the last step's outputs, or (predict) all joined.
+    "compile_steps": ("function", "num_steps", "concatenate_outputs"),
 }
 
 # Other frameworks' objects inside layers (TorchModuleWrapper, JaxLayer, FlaxLayer). Each

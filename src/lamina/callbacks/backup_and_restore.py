@@ -9,6 +9,7 @@ import shutil
 
 import numpy as np
 
+from lamina import backend
 from lamina.callbacks.callback import Callback
 
 _WEIGHTS_NAME = "latest.weights.h5"
@@ -20,13 +21,15 @@ class BackupAndRestore(Callback):
 
     The backup (in ``backup_dir``) holds the model's weights with the optimizer's state, the
     epoch and batch reached, and the random state: Python's ``random``, NumPy's global
-    generator (which shuffles the data) and the model's seed generators (Dropout and other
-    random layers). A ``fit`` that starts with a backup present continues where it was
-    saved, so an interrupted run ends with the weights of an uninterrupted one. Unlike
-    Keras, which restarts the epoch, a backup made mid-epoch (``save_freq=<int>``) resumes
-    at the next batch. The engine's global random stream (random ops called with
-    ``seed=None``) is not part of the backup; neither are the values of metrics part-way
-    through an epoch, so the first resumed epoch logs the metrics of its remaining batches.
+    generator (which shuffles the data), the model's seed generators (Dropout and other
+    random layers) and the engine's global stream (random ops called with ``seed=None``:
+    torch's generators, JAX's global key). A ``fit`` that starts with a backup present
+    continues where it was saved, so an interrupted run ends with the weights of an
+    uninterrupted one. Unlike Keras, which restarts the epoch, a backup made mid-epoch
+    (``save_freq=<int>``) resumes at the next batch. The values of metrics part-way
+    through an epoch are not part of the backup, so the first resumed epoch logs the
+    metrics of its remaining batches. The engine's stream is restored only by the engine
+    that saved it.
     Resuming at a batch assumes each epoch starts a new pass over the data (no
     ``steps_per_epoch`` shorter than the data).
 
@@ -130,6 +133,9 @@ class BackupAndRestore(Callback):
             return  # a Keras backup: weights and epoch only
         random.setstate(_python_state_from_json(state["python"]))
         _set_seed_generator_states(model, state["seed_generators"])
+        saved_engine = state.get("engine")  # absent from backups made before it was kept
+        if saved_engine is not None and saved_engine["name"] == backend.backend():
+            backend.engine.random.set_global_state(saved_engine["state"])
         if steps_done:
             # The resumed epoch must draw the interrupted epoch's data order again; the
             # state reached at the backup is set back once it has (first batch below).
@@ -192,6 +198,10 @@ class BackupAndRestore(Callback):
             "python": random.getstate(),
             "numpy": _numpy_state_to_json(np.random.get_state()),
             "seed_generators": _seed_generator_states(self.model),
+            "engine": {
+                "name": backend.backend(),
+                "state": backend.engine.random.get_global_state(),
+            },
         }
         if steps_done:
             random_state["numpy_epoch"] = self._epoch_numpy_state

@@ -20,13 +20,16 @@ class Callback:
         self._model = None
 
     def set_params(self, params) -> None:
+        """Receives the run's parameters (``verbose``, ``epochs``, ``steps``); the loop calls it."""
         self.params = params
 
     def set_model(self, model) -> None:
+        """Receives the model the callback acts on; the loop calls it."""
         self._model = model
 
     @property
     def model(self):
+        """The model being trained, evaluated or used for prediction."""
         return self._model
 
     # Batch-level hooks of training; `on_batch_*` are Keras's backward-compatible aliases.
@@ -43,9 +46,11 @@ class Callback:
         """Called at the end of an epoch of ``fit``; ``logs`` holds ``val_`` metrics too."""
 
     def on_train_batch_begin(self, batch, logs=None):
+        """Called before each training batch of ``fit`` (``batch`` is its index in the epoch)."""
         self.on_batch_begin(batch, logs=logs)
 
     def on_train_batch_end(self, batch, logs=None):
+        """Called after each training batch of ``fit``; ``logs`` holds the metrics so far."""
         self.on_batch_end(batch, logs=logs)
 
     def on_test_batch_begin(self, batch, logs=None):

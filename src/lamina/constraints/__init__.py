@@ -7,6 +7,13 @@ from lamina.serialization import deserialize_keras_object, serialize_keras_objec
 
 
 class Constraint:
+    """Base class of weight constraints: ``constraint(w)`` returns the projected weight.
+
+    The optimizer applies a variable's constraint after each update (``Dense(...,
+    kernel_constraint=...)``). A subclass implements ``__call__`` and, when it has
+    arguments, ``get_config``.
+    """
+
     def __call__(self, w):
         return w
 
@@ -94,16 +101,23 @@ MODULE_OBJECTS = {
 
 
 def serialize(constraint):
+    """The constraint's Keras config dict (``deserialize`` rebuilds it)."""
     return serialize_keras_object(constraint)
 
 
 def deserialize(config, custom_objects=None):
+    """The constraint a config dict (or name) describes, found through the safe loader:
+    built-in, registered or in ``custom_objects``.
+    """
     return deserialize_keras_object(
         config, module_objects=MODULE_OBJECTS, custom_objects=custom_objects, kind="constraint"
     )
 
 
 def get(identifier):
+    """A constraint from None (None), a name (``"non_neg"``), a config dict, or a callable
+    (returned as it is).
+    """
     if identifier is None:
         return None
     if isinstance(identifier, dict):

@@ -7,11 +7,15 @@ from lamina.initializers.initializer import Initializer
 
 
 class Zeros(Initializer):
+    """Fills the tensor with zeros (``"zeros"``; the default for biases)."""
+
     def __call__(self, shape, dtype=None):
         return ops.zeros(shape, dtype=dtype)
 
 
 class Ones(Initializer):
+    """Fills the tensor with ones (``"ones"``)."""
+
     def __call__(self, shape, dtype=None):
         return ops.ones(shape, dtype=dtype)
 

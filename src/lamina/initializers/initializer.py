@@ -4,6 +4,20 @@ from __future__ import annotations
 
 
 class Initializer:
+    """Base class of initializers: ``initializer(shape, dtype=None)`` returns a tensor of
+    that shape.
+
+    A subclass implements ``__call__`` and, when it has arguments, ``get_config``. Layers take
+    an instance, a name (``"he_normal"``) or such a class's config.
+
+    Examples:
+        ```python
+        class Halves(keras.initializers.Initializer):
+            def __call__(self, shape, dtype=None):
+                return keras.ops.full(shape, 0.5, dtype=dtype)
+        ```
+    """
+
     def __call__(self, shape, dtype=None):
         raise NotImplementedError(f"{type(self).__name__} must implement __call__.")
 

@@ -77,10 +77,14 @@ def get(identifier):
 
 
 def serialize(initializer):
+    """The initializer's Keras config dict (``deserialize`` rebuilds it)."""
     return serialize_keras_object(initializer)
 
 
 def deserialize(config, custom_objects=None):
+    """The initializer a config dict (or name) describes, found through the safe loader:
+    built-in, registered or in ``custom_objects``.
+    """
     return deserialize_keras_object(
         config, module_objects=MODULE_OBJECTS, custom_objects=custom_objects, kind="initializer"
     )

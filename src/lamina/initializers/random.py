@@ -16,6 +16,10 @@ def _check_seed(seed):
 
 
 class RandomNormal(Initializer):
+    """Draws from a normal distribution of ``mean`` and ``stddev``. An int ``seed`` gives the
+    same values on every call; None draws new ones each call.
+    """
+
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         self.mean, self.stddev, self.seed = mean, stddev, _check_seed(seed)
 
@@ -27,6 +31,10 @@ class RandomNormal(Initializer):
 
 
 class RandomUniform(Initializer):
+    """Draws uniformly from ``[minval, maxval)``. An int ``seed`` gives the same values on
+    every call; None draws new ones each call.
+    """
+
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         self.minval, self.maxval, self.seed = minval, maxval, _check_seed(seed)
 

@@ -4,6 +4,25 @@ from __future__ import annotations
 
 
 class InputSpec:
+    """What a layer accepts, checked on each call before it runs: set ``layer.input_spec``.
+
+    Args:
+        dtype: the expected dtype.
+        shape: the expected shape; None for a free dimension (gives ``ndim`` too).
+        ndim: the exact rank.
+        max_ndim: the largest rank accepted.
+        min_ndim: the smallest rank accepted.
+        axes: ``{axis: size}`` for axes whose size is fixed (``{-1: 16}``).
+        allow_last_axis_squeeze: accept a last axis of size 1 more or less than ``ndim``.
+        name: the input's name (for a layer with several inputs).
+        optional: the input may be None.
+
+    Examples:
+        ```python
+        self.input_spec = keras.InputSpec(min_ndim=2, axes={-1: input_dim})
+        ```
+    """
+
     def __init__(
         self,
         dtype=None,

@@ -9,10 +9,17 @@ import contextlib
 import functools
 import inspect
 
+import numpy as np
+
 from lamina import backend
 from lamina.backend import KerasTensor, KerasVariable, any_symbolic_tensors, global_state
-from lamina.backend.common import tree
+from lamina.backend.common import remat as remat_scopes, tree
 from lamina.backend.common.masking import get_keras_mask, set_keras_mask
+from lamina.dtype_policies import (
+    DTypePolicyMap,
+    get as get_dtype_policy,
+    serialize as serialize_dtype_policy,
+)
 from lamina.layers.input_spec import InputSpec, assert_input_compatibility
 from lamina.layers.tracking import TrackedDict, TrackedList
 from lamina.ops.node import Node
@@ -20,6 +27,7 @@ from lamina.ops.operation import Operation
 from lamina.serialization import deserialize_keras_object, objects, serialize_keras_object
 
 _core = backend.engine.core
+_FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
 _SIGNATURES: dict = {}
 
 
@@ -32,17 +40,6 @@ def _call_signature(cls):
         flags = ("training" in parameters, "mask" in parameters, computes_mask)
         _SIGNATURES[cls] = flags
     return flags
-
-
-def _dtype_name(dtype):
-    """A layer's ``dtype`` may be a name or Keras's serialized DTypePolicy dict."""
-    if isinstance(dtype, dict):
-        dtype = dtype.get("config", {}).get("name", None)
-    if hasattr(dtype, "name") and not isinstance(dtype, str):
-        dtype = dtype.name
-    if dtype is not None and "mixed_" in str(dtype):
-        return str(dtype)
-    return backend.standardize_dtype(dtype)
 
 
 def _shape_of(x):
@@ -96,6 +93,8 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
     mask=None)`` with ``lamina.ops``. The first call builds the layer.
     """
 
+    supports_jit = True  # False: the trainer runs its step eagerly (as Keras: string layers)
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         build = cls.__dict__.get("build")
@@ -142,7 +141,7 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
             )
         Operation.__init__(self, name=name)
-        self._dtype = _dtype_name(dtype)
+        self._set_dtype_policy(get_dtype_policy(dtype))
         self.autocast = autocast
         self._trainable = bool(trainable)
         self.built = False
@@ -151,6 +150,8 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         self._non_trainable_variables: list = []
         self._seed_generators: list = []
         self._losses: list = []
+        # The RematScope active when the layer is made decides its rematerialization.
+        self._remat_mode = remat_scopes.get_current_remat_mode()
         self._build_shapes = None
         self.input_spec = None
         self.supports_masking = False
@@ -230,6 +231,35 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         aggregation="none",
         name=None,
     ):
+        """Creates a weight variable of this layer and tracks it (call it from ``build``).
+
+        Args:
+            shape: the variable's shape; None or ``()`` makes a scalar.
+            initializer: an initializer instance or name; default ``"glorot_uniform"`` for
+                floating dtypes and ``"zeros"`` otherwise.
+            dtype: default: the layer's ``variable_dtype``.
+            trainable: whether the optimizer updates it (``trainable_weights``).
+            autocast: cast it to the layer's compute dtype when read inside ``call``
+                (mixed precision).
+            regularizer: a regularizer (instance or name) whose penalty joins ``losses``.
+            constraint: a constraint applied after each optimizer update.
+            aggregation: how values are combined across replicas (``"none"``, ``"mean"``,
+                ``"sum"``, ``"only_first_replica"``).
+            name: the variable's name; its path is ``layer_name/name``.
+
+        Returns:
+            The new ``Variable``.
+
+        Examples:
+            ```python
+            class Scale(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.factor = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+                def call(self, inputs):
+                    return inputs * self.factor
+            ```
+        """
         from lamina import constraints, initializers, regularizers
 
         shape = () if shape is None else shape
@@ -298,6 +328,9 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
 
     @property
     def trainable(self) -> bool:
+        """Whether the layer's weights are updated by training. Setting it sets every weight and
+        sublayer too; a frozen layer's weights all move to ``non_trainable_weights``.
+        """
         return self._trainable
 
     @trainable.setter
@@ -314,6 +347,7 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
 
     @property
     def weights(self) -> list:
+        """Every weight variable of the layer and its sublayers, trainable first, each once."""
         seen, result = set(), []
         for variable in self._all_own_variables():
             if id(variable) not in seen:
@@ -345,6 +379,7 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
 
     @property
     def trainable_weights(self) -> list:
+        """The weights the optimizer updates (none when the layer is not ``trainable``)."""
         if not self.trainable:
             return []
         return [v for v in self.weights if v.trainable]
@@ -353,12 +388,16 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
 
     @property
     def non_trainable_weights(self) -> list:
+        """The weights training does not update (all of them when the layer is not
+        ``trainable``), such as BatchNormalization's moving statistics.
+        """
         if not self.trainable:
             return self.weights
         return [v for v in self.weights if not v.trainable]
 
     @property
     def non_trainable_variables(self) -> list:
+        """``non_trainable_weights`` plus the state of the layer's seed generators."""
         if not self.trainable:
             return self.variables
         return [v for v in self.variables if not v.trainable]
@@ -376,9 +415,13 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         )  # fmt: skip
 
     def get_weights(self) -> list:
+        """The values of ``weights``, as a list of NumPy arrays."""
         return [variable.numpy() for variable in self.weights]
 
     def set_weights(self, weights) -> None:
+        """Assigns ``weights`` (NumPy arrays, in the order of ``get_weights``) to the layer's
+        weights; the count and every shape are checked before anything is assigned.
+        """
         variables = self.weights
         if len(weights) != len(variables):
             raise ValueError(
@@ -395,6 +438,7 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
             variable.assign(value)
 
     def count_params(self) -> int:
+        """The number of scalars in the layer's weights (the layer must be built)."""
         if not self.built:
             raise ValueError(
                 f"Layer {self.name!r} has not been built yet, so its weights do not exist; "
@@ -411,10 +455,16 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
     # ---- losses --------------------------------------------------------------------------
 
     def add_loss(self, loss) -> None:
+        """Adds a loss tensor (computed in ``call`` from its inputs) to the ones training
+        minimizes; ``fit`` adds every such loss to the compiled loss.
+        """
         self._losses.append(loss)
 
     @property
     def losses(self) -> list:
+        """The losses added with ``add_loss`` during the last call, plus the weight regularizers'
+        penalties, for this layer and its sublayers.
+        """
         collected = list(self._losses)
         for variable in self._trainable_variables:
             regularizer = getattr(variable, "regularizer", None)
@@ -432,33 +482,54 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
     # ---- dtype ---------------------------------------------------------------------------
 
     @property
+    def dtype_policy(self):
+        """The layer's ``DTypePolicy`` (settable with a policy, a name or a dtype)."""
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        self._set_dtype_policy(get_dtype_policy(value))
+
+    def _set_dtype_policy(self, policy) -> None:
+        self._dtype_policy = policy
+        # A DTypePolicyMap applies its default here: Lamina layers have no creation path to
+        # look up (Keras reads the map at ``layer.path``).
+        if isinstance(policy, DTypePolicyMap):
+            policy = policy.default_policy
+        # Read on every call: kept as plain strings.
+        self._compute_dtype = policy.compute_dtype
+        self._variable_dtype = policy.variable_dtype
+
+    @property
     def dtype(self) -> str:
-        return self.variable_dtype
+        """The variable dtype (as Keras: ``layer.dtype`` is ``layer.variable_dtype``)."""
+        return self._variable_dtype
 
     @property
     def variable_dtype(self) -> str:
-        return "float32" if self._dtype.startswith("mixed_") else self._dtype
+        """The dtype of the layer's weights, from its dtype policy (``"float32"`` by default)."""
+        return self._variable_dtype
 
     @property
     def compute_dtype(self) -> str:
-        if self._dtype == "mixed_float16":
-            return "float16"
-        if self._dtype == "mixed_bfloat16":
-            return "bfloat16"
-        return self._dtype
+        """The dtype the layer computes in, from its dtype policy (``"float16"`` under
+        ``mixed_float16``, where weights stay float32).
+        """
+        return self._compute_dtype
 
     @property
-    def dtype_policy(self) -> dict:
-        return {
-            "module": "keras",
-            "class_name": "DTypePolicy",
-            "config": {"name": self._dtype},
-            "registered_name": None,
-        }
+    def input_dtype(self) -> str:
+        """The dtype floating inputs are cast to (the compute dtype)."""
+        return self._compute_dtype
 
     # ---- calling -------------------------------------------------------------------------
 
     def build(self, input_shape) -> None:
+        """Creates the layer's weights from the shape of its first input (``add_weight``).
+
+        Called once, on the first call; override it in a layer whose weights depend on the
+        input shape.
+        """
         self.built = True
 
     def _maybe_build(self, args, kwargs) -> None:
@@ -490,9 +561,44 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
     def _convert_inputs(self, inputs):
         if type(inputs) is KerasTensor or not self.autocast:
             return inputs
+        if backend.is_string_array(inputs):
+            if self._layers:
+                return inputs  # a model or container: its own layers take or refuse text
+            raise TypeError(
+                f"Layer {self.name!r} ({type(self).__name__}) received a string array (dtype "
+                f"{inputs.dtype}) but takes numbers. Turn text into numbers first with a "
+                "string layer (StringLookup, TextVectorization, Hashing)."
+            )
         if tree.is_nested(inputs):
             return tree.map_structure(self._convert_inputs, inputs)
-        return _core.autocast(inputs, self.compute_dtype)
+        converted = _core.autocast(inputs, self._compute_dtype)
+        if converted is not inputs:
+            mask = get_keras_mask(inputs)
+            if mask is not None:
+                set_keras_mask(converted, mask)  # a cast must not drop the input's mask
+        return converted
+
+    def _symbolic_input(self, x):
+        """A floating KerasTensor as ``_convert_inputs`` would make it (for the output spec)."""
+        if (
+            type(x) is KerasTensor
+            and x.dtype != self._compute_dtype
+            and x.dtype in _FLOAT_DTYPES
+            and self._compute_dtype in _FLOAT_DTYPES
+        ):
+            return KerasTensor(x.shape, dtype=self._compute_dtype, sparse=x.sparse, name=x.name)
+        return x
+
+    def _autocast_target(self):
+        """The autocast scope ``call`` runs in, as Keras: None keeps the current one; "" turns
+        autocasting off; a dtype opens a scope that reads variables in it (mixed policies)."""
+        current = global_state.autocast_dtype()
+        compute = self._compute_dtype
+        if current is None:
+            return compute if compute != self._variable_dtype else None
+        if not self.autocast or compute not in _FLOAT_DTYPES:
+            return "" if current else None
+        return compute if current != compute else None
 
     def __call__(self, *args, **kwargs):
         if args:
@@ -518,8 +624,14 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         input_mask = _mask_of(args[0]) if args else None
         if input_mask is not None and "mask" not in kwargs and has_mask:
             kwargs["mask"] = input_mask
+        autocast_target = self._autocast_target()
+        call = self.call if self._remat_mode is None else self._rematerialized_call(args)
         try:
-            outputs = self.call(*args, **kwargs)
+            if autocast_target is None:
+                outputs = call(*args, **kwargs)
+            else:
+                with global_state.autocast_scope(autocast_target):
+                    outputs = call(*args, **kwargs)
         finally:
             global_state.set_training(previous)
         if self.activity_regularizer is not None:
@@ -528,6 +640,39 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         if input_mask is not None or computes_mask:
             _attach_mask(outputs, self.compute_mask(args[0], kwargs.get("mask", input_mask)))
         return outputs
+
+    _remat_mode = None  # also for subclasses that skip Layer.__init__
+
+    def _rematerialized_call(self, args):
+        """``call`` wrapped as this layer's RematScope says (see backend/common/remat)."""
+        from lamina.ops.core_extra import remat  # floor 2; layer.py loads before ops' extras
+
+        scope = self._remat_mode
+        if scope.mode == "full":
+            return remat(self.call)
+        if scope.mode == "list_of_layers":
+            return remat(self.call) if self.name in scope.layer_names else self.call
+        if scope.mode == "larger_than":
+            shapes = tuple(tuple(getattr(x, "shape", ())) for x in tree.flatten(args))
+            sizes = self.__dict__.setdefault("_remat_output_sizes", {})
+            if shapes not in sizes:
+                spec = backend.compute_output_spec(self.call, *args)
+                sizes[shapes] = max(
+                    int(np.prod([d or 1 for d in t.shape])) for t in tree.flatten(spec)
+                )
+            return remat(self.call) if sizes[shapes] > scope.output_size_threshold else self.call
+        activation = getattr(self, "activation", None)  # mode "activations"
+        if activation is None or getattr(activation, "__name__", "") == "linear":
+            return self.call
+
+        def call_with_rematerialized_activation(*call_args, **call_kwargs):
+            self.activation = remat(activation)
+            try:
+                return self.call(*call_args, **call_kwargs)
+            finally:
+                self.activation = activation
+
+        return call_with_rematerialized_activation
 
     def _symbolic_call(self, args, kwargs):
         self._maybe_build(args, kwargs)
@@ -539,7 +684,15 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         spec_kwargs = dict(kwargs)
         if input_mask is not None and has_mask and "mask" not in kwargs:
             spec_kwargs["mask"] = input_mask  # the graph node keeps kwargs: replay re-derives it
-        outputs = self.compute_output_spec(*args, **spec_kwargs)
+        spec_args = args
+        if args and self.autocast:
+            spec_args = (tree.map_structure(self._symbolic_input, args[0]), *args[1:])
+        autocast_target = self._autocast_target()
+        if autocast_target is None:
+            outputs = self.compute_output_spec(*spec_args, **spec_kwargs)
+        else:
+            with global_state.autocast_scope(autocast_target):
+                outputs = self.compute_output_spec(*spec_args, **spec_kwargs)
         Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
         if input_mask is not None or computes_mask:
             _attach_mask(outputs, self.compute_mask(args[0], spec_kwargs.get("mask", input_mask)))
@@ -550,9 +703,17 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         return mask if self.supports_masking else None
 
     def call(self, *args, **kwargs):
+        """The layer's computation: its outputs for ``inputs`` (a subclass implements it with
+        ``keras.ops``). ``training`` and ``mask`` arguments, when the signature has them, are
+        passed by the framework.
+        """
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement call().")
 
     def compute_output_spec(self, *args, **kwargs):
+        """The symbolic output (``KerasTensor``) of a call on symbolic inputs: from
+        ``compute_output_shape`` when the layer overrides it, else by running ``call`` on the
+        engine's abstract evaluation.
+        """
         if type(self).compute_output_shape is not Layer.compute_output_shape:
             first = args[0]
             shapes = (
@@ -570,6 +731,9 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         return backend.compute_output_spec(self.call, *args, **kwargs)
 
     def compute_output_shape(self, input_shape):
+        """The output shape for an input of ``input_shape`` (``None`` for unknown dimensions);
+        found by abstract evaluation of ``call`` unless a layer overrides it.
+        """
         spec = backend.compute_output_spec(
             self.call,
             tree.map_structure(lambda s: KerasTensor(s), input_shape)
@@ -582,10 +746,12 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
 
     @property
     def input(self):
+        """The input tensor of the layer's first call on symbolic tensors (None if never called)."""
         return self._inbound_nodes[0].call_args[0] if self._inbound_nodes else None
 
     @property
     def output(self):
+        """The output tensor of the layer's first call on symbolic tensors."""
         if not self._inbound_nodes:
             raise AttributeError(f"Layer {self.name!r} has never been called: it has no output.")
         return self._inbound_nodes[0].outputs
@@ -593,10 +759,13 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
     # ---- config --------------------------------------------------------------------------
 
     def get_config(self) -> dict:
+        """The layer's constructor arguments, JSON-ready: ``from_config`` rebuilds the layer from
+        them. A subclass with arguments of its own adds them to ``super().get_config()``.
+        """
         config = {
             "name": self.name,
             "trainable": self.trainable,
-            "dtype": self.dtype_policy,
+            "dtype": serialize_dtype_policy(self.dtype_policy),
         }
         if self._input_shape_arg is not None:
             config["batch_input_shape"] = list(self._input_shape_arg)
@@ -616,6 +785,7 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
 
     @classmethod
     def from_config(cls, config):
+        """Creates a layer from ``get_config()``'s dictionary (``cls(**config)``)."""
         config = dict(config)
         if "activity_regularizer" in config and isinstance(config["activity_regularizer"], dict):
             config["activity_regularizer"] = deserialize_keras_object(
@@ -630,11 +800,13 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
             ) from error
 
     def get_build_config(self):
+        """The input shape the layer was built with, saved so loading can build it again."""
         if self._build_shapes is not None:
             return {"input_shape": self._build_shapes}
         return None
 
     def build_from_config(self, config) -> None:
+        """Builds the layer from ``get_build_config()``'s dictionary (loading calls it)."""
         if config and not self.built:
             shape = config.get("input_shape")
             if shape is not None:

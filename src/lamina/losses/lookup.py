@@ -66,10 +66,14 @@ def get(identifier):
 
 
 def serialize(loss):
+    """The loss's Keras config dict, or a loss function's name (``deserialize`` reverses it)."""
     return serialize_keras_object(loss)
 
 
 def deserialize(config, custom_objects=None):
+    """The loss a config dict or name describes, found through the safe loader: built-in,
+    registered or in ``custom_objects``.
+    """
     if isinstance(config, str) and config not in ALL_OBJECTS and not custom_objects:
         raise unknown_name_error("loss", config, ALL_OBJECTS)
     return deserialize_keras_object(

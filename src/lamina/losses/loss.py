@@ -6,6 +6,7 @@ import math
 
 from lamina import backend, ops
 from lamina.backend.common import global_state
+from lamina.backend.common.masking import get_keras_mask
 from lamina.serialization import serialize_keras_object
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -90,22 +91,38 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     return loss / num_values if num_values else loss  # a Python divisor: no device sync
 
 
+def apply_mask(sample_weight, mask, dtype, reduction="sum_over_batch_size"):
+    """``sample_weight`` with a mask folded in (None when both are None). With a mean
+    reduction, valid entries are scaled so that the mean runs over them only, as Keras."""
+    if mask is None:
+        return sample_weight
+    mask = ops.cast(mask, dtype)
+    if reduction in ("mean", "sum_over_batch_size"):
+        mask = mask * ops.divide_no_nan(math.prod(mask.shape), ops.sum(mask))
+    if sample_weight is None:
+        return mask
+    sample_weight = ops.convert_to_tensor(sample_weight, dtype=dtype)
+    mask, sample_weight = align_sample_weight(sample_weight, mask)
+    return ops.multiply(sample_weight, mask)
+
+
+def combine_masks(*masks):
+    """The logical AND of the given masks that are not None (None if all are)."""
+    found = [mask for mask in masks if mask is not None]
+    if not found:
+        return None
+    combined = found[0]
+    for mask in found[1:]:
+        combined = ops.logical_and(combined, mask)
+    return combined
+
+
 def reduce_weighted_values(
     values, sample_weight=None, mask=None, reduction="sum_over_batch_size", dtype=None
 ):
     reduction = standardize_reduction(reduction)
     values = ops.convert_to_tensor(values, dtype=dtype)
-    if mask is not None:
-        mask = ops.cast(mask, values.dtype)
-        if reduction in ("mean", "sum_over_batch_size"):
-            # Scale valid entries so that the mean runs over valid entries only, as Keras.
-            mask = mask * ops.divide_no_nan(math.prod(mask.shape), ops.sum(mask))
-        if sample_weight is not None:
-            sample_weight = ops.convert_to_tensor(sample_weight, dtype=values.dtype)
-            mask, sample_weight = align_sample_weight(sample_weight, mask)
-            sample_weight = ops.multiply(sample_weight, mask)
-        else:
-            sample_weight = mask
+    sample_weight = apply_mask(sample_weight, mask, values.dtype, reduction)
     if sample_weight is not None:
         sample_weight = ops.convert_to_tensor(sample_weight, dtype=values.dtype)
         values, sample_weight = align_sample_weight(sample_weight, values)
@@ -133,13 +150,19 @@ class Loss:
 
     @property
     def dtype(self):
+        """The dtype the loss computes in (``floatx()`` unless given)."""
         return self._dtype
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        # A Keras mask carried by the predictions (Embedding(mask_zero=True) -> LSTM ->
+        # Dense) drops the masked steps from the loss, as in Keras.
+        prediction_mask = get_keras_mask(y_pred)
         y_pred = ops.convert_to_tensor(y_pred, dtype=self._dtype)
         y_true = ops.convert_to_tensor(y_true, dtype=self._dtype)
         losses = self.call(y_true, y_pred)
         mask = self.compute_mask(y_true, y_pred)
+        if prediction_mask is not None:
+            mask = combine_masks(prediction_mask, mask, get_keras_mask(losses))
         if sample_weight is None and mask is None:
             return reduce_values(losses, reduction=self.reduction)  # the hot path
         return reduce_weighted_values(
@@ -147,16 +170,22 @@ class Loss:
         )
 
     def call(self, y_true, y_pred):
+        """The loss of each sample, unreduced: a subclass implements it with ``keras.ops``.
+        Calling the loss (``loss(y_true, y_pred, sample_weight)``) applies the sample weights,
+        the mask and the ``reduction``.
+        """
         raise NotImplementedError(f"{type(self).__name__} must implement call(y_true, y_pred).")
 
     def compute_mask(self, y_true, y_pred):
         """Which per-sample values count (None: all); masked ones leave the mean's divisor."""
 
     def get_config(self):
+        """The constructor arguments, JSON-ready (``from_config`` rebuilds the loss)."""
         return {"name": self.name, "reduction": self.reduction}
 
     @classmethod
     def from_config(cls, config):
+        """Creates a loss from ``get_config()``'s dictionary."""
         return cls(**config)
 
 

@@ -87,10 +87,14 @@ def get_function(identifier):
 
 
 def serialize(metric):
+    """The metric's Keras config dict, or a metric function's name (``deserialize`` reverses it)."""
     return serialize_keras_object(metric)
 
 
 def deserialize(config, custom_objects=None):
+    """The metric a config dict or name describes, found through the safe loader: built-in,
+    registered or in ``custom_objects``.
+    """
     if isinstance(config, str) and config not in ALL_OBJECTS and not custom_objects:
         raise unknown_name_error("metric", config, {**FUNCTIONS, **ALL_OBJECTS})
     return deserialize_keras_object(

@@ -95,13 +95,18 @@ class Metric(StatelessMetricMethods):
 
     @property
     def dtype(self):
+        """The dtype of the metric's state and result (``floatx()`` unless given)."""
         return self._dtype
 
     @property
     def variables(self):
+        """The metric's state variables (totals, counts), in creation order."""
         return list(self._variables)
 
     def add_variable(self, shape, initializer, dtype=None, aggregation="sum", name=None):
+        """Creates a state variable of the metric (call it from ``__init__``) and tracks it;
+        ``reset_state`` sets it back to zeros.
+        """
         initializer = initializers.get(initializer)
         # A metric's name may hold '/', which a variable path may not.
         with backend.name_scope(self.name.replace("/", ">")):
@@ -117,15 +122,21 @@ class Metric(StatelessMetricMethods):
         return variable
 
     def add_weight(self, shape=(), initializer=None, dtype=None, name=None):
+        """``add_variable`` with Keras's older argument defaults (a scalar of zeros)."""
         return self.add_variable(shape, initializer or "zeros", dtype=dtype, name=name)
 
     def update_state(self, *args, **kwargs):
+        """Accumulates one batch into the metric's state (typically ``y_true, y_pred,
+        sample_weight=None``); a subclass implements it with ``keras.ops`` and ``assign``.
+        """
         raise NotImplementedError(f"{type(self).__name__} must implement update_state().")
 
     def result(self):
+        """The metric's value from its current state (a scalar tensor, or a dict of them)."""
         raise NotImplementedError(f"{type(self).__name__} must implement result().")
 
     def reset_state(self):
+        """Sets every state variable back to zeros (``fit`` does at each epoch's start)."""
         for variable in self._variables:
             variable.assign(ops.zeros(variable.shape, dtype=variable.dtype))
 
@@ -134,10 +145,12 @@ class Metric(StatelessMetricMethods):
         return self.result()
 
     def get_config(self):
+        """The constructor arguments, JSON-ready (``from_config`` rebuilds the metric)."""
         return {"name": self.name, "dtype": self.dtype}
 
     @classmethod
     def from_config(cls, config):
+        """Creates a metric from ``get_config()``'s dictionary."""
         return cls(**config)
 
     def __repr__(self):

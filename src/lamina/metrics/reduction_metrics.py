@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 
 from lamina import backend, ops
-from lamina.losses.loss import squeeze_or_expand_to_same_rank
+from lamina.backend.common.masking import get_keras_mask
+from lamina.losses.loss import apply_mask, squeeze_or_expand_to_same_rank
 from lamina.metrics.metric import Metric
 from lamina.serialization import serialize_keras_object
 
@@ -84,7 +85,10 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        mask = get_keras_mask(y_pred)  # masked steps of the predictions do not count
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        if mask is not None:
+            sample_weight = apply_mask(sample_weight, mask, self.dtype, reduction="sum")
         return super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self):

@@ -1,5 +1,6 @@
 """Floor 5: models. ``Model``, ``Sequential`` and the Functional graph model."""
 
+from lamina.models.cloning import clone_model
 from lamina.models.functional import Functional
 from lamina.models.model import Model
 from lamina.models.sequential import Sequential
@@ -39,4 +40,12 @@ def model_from_json(json_string, custom_objects=None, safe_mode=True):
         )
 
 
-__all__ = ["Functional", "Model", "Sequential", "load_model", "model_from_json", "save_model"]
+__all__ = [
+    "Functional",
+    "Model",
+    "Sequential",
+    "clone_model",
+    "load_model",
+    "model_from_json",
+    "save_model",
+]

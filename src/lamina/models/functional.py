@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from lamina import backend
+import numpy as np
+
+from lamina import backend, ops
 from lamina.backend import KerasTensor
 from lamina.backend.common import tree
 from lamina.layers.core.input_layer import InputLayer
@@ -146,7 +148,7 @@ class Functional(Model):
             missing = set(self._inputs_struct) - set(inputs)
             if missing:
                 raise ValueError(f"Model {self.name!r} is missing inputs {sorted(missing)}.")
-            return [inputs[key] for key in sorted(self._inputs_struct)]
+            return tree.flatten(_match_by_key(self._inputs_struct, inputs, self.name))
         if isinstance(inputs, dict) and set(inputs) >= set(self.input_names):
             # A list of named inputs fed a dict (``fit({"title": ..., "body": ...})``): match
             # by input name, not by the dict's sorted key order.
@@ -166,13 +168,19 @@ class Functional(Model):
                 value = (
                     backend.engine.core.autocast(value, layer.dtype)
                     if (backend.is_float_dtype(layer.dtype))
-                    else backend.convert_to_tensor(value)
+                    else backend.convert_data(value)  # a string input stays NumPy
                 )
+                value = _adjusted_rank(value, tensor.shape)
             values[id(tensor)] = value
         for node in self._nodes:
             if node.is_input:
                 continue
             args, kwargs = node.substitute(values)
+            if training is not None and "training" in kwargs:
+                # A training flag recorded when the graph was built (Keras records the
+                # augmentation layers' training=True default) yields to this call's, as in
+                # Keras, so predict() does not augment.
+                kwargs["training"] = training
             outputs = node.operation(*args, **kwargs)
             for tensor, value in zip(node.output_tensors, tree.flatten(outputs)):
                 values[id(tensor)] = value
@@ -188,6 +196,18 @@ class Functional(Model):
 
     def get_config(self) -> dict:
         return functional_config(self)
+
+
+def _adjusted_rank(value, expected_shape):
+    """As Keras's Functional: an input missing the trailing axis of size 1 its Input declares
+    gets it (``(batch,)`` for ``Input(shape=(1,))``), and an extra trailing axis of size 1 is
+    dropped. Text stays a NumPy array."""
+    rank, expected_rank = len(value.shape), len(expected_shape)
+    if rank == expected_rank - 1 and expected_shape[-1] == 1:
+        return value[..., None] if isinstance(value, np.ndarray) else ops.expand_dims(value, -1)
+    if rank == expected_rank + 1 and value.shape[-1] == 1:
+        return value[..., 0] if isinstance(value, np.ndarray) else ops.squeeze(value, axis=-1)
+    return value
 
 
 def functional_variant(cls):
@@ -292,6 +312,37 @@ def _make_operation(entry, custom_objects=None):
     )
 
 
+def _resolve_references(value, created: dict):
+    """A call's saved arguments with each ``__keras_tensor__`` reference replaced by the
+    tensor it names; LookupError while that tensor's call has not been replayed yet."""
+    if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+        name, node_index, tensor_index = value["config"]["keras_history"]
+        operation = created[name]
+        if node_index >= len(operation._inbound_nodes):
+            raise LookupError(name)
+        return operation._inbound_nodes[node_index].output_tensors[tensor_index]
+    if isinstance(value, list):
+        return [_resolve_references(v, created) for v in value]
+    if isinstance(value, dict):
+        return {k: _resolve_references(v, created) for k, v in value.items()}
+    return value
+
+
+def _endpoint_tensors(refs, created: dict):
+    """The model's inputs or outputs from their ``[name, node, tensor]`` references."""
+
+    def one(ref):
+        name, node_index, tensor_index = ref
+        return created[name]._inbound_nodes[node_index].output_tensors[tensor_index]
+
+    if isinstance(refs, dict):
+        return {k: one(v) for k, v in refs.items()}
+    if refs and not isinstance(refs[0], list):
+        return one(refs)
+    items = [one(ref) for ref in refs]
+    return items[0] if len(items) == 1 else items
+
+
 def functional_from_config(cls, config, custom_objects=None):
     """Rebuild the graph: create each layer, then replay its calls once inputs are ready."""
     created, pending = {}, []
@@ -300,28 +351,13 @@ def functional_from_config(cls, config, custom_objects=None):
         created[entry["name"]] = operation
         for node_data in entry.get("inbound_nodes", []):
             pending.append((operation, node_data))
-
-    def resolve(value):
-        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
-            name, node_index, tensor_index = value["config"]["keras_history"]
-            operation = created[name]
-            if node_index >= len(operation._inbound_nodes):
-                raise LookupError(name)
-            node = operation._inbound_nodes[node_index]
-            return node.output_tensors[tensor_index]
-        if isinstance(value, list):
-            return [resolve(v) for v in value]
-        if isinstance(value, dict):
-            return {k: resolve(v) for k, v in value.items()}
-        return value
-
     while pending:
         progressed = False
         for item in list(pending):
             operation, node_data = item
             try:
-                args = resolve(node_data["args"])
-                kwargs = resolve(node_data["kwargs"])
+                args = _resolve_references(node_data["args"], created)
+                kwargs = _resolve_references(node_data["kwargs"], created)
             except LookupError:
                 continue
             operation(*args, **kwargs)
@@ -329,19 +365,22 @@ def functional_from_config(cls, config, custom_objects=None):
             progressed = True
         if not progressed:
             raise ValueError("The Functional config has layer calls whose inputs never appear.")
-
-    def tensors(refs):
-        def one(ref):
-            name, node_index, tensor_index = ref
-            return created[name]._inbound_nodes[node_index].output_tensors[tensor_index]
-
-        if isinstance(refs, dict):
-            return {k: one(v) for k, v in refs.items()}
-        if refs and not isinstance(refs[0], list):
-            return one(refs)
-        items = [one(ref) for ref in refs]
-        return items[0] if len(items) == 1 else items
-
-    inputs = tensors(config["input_layers"])
-    outputs = tensors(config["output_layers"])
+    inputs = _endpoint_tensors(config["input_layers"], created)
+    outputs = _endpoint_tensors(config["output_layers"], created)
     return cls(inputs, outputs, name=config.get("name"), trainable=config.get("trainable", True))
+
+
+def _match_by_key(structure, data, model_name):
+    """``data`` arranged as the model's input ``structure``: dicts, nested too, matched by
+    key (extra keys are ignored, as Keras), so it flattens in the inputs' order."""
+    if not isinstance(structure, dict):
+        return data
+    if not isinstance(data, dict):
+        raise ValueError(
+            f"Model {model_name!r} expects a dict of inputs with keys {sorted(structure)}; "
+            f"received {type(data).__name__}."
+        )
+    missing = set(structure) - set(data)
+    if missing:
+        raise ValueError(f"Model {model_name!r} is missing inputs {sorted(missing)}.")
+    return [_match_by_key(structure[key], data[key], model_name) for key in sorted(structure)]

@@ -77,6 +77,7 @@ class Model(Trainer, Layer):
 
     @property
     def layers(self) -> list:
+        """The model's layers, in the order they were added or called (a new list)."""
         return list(self._layers)
 
     def get_layer(self, name=None, index=None):
@@ -165,11 +166,30 @@ class Model(Trainer, Layer):
         save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Loads weights saved by ``save_weights`` (or by Keras 3) into the model.
+
+        ``filepath`` is a ``.weights.h5`` or ``.safetensors`` file, or a ``.keras`` archive. A file
+        that does not fit the model raises ``lamina.saving.SavedFileError`` (naming the layer and
+        the shapes) before any weight changes; with ``skip_mismatch=True`` the parts that do not
+        fit are skipped with a warning instead.
+        """
         from lamina.saving.weights import load_weights  # floor 6: imported when called
 
-        load_weights(self, filepath, skip_mismatch=skip_mismatch)
+        load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Saves the whole model (config, weights, optimizer state) to a ``.keras`` file.
+
+        ``load_model`` restores it, in Lamina on any engine or in Keras 3. ``overwrite=False``
+        refuses to replace an existing file. ``weights_format="safetensors"`` stores the weights
+        as safetensors inside the archive (Lamina reads it; Keras 3 does not).
+
+        Examples:
+            ```python
+            model.save("model.keras")
+            restored = keras.models.load_model("model.keras")
+            ```
+        """
         from lamina import saving
 
         saving.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina.backend import KerasTensor
+from lamina.dtype_policies import serialize as serialize_dtype_policy
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.layer import Layer
 from lamina.models.model import Model
@@ -25,6 +26,9 @@ class Sequential(Model):
     # ---- composition ---------------------------------------------------------------------
 
     def add(self, layer, rebuild=True):
+        """Appends ``layer`` (or an ``Input``) to the end of the model. With an input shape known,
+        the model is rebuilt at once (``rebuild=True``), so a layer that does not fit fails here.
+        """
         if isinstance(layer, KerasTensor) and layer._keras_history is not None:
             layer = layer._keras_history[0]
         if isinstance(layer, InputLayer):
@@ -55,6 +59,7 @@ class Sequential(Model):
         object.__setattr__(self, "_input_layer", layer)
 
     def pop(self, rebuild=True):
+        """Removes the last layer and returns it."""
         if not self._layers:
             raise ValueError(f"Sequential model {self.name!r} has no layers to pop.")
         layer = self._layers.pop()
@@ -118,10 +123,12 @@ class Sequential(Model):
 
     @property
     def inputs(self):
+        """The model's input tensor in a list, once its input shape is known; else None."""
         return [self._inputs_tensor] if self._inputs_tensor is not None else None
 
     @property
     def outputs(self):
+        """The model's output tensor in a list, once it is built; else None."""
         return [self._outputs_tensor] if self._outputs_tensor is not None else None
 
     @property
@@ -138,18 +145,21 @@ class Sequential(Model):
 
     @property
     def input_shape(self):
+        """The shape of the model's input, batch dimension (None) first."""
         if self._inputs_tensor is None:
             raise AttributeError(f"Sequential model {self.name!r} has no defined input shape yet.")
         return self._inputs_tensor.shape
 
     @property
     def output_shape(self):
+        """The shape of the model's output, batch dimension (None) first."""
         if self._outputs_tensor is None:
             raise AttributeError(f"Sequential model {self.name!r} has not been built yet.")
         return self._outputs_tensor.shape
 
     @property
     def output_names(self) -> list:
+        """The output's name: the last layer's (used to key per-output losses and metrics)."""
         return [self._layers[-1].name] if self._layers else []
 
     # ---- config --------------------------------------------------------------------------
@@ -162,7 +172,7 @@ class Sequential(Model):
         config = {
             "name": self.name,
             "trainable": self.trainable,
-            "dtype": self.dtype_policy,
+            "dtype": serialize_dtype_policy(self.dtype_policy),
             "layers": layers,
         }
         if self._build_shapes is not None:

@@ -15,8 +15,10 @@ import numpy as np
 
 from lamina.backend import (
     KerasTensor,
+    any_symbolic_tensors,
     compute_output_spec as _compute_output_spec,
     engine,
+    is_tensor,
     standardize_dtype as _standardize_dtype,
 )
 from lamina.backend.common import tree
@@ -278,3 +280,30 @@ def unstack(x, num=None, axis=0):
         raise ValueError(f"unstack: num={num} does not match axis {axis} of shape {x_shape}.")
     lead = (builtins.slice(None),) * axis
     return [_get_item(x, (*lead, index)) for index in range(count)]
+
+
+def remat(f):
+    """``f`` rematerialized: its intermediate activations are not kept for the backward
+    pass but recomputed there, trading compute for memory (``torch.utils.checkpoint`` /
+    ``jax.checkpoint``). Only tensor arguments are checkpoint inputs; the others (flags,
+    shapes) are passed through as they are. On symbolic inputs ``f`` simply runs.
+
+    >>> block = ops.remat(lambda x: ops.relu(ops.matmul(x, w)))
+    """
+
+    def rematerialized(*args, **kwargs):
+        if any_symbolic_tensors(args, kwargs):
+            return f(*args, **kwargs)
+        flat = tree.flatten((args, kwargs))
+        positions = [index for index, value in enumerate(flat) if is_tensor(value)]
+
+        def on_tensors(*tensors):
+            values = list(flat)
+            for index, tensor in zip(positions, tensors):
+                values[index] = tensor
+            inner_args, inner_kwargs = tree.pack_sequence_as((args, kwargs), values)
+            return f(*inner_args, **inner_kwargs)
+
+        return _extra.remat(on_tensors)(*[flat[index] for index in positions])
+
+    return rematerialized

@@ -135,20 +135,53 @@ def _affine_transform(images, transform, interpolation, fill_mode, fill_value, d
     k = entry(6) * x + entry(7) * y + 1
     source_x = (entry(0) * x + entry(1) * y + entry(2)) / k  # (N, H, W)
     source_y = (entry(3) * x + entry(4) * y + entry(5)) / k
-    shape = (batch, height, width, channels)
-    coordinates = [
-        _numpy.broadcast_to(_numpy.arange(batch, dtype=compute_dtype)[:, None, None, None], shape),
-        _numpy.broadcast_to(source_y[..., None], shape),
-        _numpy.broadcast_to(source_x[..., None], shape),
-        _numpy.broadcast_to(_numpy.arange(channels, dtype=compute_dtype), shape),
-    ]
-    out = _map_coordinates(images, coordinates, _ORDERS[interpolation], fill_mode, fill_value)
+    out = _sample_rows_and_columns(
+        images, source_y, source_x, _ORDERS[interpolation], fill_mode, fill_value
+    )
     if data_format == "channels_first":
         out = _numpy.transpose(out, (0, 3, 1, 2))
     return out if batched else out[0]
 
 
 _affine_transform_op = op(_affine_transform, name="affine_transform")
+
+
+def _sample_rows_and_columns(images, source_y, source_x, order, fill_mode, fill_value):
+    """``(N, H, W, C)`` images read at ``(N, H', W')`` points, every channel at once.
+
+    Equal to ``_map_coordinates`` with integer batch and channel coordinates, but with 2-D
+    taps (4 for bilinear) gathering whole pixels instead of 16 scalar taps per element.
+    """
+    batch, height, width, channels = images.shape
+    dtype = _numpy.get_dtype_name(images)
+    compute_dtype = dtype if "float" in dtype else "float32"
+    pixels = _numpy.reshape(engine.core.cast(images, compute_dtype), (-1, channels))
+    first_pixel = _numpy.reshape(_numpy.arange(batch, dtype="int32") * (height * width),
+                                 (batch, 1, 1))  # fmt: skip
+    total = None
+    for row, row_valid, row_weight in _axis_taps(source_y, height, order, fill_mode):
+        for column, column_valid, column_weight in _axis_taps(source_x, width, order, fill_mode):
+            values = _numpy.take(pixels, first_pixel + row * width + column, axis=0)
+            if row_valid is not None:
+                valid = _numpy.logical_and(row_valid, column_valid)[..., None]
+                values = _numpy.where(valid, values, _numpy.full_like(values, fill_value))
+            if row_weight is not None:
+                values = values * (row_weight * column_weight)[..., None]
+            total = values if total is None else total + values
+    if compute_dtype != dtype:
+        total = engine.core.cast(_numpy.round(total), dtype)
+    return total
+
+
+def _axis_taps(coordinate, size, order, fill_mode):
+    """(index inside the axis, validity for "constant" or None, weight or None) per tap."""
+    taps = []
+    for index, weight in _taps(coordinate, order):
+        valid = None
+        if fill_mode == "constant":
+            valid = _numpy.logical_and(index >= 0, index < size)
+        taps.append((_fixed_index(index, size, fill_mode), valid, weight))
+    return taps
 
 
 def affine_transform(

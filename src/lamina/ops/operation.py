@@ -8,6 +8,12 @@ from lamina.ops.node import Node
 
 
 class Operation:
+    """Base of everything that can be called on tensors and recorded in a Functional graph:
+    layers and the ops applied to symbolic inputs. Called on symbolic tensors
+    (``KerasTensor``) it records a graph node and returns symbolic outputs; on concrete
+    tensors it runs ``call``.
+    """
+
     def __init__(self, name=None):
         if name is None:
             name = global_state.unique_name(global_state.to_snake_case(type(self).__name__))
@@ -23,14 +29,17 @@ class Operation:
         return self.call(*args, **kwargs)
 
     def symbolic_call(self, *args, **kwargs):
+        """Records a call on symbolic tensors as a graph node and returns its symbolic outputs."""
         outputs = self.compute_output_spec(*args, **kwargs)
         Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
         return outputs
 
     def call(self, *args, **kwargs):
+        """The computation on concrete tensors; a subclass implements it."""
         raise NotImplementedError(f"{type(self).__name__} must implement call().")
 
     def compute_output_spec(self, *args, **kwargs):
+        """The symbolic outputs (shapes and dtypes) of ``call``, found by abstract evaluation."""
         return backend.compute_output_spec(self.call, *args, **kwargs)
 
 

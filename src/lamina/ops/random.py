@@ -11,3 +11,6 @@ randint = _random.randint
 dropout = _random.dropout
 shuffle = _random.shuffle
 categorical = _random.categorical
+gamma = _random.gamma
+beta = _random.beta
+binomial = _random.binomial

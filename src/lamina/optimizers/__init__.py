@@ -11,6 +11,11 @@ from lamina.optimizers.ftrl import Ftrl as Ftrl
 from lamina.optimizers.lamb import Lamb as Lamb
 from lamina.optimizers.lion import Lion as Lion
 from lamina.optimizers.lookup import deserialize as deserialize, get as get, serialize as serialize
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer as LossScaleOptimizer
+from lamina.optimizers.multi_optimizer import (
+    MultiOptimizer as MultiOptimizer,
+    OptimizerMap as OptimizerMap,
+)
 from lamina.optimizers.muon import Muon as Muon
 from lamina.optimizers.nadam import Nadam as Nadam
 from lamina.optimizers.optimizer import Optimizer as Optimizer
@@ -28,9 +33,12 @@ __all__ = [
     "Ftrl",
     "Lamb",
     "Lion",
+    "LossScaleOptimizer",
+    "MultiOptimizer",
     "Muon",
     "Nadam",
     "Optimizer",
+    "OptimizerMap",
     "RMSprop",
     "SGD",
     "ScheduleFreeAdamW",

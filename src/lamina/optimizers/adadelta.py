@@ -78,6 +78,13 @@ class Adadelta(Optimizer):
         )
         self.assign_sub(variable, ops.multiply(delta, learning_rate))
 
+    _kernel = "adadelta_update"  # the engine's multi-tensor form of ``_update`` (torch)
+
+    def _kernel_arguments(self, indices):
+        grads = [self._accumulated_grads[i] for i in indices]
+        deltas = [self._accumulated_delta_vars[i] for i in indices]
+        return [grads, deltas], {"rho": self.rho, "epsilon": self.epsilon}
+
     def update_step(self, gradient, variable, learning_rate):
         self._update(gradient, variable, self._step_constants(learning_rate, variable.dtype))
 

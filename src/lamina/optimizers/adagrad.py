@@ -72,6 +72,11 @@ class Adagrad(Optimizer):
             ),
         )
 
+    _kernel = "adagrad_update"  # the engine's multi-tensor form of ``_update`` (torch)
+
+    def _kernel_arguments(self, indices):
+        return [[self._accumulators[i] for i in indices]], {"epsilon": self.epsilon}
+
     def update_step(self, gradient, variable, learning_rate):
         self._update(gradient, variable, self._step_constants(learning_rate, variable.dtype))
 

@@ -70,6 +70,15 @@ class Adamax(Optimizer):
         self.assign(u, ops.maximum(ops.multiply(u, self.beta_2), ops.abs(gradient)))
         self.assign_sub(variable, ops.divide(ops.multiply(m, alpha), ops.add(u, self.epsilon)))
 
+    _kernel = "adamax_update"  # the engine's multi-tensor form of ``_update`` (torch)
+
+    def _kernel_arguments(self, indices):
+        return [[self._m[i] for i in indices], [self._u[i] for i in indices]], {
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }
+
     def update_step(self, gradient, variable, learning_rate):
         self._update(gradient, variable, self._step_constants(learning_rate, variable.dtype))
 

@@ -66,6 +66,14 @@ class Lion(Optimizer):
         self.assign_sub(variable, ops.multiply(ops.sign(direction), learning_rate))
         self.assign_add(m, ops.multiply(ops.subtract(gradient, m), 1.0 - self.beta_2))
 
+    _kernel = "lion_update"  # the engine's multi-tensor form of ``_update`` (torch)
+
+    def _kernel_arguments(self, indices):
+        return [[self._momentums[i] for i in indices]], {
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+        }
+
     def update_step(self, gradient, variable, learning_rate):
         self._update(gradient, variable, self._step_constants(learning_rate, variable.dtype))
 

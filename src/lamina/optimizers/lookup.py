@@ -14,6 +14,8 @@ from lamina.optimizers.adamw import AdamW
 from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.multi_optimizer import MultiOptimizer
 from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
@@ -34,7 +36,10 @@ _BUILT_IN = (
 _BY_LOWER_NAME = {cls.__name__.lower(): cls for cls in _BUILT_IN}
 MODULE_OBJECTS = {
     **_BY_LOWER_NAME,
-    **{cls.__name__: cls for cls in (Optimizer, *_BY_LOWER_NAME.values())},
+    **{
+        cls.__name__: cls
+        for cls in (Optimizer, LossScaleOptimizer, MultiOptimizer, *_BY_LOWER_NAME.values())
+    },
 }
 
 

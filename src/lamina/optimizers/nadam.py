@@ -99,6 +99,15 @@ class Nadam(Optimizer):
         denominator = ops.add(ops.sqrt(ops.divide(v, beta_2_correction)), self.epsilon)
         self.assign_sub(variable, ops.divide(ops.multiply(m_hat, learning_rate), denominator))
 
+    _kernel = "nadam_update"  # the engine's multi-tensor form of ``_update`` (torch)
+
+    def _kernel_arguments(self, indices):
+        return [[self._momentums[i] for i in indices], [self._velocities[i] for i in indices]], {
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }
+
     def update_step(self, gradient, variable, learning_rate):
         self._update(gradient, variable, self._step_constants(learning_rate, variable.dtype))
 

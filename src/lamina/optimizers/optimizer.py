@@ -22,6 +22,9 @@ from lamina.optimizers.schedules.lookup import (
 )
 from lamina.serialization import deserialize_keras_object, serialize_keras_object
 
+# The engine's multi-tensor optimizer kernels, when it has them (torch).
+_KERNELS = getattr(backend.engine, "optimizer_kernels", None)
+
 
 def _is_number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
@@ -349,12 +352,15 @@ class Optimizer:
     # ---- the update ------------------------------------------------------------------------
 
     def assign(self, variable, value) -> None:
+        """Sets ``variable`` to ``value`` (an update rule's building block, as in Keras)."""
         variable.assign(value)
 
     def assign_add(self, variable, value) -> None:
+        """Adds ``value`` to ``variable`` in place."""
         variable.assign_add(value)
 
     def assign_sub(self, variable, value) -> None:
+        """Subtracts ``value`` from ``variable`` in place."""
         variable.assign_sub(value)
 
     def update_step(self, gradient, variable, learning_rate) -> None:
@@ -409,7 +415,7 @@ class Optimizer:
         optimizer_variables = list(optimizer_variables)
         trainable_variables = list(trainable_variables)
         for given, expected, kind, meaning in (
-            (optimizer_variables, self._variables, "optimizer_variables", "optimizer.variables"),
+            (optimizer_variables, self.variables, "optimizer_variables", "optimizer.variables"),
             (
                 trainable_variables,
                 self._trainable_variables,
@@ -423,13 +429,13 @@ class Optimizer:
                     f"in {kind} (one per {meaning}, in order); received {len(given)}."
                 )
         mapping = list(zip(self._trainable_variables, trainable_variables))
-        mapping += zip(self._variables, optimizer_variables)
+        mapping += zip(self.variables, optimizer_variables)
         with scope_class(state_mapping=mapping) as scope:
             self.apply(grads)
         # Every variable is mapped, so each has a value in the scope (new or as given).
         return (
             [scope.get_current_value(variable) for variable in self._trainable_variables],
-            [scope.get_current_value(variable) for variable in self._variables],
+            [scope.get_current_value(variable) for variable in self.variables],
         )
 
     def _resolve_variables(self, grads, trainable_variables) -> list:
@@ -519,6 +525,35 @@ class Optimizer:
         for accumulator, total in zip(accumulators, sums):
             accumulator.assign(ops.where(is_update_step, ops.zeros_like(total), total))
 
+    # The engine's multi-tensor kernel for this rule (``backend/<engine>/optimizer_kernels``)
+    # and what it takes besides variables, gradients and ``_step_constants``: subclasses
+    # that have one set ``_kernel`` and write ``_kernel_arguments``.
+    _kernel: str | None = None
+
+    def _kernel_arguments(self, indices: list) -> tuple[list, dict]:
+        """(slot variable lists in the kernel's order, hyperparameters) for the variables
+        at ``indices``."""
+        raise NotImplementedError
+
+    def _run_kernel(self, grads, trainable_variables, learning_rate) -> bool:
+        """One multi-tensor update for all variables, when the engine has this rule's kernel,
+        the rule (``_update``) is the class's own (not a subclass's override) and the
+        variables share a dtype (the step constants are per dtype). False otherwise."""
+        kernel = getattr(_KERNELS, self._kernel or "", None)
+        if kernel is None or not trainable_variables:
+            return False
+        owner = next(c for c in type(self).__mro__ if "_kernel" in c.__dict__)
+        if getattr(type(self), "_update", None) is not owner.__dict__.get("_update"):
+            return False
+        dtypes = {variable.dtype for variable in trainable_variables}
+        if len(dtypes) != 1:
+            return False
+        constants = self._step_constants(learning_rate, dtypes.pop())
+        indices = [self._get_variable_index(variable) for variable in trainable_variables]
+        slots, hyperparameters = self._kernel_arguments(indices)
+        kernel(trainable_variables, grads, constants, *slots, **hyperparameters)
+        return True
+
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
         # Built-in optimizers split their rule into scalars shared by a whole step
         # (``_step_constants``: learning rate cast, bias corrections), computed once per dtype,
@@ -528,6 +563,8 @@ class Optimizer:
         if update is None or not _update_step_is_builtin(type(self)):
             for gradient, variable in zip(grads, trainable_variables):
                 self.update_step(gradient, variable, learning_rate)
+            return
+        if self._kernel is not None and self._run_kernel(grads, trainable_variables, learning_rate):
             return
         constants_by_dtype: dict = {}
         for gradient, variable in zip(grads, trainable_variables):
@@ -627,6 +664,9 @@ class Optimizer:
     # ---- state and config ------------------------------------------------------------------
 
     def set_weights(self, weights) -> None:
+        """Assigns ``weights`` (NumPy arrays, in the order of ``variables``) to the optimizer's
+        variables; the optimizer must be built, and the count and shapes must match.
+        """
         if not self.built:
             raise ValueError(
                 "You are calling `set_weights()` on an optimizer that has not yet been built. "
@@ -634,39 +674,44 @@ class Optimizer:
                 "weights before calling `set_weights()`."
             )
         weights = list(weights)
-        if len(weights) != len(self._variables):
+        if len(weights) != len(self.variables):
             raise ValueError(
-                f"Optimizer '{self.name}' has {len(self._variables)} variables; received "
+                f"Optimizer '{self.name}' has {len(self.variables)} variables; received "
                 f"{len(weights)} weights."
             )
-        for variable, weight in zip(self._variables, weights):
+        for variable, weight in zip(self.variables, weights):
             if tuple(variable.shape) != tuple(weight.shape):
                 raise ValueError(
                     f"Optimizer variable {variable.path!r} has shape {variable.shape}, not "
                     f"compatible with provided weight shape {tuple(weight.shape)}."
                 )
-        for variable, weight in zip(self._variables, weights):
+        for variable, weight in zip(self.variables, weights):
             variable.assign(weight)
 
     def save_own_variables(self, store) -> None:
-        for index, variable in enumerate(self._variables):
+        """Writes the optimizer's variables into ``store`` (keyed by position; saving calls it)."""
+        for index, variable in enumerate(self.variables):
             store[str(index)] = variable.numpy()
 
     def load_own_variables(self, store) -> None:
-        if len(store.keys()) != len(self._variables):
+        """Assigns what ``save_own_variables`` wrote; a store with another number of variables
+        is skipped with a warning (the optimizer was not built yet), as in Keras.
+        """
+        if len(store.keys()) != len(self.variables):
             message = (
                 f"Skipping variable loading for optimizer '{self.name}', because it has "
-                f"{len(self._variables)} variables whereas the saved optimizer has "
+                f"{len(self.variables)} variables whereas the saved optimizer has "
                 f"{len(store.keys())} variables. "
             )
             if not self.built:
                 message += "This is likely because the optimizer has not been called/built yet."
             warnings.warn(message, stacklevel=2)
             return
-        for index, variable in enumerate(self._variables):
+        for index, variable in enumerate(self.variables):
             variable.assign(store[str(index)])
 
     def get_config(self) -> dict:
+        """The constructor arguments, JSON-ready (``from_config`` rebuilds the optimizer)."""
         learning_rate = self._learning_rate
         if isinstance(learning_rate, schedules.LearningRateSchedule):
             learning_rate = serialize_schedule(learning_rate)
@@ -690,6 +735,9 @@ class Optimizer:
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
+        """Creates an optimizer from ``get_config()``'s dictionary; a learning-rate schedule or
+        function in it is rebuilt through the safe loader (``custom_objects`` may name it).
+        """
         config = dict(config)
         learning_rate = config.get("learning_rate")
         if isinstance(learning_rate, dict):

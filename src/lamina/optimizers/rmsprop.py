@@ -95,6 +95,19 @@ class RMSprop(Optimizer):
         else:
             self.assign_sub(variable, increment)
 
+    _kernel = "rmsprop_update"  # the engine's multi-tensor form of ``_update`` (torch)
+
+    def _kernel_arguments(self, indices):
+        def slot(variables):
+            return [variables[i] for i in indices] if variables else None
+
+        return [slot(self._velocities), slot(self._momentums), slot(self._average_gradients)], {
+            "rho": self.rho,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "centered": self.centered,
+        }
+
     def update_step(self, gradient, variable, learning_rate):
         self._update(gradient, variable, self._step_constants(learning_rate, variable.dtype))
 

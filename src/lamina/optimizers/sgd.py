@@ -78,6 +78,14 @@ class SGD(Optimizer):
         else:
             self.assign_add(variable, velocity)
 
+    _kernel = "sgd_update"  # the engine's multi-tensor form of ``_update`` (torch)
+
+    def _kernel_arguments(self, indices):
+        return [[self.momentums[i] for i in indices] if self.momentum != 0 else None], {
+            "momentum": self.momentum,
+            "nesterov": self.nesterov,
+        }
+
     def update_step(self, gradient, variable, learning_rate):
         self._update(gradient, variable, self._step_constants(learning_rate, variable.dtype))
 

@@ -5,8 +5,11 @@ The ops live in ``lamina.ops.random``; this package only lists them under Keras'
 
 from lamina.backend import SeedGenerator as SeedGenerator
 from lamina.ops.random import (
+    beta as beta,
+    binomial as binomial,
     categorical as categorical,
     dropout as dropout,
+    gamma as gamma,
     normal as normal,
     randint as randint,
     shuffle as shuffle,
@@ -16,8 +19,11 @@ from lamina.ops.random import (
 
 __all__ = [
     "SeedGenerator",
+    "beta",
+    "binomial",
     "categorical",
     "dropout",
+    "gamma",
     "normal",
     "randint",
     "shuffle",

@@ -18,6 +18,13 @@ def _check_factor(name, value, default=None):
 
 
 class Regularizer:
+    """Base class of weight regularizers: ``regularizer(x)`` returns a scalar penalty.
+
+    A layer adds its weights' penalties to its ``losses`` (``Dense(...,
+    kernel_regularizer=keras.regularizers.L2(1e-4))``), and training minimizes them with the
+    loss. A subclass implements ``__call__`` and, when it has arguments, ``get_config``.
+    """
+
     def __call__(self, x):
         return 0.0
 
@@ -115,16 +122,23 @@ MODULE_OBJECTS = {
 
 
 def serialize(regularizer):
+    """The regularizer's Keras config dict (``deserialize`` rebuilds it)."""
     return serialize_keras_object(regularizer)
 
 
 def deserialize(config, custom_objects=None):
+    """The regularizer a config dict (or name) describes, found through the safe loader:
+    built-in, registered or in ``custom_objects``.
+    """
     return deserialize_keras_object(
         config, module_objects=MODULE_OBJECTS, custom_objects=custom_objects, kind="regularizer"
     )
 
 
 def get(identifier):
+    """A regularizer from None (None), a name (``"l2"``), a config dict, or a callable
+    (returned as it is).
+    """
     if identifier is None:
         return None
     if isinstance(identifier, dict):

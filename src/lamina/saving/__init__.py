@@ -4,6 +4,7 @@ from lamina.saving.errors import (
     SavedFileError as SavedFileError,
     UnsafeFileError as UnsafeFileError,
 )
+from lamina.saving.file_editor import KerasFileEditor as KerasFileEditor
 from lamina.saving.file_inspector import inspect_file as inspect_file
 from lamina.saving.keras_archive import load_model as load_model, save_model as save_model
 from lamina.saving.weights import load_weights as load_weights, save_weights as save_weights
@@ -20,6 +21,7 @@ from lamina.serialization import (
 
 __all__ = [
     "CustomObjectScope",
+    "KerasFileEditor",
     "SavedFileError",
     "UnsafeFileError",
     "custom_object_scope",

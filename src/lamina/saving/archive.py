@@ -17,7 +17,7 @@ import posixpath
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lamina.saving.errors import SavedFileError, UnsafeFileError
 
@@ -29,6 +29,8 @@ WEIGHTS_FILENAMES = (WEIGHTS_FILENAME, SAFETENSORS_WEIGHTS_FILENAME)
 
 MAX_JSON_BYTES = 64 << 20  # a config this large is not a model description
 MAX_WEIGHTS_BYTES = 1 << 36  # 64 GiB
+ASSETS_PREFIX = "assets/"
+MAX_ASSETS_BYTES = 1 << 30  # all assets together (Keras's are vocabulary files)
 _MAX_MEMBERS = 10_000
 _COPY_CHUNK = 16 << 20
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # a zip member's local file header
@@ -49,6 +51,8 @@ class ArchiveMembers:
     # (offset, size) when the weights are read in place from a stored member of the zip at
     # ``weights_path``, instead of from a copy.
     weights_span: tuple[int, int] | None = None
+    # ``assets/...`` members (vocabularies): {member name: bytes}, read bounded.
+    assets: dict = field(default_factory=dict)
 
     @property
     def weights_size(self) -> int:
@@ -213,6 +217,7 @@ def _read_zip(source, folder: str, with_weights: bool) -> ArchiveMembers:
             metadata = None
             if METADATA_FILENAME in infos:
                 metadata = _read_json_member(archive, infos[METADATA_FILENAME])
+            assets = _read_zip_assets(filepath, archive, infos)
             # A fixed local name: a member's name never becomes a path.
             weights_path = os.path.join(folder, weights_name)
             span = None
@@ -233,8 +238,47 @@ def _read_zip(source, folder: str, with_weights: bool) -> ArchiveMembers:
     except NotImplementedError as error:  # an unsupported compression method
         raise SavedFileError(f"{filepath}: cannot read this zip archive: {error}") from error
     return ArchiveMembers(
-        filepath, config, metadata, weights_path, weights_name, tuple(sorted(infos)), span
+        filepath, config, metadata, weights_path, weights_name, tuple(sorted(infos)), span, assets
     )
+
+
+def _read_zip_assets(filepath: str, archive, infos: dict) -> dict:
+    """The ``assets/`` members' bytes (names were checked by ``_check_members``)."""
+    names = [n for n in infos if n.startswith(ASSETS_PREFIX) and not n.endswith("/")]
+    total = sum(infos[name].file_size for name in names)
+    if total > MAX_ASSETS_BYTES:
+        raise SavedFileError(f"{filepath}: its assets declare {total} bytes; refusing them.")
+    assets = {}
+    for name in names:
+        with archive.open(infos[name]) as source:
+            data = source.read(infos[name].file_size + 1)
+        if len(data) > infos[name].file_size:
+            raise SavedFileError(f"{filepath}: {name} holds more than its declared size.")
+        assets[name] = data
+    return assets
+
+
+def _read_directory_assets(filepath: str) -> dict:
+    """An unzipped archive's ``assets`` folder, links refused, sizes bounded."""
+    root = os.path.join(filepath, ASSETS_PREFIX.rstrip("/"))
+    assets: dict = {}
+    if not os.path.isdir(root) or os.path.islink(root):
+        return assets
+    total = 0
+    for folder, folders, files in os.walk(root):
+        for name in folders + files:
+            if os.path.islink(os.path.join(folder, name)):
+                raise UnsafeFileError(f"{filepath}: asset {name} is a symbolic link; refusing it.")
+        for name in files:
+            path = os.path.join(folder, name)
+            total += os.path.getsize(path)
+            if total > MAX_ASSETS_BYTES:
+                raise SavedFileError(f"{filepath}: its assets are over {MAX_ASSETS_BYTES} bytes.")
+            member = os.path.relpath(path, filepath).replace(os.sep, "/")
+            _check_member_name(filepath, member)
+            with open(path, "rb") as file:
+                assets[member] = file.read()
+    return assets
 
 
 def _stored_span(filepath: str, info: zipfile.ZipInfo) -> tuple[int, int]:
@@ -293,7 +337,10 @@ def _read_directory(filepath: str) -> ArchiveMembers:
         with open(metadata_path, "rb") as file:
             metadata = file.read()
     weights_path = os.path.join(filepath, weights_name)
-    return ArchiveMembers(filepath, config, metadata, weights_path, weights_name, tuple(names))
+    assets = _read_directory_assets(filepath)
+    return ArchiveMembers(
+        filepath, config, metadata, weights_path, weights_name, tuple(names), assets=assets
+    )
 
 
 def read_archive(filepath, folder: str, with_weights: bool = True) -> ArchiveMembers:

@@ -58,9 +58,10 @@ def inspect_file(path) -> dict:
     Raises ``FileNotFoundError`` for a missing path and ``SavedFileError`` for a file that
     is no model file at all or cannot be read; a hostile file gets a report.
 
-    >>> report = inspect_file("model.keras")  # doctest: +SKIP
-    >>> report["weights"]["parameters"]  # doctest: +SKIP
-    {'layers': 1210, 'optimizer': 2422}
+    Examples:
+        >>> report = inspect_file("model.keras")  # doctest: +SKIP
+        >>> report["weights"]["parameters"]  # doctest: +SKIP
+        {'layers': 1210, 'optimizer': 2422}
     """
     path = os.fspath(path)
     if not os.path.exists(path):

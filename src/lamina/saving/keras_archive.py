@@ -32,6 +32,7 @@ import warnings
 import zipfile
 
 from lamina import backend
+from lamina.layers.preprocessing.feature_space import FeatureSpace
 from lamina.saving import archive, weights_h5, weights_safetensors
 from lamina.saving.archive import (
     CONFIG_FILENAME,
@@ -41,6 +42,7 @@ from lamina.saving.archive import (
     parse_json,
 )
 from lamina.saving.archive_writer import write_h5_archive
+from lamina.saving.assets import asset_members, restore_assets
 from lamina.saving.errors import SavedFileError, UnsafeFileError
 from lamina.saving.object_walk import saved_objects
 from lamina.saving.weights import stream_weights_file, write_weights_file
@@ -74,6 +76,10 @@ def _check_extension(filepath: str, action: str) -> None:
     raise ValueError(
         f"Invalid `filepath` argument: expected a `.keras` extension. Received: filepath={filepath}"
     )
+
+
+def _is_legacy_h5(filepath: str) -> bool:
+    return filepath.endswith((".h5", ".hdf5")) and not filepath.endswith(".weights.h5")
 
 
 def model_config(model) -> dict:
@@ -126,6 +132,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, weights_format="h5"
     members = {
         METADATA_FILENAME: json.dumps(_metadata()).encode("utf-8"),
         CONFIG_FILENAME: json.dumps(model_config(model)).encode("utf-8"),
+        **asset_members(saved_objects(model)),  # assets/<path>/vocabulary.txt, as Keras
     }
     weights_name = _WEIGHTS_MEMBERS[weights_format]
     directory = os.path.dirname(os.path.abspath(filepath))
@@ -169,7 +176,9 @@ def _write_directory(
     temporary = tempfile.mkdtemp(dir=directory, suffix=".tmp.keras")
     try:
         for name, data in members.items():
-            with open(os.path.join(temporary, name), "wb") as file:
+            path = os.path.join(temporary, *name.split("/"))
+            os.makedirs(os.path.dirname(path), exist_ok=True)  # assets/<path>/...
+            with open(path, "wb") as file:
                 file.write(data)
         write_weights_file(saved_objects(model), os.path.join(temporary, weights_name))
         if os.path.isdir(filepath):
@@ -203,7 +212,8 @@ def _rebuild(filepath: str, config: dict, custom_objects, compile: bool, safe_mo
             model = deserialize_keras_object(
                 model_only, custom_objects=custom_objects, kind="model", safe_mode=safe_mode
             )
-            if not isinstance(model, models.Model):
+            # A FeatureSpace is saved as a whole file too (Keras's `FeatureSpace.save`).
+            if not isinstance(model, (models.Model, FeatureSpace)):
                 raise ValueError(f"config.json describes a {type(model).__name__}, not a model.")
             if compile_config:
                 model.compile_from_config(compile_config)
@@ -220,9 +230,14 @@ def _rebuild(filepath: str, config: dict, custom_objects, compile: bool, safe_mo
     return model
 
 
+# The one rebuild from a config: the legacy `.h5` loader (legacy_model) uses it too.
+rebuild_model = _rebuild
+
+
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a model saved by ``save_model``/``Model.save`` (or by Keras 3) from a
-    ``.keras`` file, an unzipped ``.keras`` directory, or a binary file object.
+    ``.keras`` file, an unzipped ``.keras`` directory, or a binary file object; a legacy
+    Keras 2 ``.h5``/``.hdf5`` whole-model file is read by ``legacy_model``.
 
     Args:
         custom_objects: ``{name: class or function}`` for user objects not registered with
@@ -241,6 +256,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         filepath = getattr(filepath, "name", None) or "<file object>"
     else:
         source = filepath = os.fspath(filepath)
+        if _is_legacy_h5(filepath):
+            from lamina.saving.legacy_model import load_legacy_model  # imports this module
+
+            return load_legacy_model(filepath, custom_objects, compile, safe_mode)
         _check_extension(filepath, "load a model from")
     with tempfile.TemporaryDirectory(prefix="lamina-keras-") as folder:
         members = archive.read_archive(source, folder)
@@ -261,14 +280,16 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         # (one variable in memory at a time), after the whole file has been checked. Only
         # the variables the file does not fill get their initializers run.
         filled = set()
+        objects = saved_objects(model)
         with members.open_weights() as source:
             for variable, value in stream_weights_file(
-                source, saved_objects(model), label, weights_format=members.weights_format
+                source, objects, label, weights_format=members.weights_format
             ):
                 variable.assign_owned(value)  # the value was read for it alone
                 # A CustomLoad fills its object's variables through load_own_variables.
                 filled.update(map(id, getattr(variable, "variables", [variable])))
         state.run_deferred(deferred, filled)
+        restore_assets(objects, members.assets, folder)  # after the weights, as Keras
     return model
 
 

@@ -162,7 +162,12 @@ def _held_in_container(saveable, name: str, value) -> bool:
 def _children(saveable):
     object_type = _object_type(saveable)
     if object_type == "Optimizer":
-        return  # an optimizer's state is its own `variables`
+        # An optimizer's state is its own `variables`; as Keras, a wrapped optimizer (a
+        # LossScaleOptimizer's) is written again under its attribute name.
+        inner = getattr(saveable, "inner_optimizer", None)
+        if inner is not None and is_optimizer(inner):
+            yield "inner_optimizer", inner
+        return
     if object_type in ("Sequential", "Functional"):
         # The layers come first so that the graph's own state takes precedence over
         # extra attributes of a subclass.

@@ -16,7 +16,7 @@ import tempfile
 
 import h5py
 
-from lamina.saving import archive, h5_safety, weights_h5, weights_safetensors
+from lamina.saving import archive, h5_safety, legacy_h5, weights_h5, weights_safetensors
 from lamina.saving.object_walk import saved_objects
 
 H5_SUFFIX = ".weights.h5"
@@ -93,17 +93,37 @@ def _assign_all(pairs) -> None:
         variable.assign(value)
 
 
-def load_weights(model, filepath, skip_mismatch=False) -> None:
+def _check_legacy_arguments(filepath: str, by_name) -> None:
+    if by_name is not None:
+        raise ValueError(
+            "`by_name` only applies to legacy Keras 2 `.h5`/`.hdf5` weights files. "
+            f"Received: by_name={by_name!r}, filepath={filepath}"
+        )
+
+
+def load_weights(model, filepath, skip_mismatch=False, **kwargs) -> None:
     """Loads weights saved by ``save_weights`` (or Keras 3) into ``model``.
 
-    ``filepath`` is a ``.weights.h5`` or ``.safetensors`` file, or a ``.keras`` archive whose
-    weights are read. Raises ``SavedFileError`` (a ``ValueError``) naming the layer, the
+    ``filepath`` is a ``.weights.h5`` or ``.safetensors`` file, a ``.keras`` archive whose
+    weights are read, or a legacy Keras 2 ``.h5``/``.hdf5`` file (Keras's published weights;
+    matched by layer order, or by layer name with ``by_name=True``).
+
+    Raises ``SavedFileError`` (a ``ValueError``) naming the layer, the
     expected and the found shapes when the file does not fit the model, and
     ``UnsafeFileError`` when it reaches outside itself, before any variable changes. With
     ``skip_mismatch=True``, the objects that do not fit are skipped with a warning and the
     others are loaded.
     """
     filepath = os.fspath(filepath)
+    by_name = kwargs.pop("by_name", None)
+    if kwargs:
+        raise ValueError(f"Invalid keyword arguments for load_weights: {sorted(kwargs)}.")
+    if filepath.endswith((".h5", ".hdf5")) and not filepath.endswith(H5_SUFFIX):
+        if not os.path.isfile(filepath):
+            raise FileNotFoundError(f"No weights file at {filepath}.")
+        legacy_h5.load_legacy_weights(model, filepath, bool(by_name), skip_mismatch)
+        return
+    _check_legacy_arguments(filepath, by_name)
     if filepath.endswith((H5_SUFFIX, SAFETENSORS_SUFFIX)):
         if not os.path.isfile(filepath):
             raise FileNotFoundError(f"No weights file at {filepath}.")
@@ -119,8 +139,8 @@ def load_weights(model, filepath, skip_mismatch=False) -> None:
         _assign_all(pairs)
     else:
         raise ValueError(
-            "Invalid `filepath` argument: expected a `.weights.h5`, `.safetensors` or `.keras` "
-            f"extension. Received: filepath={filepath}"
+            "Invalid `filepath` argument: expected a `.weights.h5`, `.safetensors`, `.keras` "
+            f"or legacy `.h5` extension. Received: filepath={filepath}"
         )
 
 

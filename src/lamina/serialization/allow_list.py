@@ -29,10 +29,21 @@ PUBLIC_MODULES = (
     "regularizers",
     "constraints",
     "callbacks",
+    "dtype_policies",
 )
 # Keras classes whose own name differs from the public name they are exported under: files
 # written by Keras carry the class's own name.
 KERAS_CLASS_NAMES = {"GroupedQueryAttention": "GroupQueryAttention"}
+# Classes configs may name outside PUBLIC_MODULES, by their schema module (``keras.`` or
+# ``lamina.`` and ``src.`` dropped): Keras saves a FeatureSpace (``keras.utils``) as a whole
+# ``.keras`` file, and names its parts by their defining module.
+NAMED_CLASSES = {
+    "utils": ("lamina.utils", ("FeatureSpace",)),
+    "layers.preprocessing.feature_space": (
+        "lamina.layers.preprocessing.feature_space",
+        ("Cross", "Feature", "FeatureSpace", "TFDConcat", "TFDIdentity"),
+    ),
+}
 # Schema markers the deserializer handles itself; they name no class to look up.
 SCHEMA_MARKERS = ("__keras_tensor__", "__operation__", "__numpy__", "__tensor__", "__bytes__")
 
@@ -58,6 +69,17 @@ def public_module(module: str):
     return None
 
 
+def _named_class(module_name: str, class_name: str):
+    """The class of ``NAMED_CLASSES`` that ``module_name``/``class_name`` names, or None."""
+    parts = module_name.split(".")
+    if parts[0] not in ("keras", "lamina"):
+        return None
+    tail = ".".join(parts[2:] if parts[1:2] == ["src"] else parts[1:])
+    if tail not in NAMED_CLASSES or class_name not in NAMED_CLASSES[tail][1]:
+        return None
+    return getattr(importlib.import_module(NAMED_CLASSES[tail][0]), class_name)
+
+
 def resolve_class(config: dict, module_objects=None, custom_objects=None):
     """The class a ``{module, class_name, registered_name}`` config names, or None."""
     class_name = config.get("class_name")
@@ -71,6 +93,9 @@ def resolve_class(config: dict, module_objects=None, custom_objects=None):
         return None
     if not class_name.isidentifier() or class_name.startswith("_"):
         return None
+    named = _named_class(module_name, class_name)
+    if named is not None:
+        return named
     module = public_module(module_name)
     public_name = KERAS_CLASS_NAMES.get(class_name, class_name)
     found = getattr(module, public_name, None) if module is not None else None
@@ -107,12 +132,27 @@ def _is_allowed(config: dict, custom_objects) -> bool:
     )
 
 
+_UNSAFE_DESERIALIZATION = False
+
+
+def enable_unsafe_deserialization() -> None:
+    """Treat every load as ``safe_mode=False`` (Keras's ``config.
+    enable_unsafe_deserialization``): configs naming classes outside the allow-list are no
+    longer refused up front. Lamina still never runs serialized code (Lambda bytecode) and
+    never imports a module a file names, so such classes can only come from
+    ``custom_objects`` or the registry."""
+    global _UNSAFE_DESERIALIZATION
+    _UNSAFE_DESERIALIZATION = True
+
+
 def refusal(config: dict, custom_objects=None, safe_mode=True) -> str | None:
     """Why loading the object ``config`` describes must be refused, or None when it may be
     loaded. Looks only at this one dict (``check_config`` walks the tree)."""
     class_name = config.get("class_name")
     if class_name == "__lambda__":
         return str(lambda_error())
+    if _UNSAFE_DESERIALIZATION:
+        safe_mode = False
     if not safe_mode or class_name in SCHEMA_MARKERS or _is_allowed(config, custom_objects):
         return None
     module = config.get("module")

@@ -27,6 +27,17 @@ _KERAS_MODEL_MODULES = {
     "lamina.models.model": ("keras", None),
 }
 
+# Classes whose schema module is not their family's: Keras's FeatureSpace is `keras.utils`
+# and its parts are named by their defining module (see allow_list.NAMED_CLASSES).
+_FEATURE_SPACE_MODULE = "lamina.layers.preprocessing.feature_space"
+_KERAS_CLASS_MODULES = {
+    (_FEATURE_SPACE_MODULE, "FeatureSpace"): ("keras.utils", None),
+    **{
+        (_FEATURE_SPACE_MODULE, name): ("keras.src.layers.preprocessing.feature_space", name)
+        for name in ("Cross", "Feature", "TFDConcat", "TFDIdentity")
+    },
+}
+
 
 def _public_module_name(python_module: str) -> str:
     """``lamina.layers.core.dense`` → ``keras.layers`` (the schema's module field)."""
@@ -58,6 +69,10 @@ def _plain(value):
 
 
 def serialize_keras_object(obj):
+    """``obj`` as JSON-ready data in Keras's config schema: plain values pass through, and an
+    object with ``get_config`` becomes ``{"module", "class_name", "config",
+    "registered_name"}``; ``deserialize_keras_object`` rebuilds it.
+    """
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
     if isinstance(obj, (list, tuple, dict, np.ndarray, np.generic)):
@@ -80,9 +95,13 @@ def serialize_keras_object(obj):
         registered = _GLOBAL_CUSTOM_NAMES.get(cls)
         if registered is None and cls.__module__ in _KERAS_MODEL_MODULES:
             registered = _KERAS_MODEL_MODULES[cls.__module__][1]
+        module = _public_module_name(cls.__module__)
+        if (cls.__module__, cls.__name__) in _KERAS_CLASS_MODULES:
+            module, keras_registered = _KERAS_CLASS_MODULES[(cls.__module__, cls.__name__)]
+            registered = registered or keras_registered
         config = obj.get_config()
         return {
-            "module": _public_module_name(cls.__module__),
+            "module": module,
             "class_name": cls.__name__,
             "config": _plain(config),
             "registered_name": registered,

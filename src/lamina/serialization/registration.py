@@ -28,6 +28,9 @@ def register_keras_serializable(package: str = "Custom", name: str | None = None
 
 
 def get_registered_name(obj) -> str:
+    """The name ``obj`` is saved under: ``"package>Name"`` for an object registered with
+    ``register_keras_serializable``, else its ``__name__``.
+    """
     if obj in _GLOBAL_CUSTOM_NAMES:
         return _GLOBAL_CUSTOM_NAMES[obj]
     return obj.__name__
@@ -41,6 +44,10 @@ def _scoped_objects() -> dict:
 
 
 def get_registered_object(name, custom_objects=None, module_objects=None):
+    """The object registered (or scoped, or in ``custom_objects`` or ``module_objects``) under
+    ``name``, or None. Looks in the active ``CustomObjectScope``s first, then the global
+    registry, then the given tables.
+    """
     if not isinstance(name, str):
         return None  # a config's name field holding a list or dict names nothing
     for table in (_scoped_objects(), _GLOBAL_CUSTOM_OBJECTS, custom_objects or {}):

@@ -44,7 +44,7 @@ def serialize_compile_config(trainer) -> dict | None:
         "metrics": _serialize(compile_metrics._user_metrics if compile_metrics else None),
         "weighted_metrics": _serialize(compile_metrics._user_weighted if compile_metrics else None),
         "run_eagerly": bool(trainer._run_eagerly),
-        "steps_per_execution": 1,
+        "steps_per_execution": trainer.steps_per_execution,
         "jit_compile": bool(trainer._jit_compile),
     }
 

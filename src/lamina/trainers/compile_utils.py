@@ -19,7 +19,7 @@ def _match_to_outputs(value, output_names, what):
             )
         return [value.get(name) for name in output_names]
     if isinstance(value, (list, tuple)) and what != "metrics_single":
-        if count == 1 and what == "metrics":
+        if count == 1 and what in ("metrics", "weighted_metrics"):
             return [list(value)]
         if len(value) != count:
             raise ValueError(
@@ -219,23 +219,21 @@ class CompileMetrics(StatelessMetricMethods):
         for weighted, user in ((False, self._user_metrics), (True, self._user_weighted)):
             if user is None:
                 continue
-            per_output = _match_to_outputs(user, names, "metrics")
+            per_output = _match_to_outputs(
+                user, names, "weighted_metrics" if weighted else "metrics"
+            )
             for index, items in enumerate(per_output):
                 if items is None:
                     continue
                 items = items if isinstance(items, (list, tuple)) else [items]
                 for identifier in items:
-                    prefix = names[index] if multi else None
                     metric = self._resolve(
-                        identifier, flat_true[index], flat_pred[index], prefix, losses[index]
+                        identifier, flat_true[index], flat_pred[index], None, losses[index]
                     )
-                    if weighted and not multi:
-                        metric.name = (
-                            f"weighted_{metric.name}"
-                            if any(m.name == metric.name for _, m, _ in self.metrics)
-                            else metric.name
-                        )
                     self.metrics.append((index, metric, weighted))
+        prefixes = [names[index] if multi else None for index, _, _ in self.metrics]
+        for (_, metric, _), name in zip(self.metrics, _log_names(prefixes, self.metrics)):
+            metric.name = name
         self._names = names
         self.built = True
 
@@ -273,6 +271,40 @@ class CompileMetrics(StatelessMetricMethods):
     @property
     def variables(self):
         return [v for _, metric, _ in self.metrics for v in metric.variables]
+
+
+def check_metrics_argument(argument, value) -> None:
+    """``compile(metrics=...)`` / ``weighted_metrics``: as Keras 3, a list, tuple or dict
+    (per output), or nothing; a bare metric is refused."""
+    if value and not isinstance(value, (list, tuple, dict)):
+        raise ValueError(
+            f"Expected `{argument}` argument to be a list, tuple, or dict. Received instead: "
+            f"{argument}={value!r} of type {type(value)}"
+        )
+
+
+def _log_names(prefixes, entries) -> list:
+    """The names the compiled metrics log under, by Keras 3's rule: the output's name
+    before the metric's (several outputs); a repeated name gets ``_1``, ``_2``…, except
+    that a weighted metric first tries ``weighted_<name>``. The unweighted metrics come
+    first, in order, then the weighted ones."""
+    counts: dict = {}
+
+    def numbered(name):
+        if name not in counts:
+            counts[name] = 1
+            return name
+        index = counts[name]
+        counts[name] += 1
+        return f"{name}_{index}"
+
+    names = []
+    for prefix, (_, metric, weighted) in zip(prefixes, entries):
+        name = f"{prefix}_{metric.name}" if prefix else metric.name
+        if weighted and name in counts:
+            name = f"{prefix}_weighted_{metric.name}" if prefix else f"weighted_{metric.name}"
+        names.append(numbered(name))
+    return names
 
 
 def sum_losses(values):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import warnings
 
+from lamina.backend import config
 from lamina.trainers.data_adapters import get_data_adapter
 
 
@@ -23,6 +24,10 @@ class EpochIterator:
             raise ValueError(
                 f"steps_per_epoch must be a positive integer; received {steps_per_epoch}."
             )
+        cap = config.max_steps_per_epoch()  # a debugging cap (keras.config), as Keras
+        if cap and (not steps_per_epoch or cap < steps_per_epoch):
+            warnings.warn(f"Limiting steps_per_epoch to {cap}", stacklevel=3)
+            steps_per_epoch = cap
         self.steps_per_epoch = steps_per_epoch
         self.adapter = get_data_adapter(
             x,
@@ -69,24 +74,34 @@ class EpochIterator:
             try:
                 batch = next(self._iterator)
             except StopIteration:
-                self._iterator = None
+                self.close()
                 self._warn_exhausted()
                 break
             self._steps_seen += 1
             yield step, batch
         if known and self._steps_seen >= known:
-            self._iterator = None  # a full pass: the next epoch starts again
+            self.close()  # a full pass: the next epoch starts again
         self.adapter.on_epoch_end()
 
     def _one_pass(self, known):
         # The common case, without per-step bookkeeping: an epoch is the adapter's batches,
         # at most `known` of them.
         seen = 0
-        for seen, batch in enumerate(itertools.islice(self.adapter.get_iterator(), known), 1):
-            yield seen - 1, batch
+        batches = self.adapter.get_iterator()
+        try:
+            for seen, batch in enumerate(itertools.islice(batches, known), 1):
+                yield seen - 1, batch
+        finally:
+            _close(batches)  # a PyDataset's workers stop here, before on_epoch_end
         if seen < known:
             self._warn_exhausted()
         self.adapter.on_epoch_end()
+
+    def close(self):
+        """Stop the stream that continues across epochs (with ``steps_per_epoch``): a
+        PyDataset's worker threads or processes end here."""
+        iterator, self._iterator = self._iterator, None
+        _close(iterator)
 
     def _warn_exhausted(self):
         if not self._exhausted_warned:
@@ -97,3 +112,9 @@ class EpochIterator:
                 stacklevel=3,
             )
             self._exhausted_warned = True
+
+
+def _close(iterator):
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        close()

@@ -9,13 +9,17 @@ itself, the list of trainable variables is computed once per ``make_train_functi
 from __future__ import annotations
 
 import itertools
+import warnings
 
 from lamina import backend, ops
+from lamina.backend import config as backend_config
 from lamina.backend.common import tree
+from lamina.backend.common.traceback_utils import filter_traceback
 from lamina.trainers import stateful_adapter
 from lamina.trainers.data_adapters import train_validation_split, unpack_x_y_sample_weight
 from lamina.trainers.data_adapters.adapter import _is_array_like
 from lamina.trainers.epoch_iterator import EpochIterator
+from lamina.trainers.executions import FreshLogs, check_steps_per_execution, executions
 from lamina.trainers.logs import LazyLogs, flatten_logs, pythonify_logs
 
 _engine_trainer = backend.engine.trainer
@@ -27,9 +31,15 @@ def _batch_size(x):
 
 
 def _to_tensors(structure):
-    return tree.map_structure(
-        lambda v: None if v is None else backend.convert_to_tensor(v), structure
-    )
+    return tree.map_structure(backend.convert_data, structure)  # text stays NumPy
+
+
+def _supports_jit(layer) -> bool:
+    """As Keras: the step is compiled only when every layer can be traced; the string
+    layers (host NumPy text) set ``supports_jit = False``."""
+    if not getattr(layer, "supports_jit", True):
+        return False
+    return all(_supports_jit(child) for child in getattr(layer, "_layers", ()))
 
 
 def _resolve_verbose(verbose):
@@ -60,6 +70,8 @@ class Trainer:
         self.predict_function = None
         self._run_eagerly = False
         self._jit_compile = False
+        self.steps_per_execution = 1
+        self._executions: dict = {}  # kind -> (one-step function, its N-steps form)
         self._trainable_signature: tuple | None = None
         self._initial_epoch: int | None = None  # set by a callback in on_train_begin
         self._initial_step: int | None = None
@@ -78,27 +90,60 @@ class Trainer:
         jit_compile="auto",
         auto_scale_loss=True,
     ):
-        from lamina import losses as losses_module, metrics as metrics_module, optimizers
-        from lamina.trainers.compile_utils import CompileLoss, CompileMetrics
+        """Configures the model for training: the optimizer, the loss and the metrics.
 
-        if steps_per_execution != 1:
-            # Running several steps per call belongs with the training work still to come.
-            raise NotImplementedError(
-                "`steps_per_execution` other than 1 is not supported yet: each call of the "
-                f"step runs one batch. Received: steps_per_execution={steps_per_execution!r}"
+        Args:
+            optimizer: an optimizer instance or name (``"adam"``, ``"sgd"``...); names get the
+                optimizer's default arguments.
+            loss: a loss instance, name (``"mse"``, ``"categorical_crossentropy"``...) or
+                function ``fn(y_true, y_pred)``; for a model with several outputs, a list or a
+                dict keyed by output name, one per output. None trains on the losses the model
+                adds itself (``add_loss``).
+            loss_weights: scalars weighting each output's loss in the total (a list or a dict
+                like ``loss``).
+            metrics: metrics to report during training and evaluation: instances, names
+                (``"accuracy"`` picks the accuracy matching the loss) or functions; a list, or
+                for several outputs a list or dict of lists.
+            weighted_metrics: metrics weighted by ``sample_weight`` / ``class_weight``.
+            run_eagerly: run each step op by op, uncompiled (for debugging).
+            steps_per_execution: how many batches each call of the compiled step runs.
+            jit_compile: ``"auto"`` compiles the step where the engine does so by default
+                (``jax.jit`` on JAX; eager on PyTorch); ``True`` on PyTorch replays steps as
+                CUDA graphs on a GPU and uses ``torch.compile`` on the CPU.
+            auto_scale_loss: with a ``mixed_float16`` dtype policy, wrap the optimizer in a
+                ``LossScaleOptimizer`` so small float16 gradients do not underflow.
+
+        Examples:
+            ```python
+            model.compile(
+                optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                loss="sparse_categorical_crossentropy",
+                metrics=["accuracy"],
             )
-        if auto_scale_loss and getattr(self, "_dtype", None) == "mixed_float16":
-            # Keras wraps the optimizer in a dynamic LossScaleOptimizer here; none exists yet.
-            raise NotImplementedError(
-                "`auto_scale_loss=True` with the 'mixed_float16' dtype policy needs a dynamic "
-                "loss-scale optimizer, which is not supported yet: pass auto_scale_loss=False "
-                "(and a fixed `loss_scale_factor` to the optimizer if float16 gradients "
-                "underflow), or use 'mixed_bfloat16'."
-            )
+            ```
+        """
+        from lamina import losses as losses_module, metrics as metrics_module, optimizers
+        from lamina.trainers.compile_utils import (
+            CompileLoss,
+            CompileMetrics,
+            check_metrics_argument,
+        )
+
+        check_steps_per_execution(steps_per_execution)
         optimizer = optimizers.get(optimizer)
+        if (
+            auto_scale_loss
+            and self.dtype_policy.name == "mixed_float16"
+            and optimizer is not None
+            and not isinstance(optimizer, optimizers.LossScaleOptimizer)
+        ):
+            # As Keras: float16 gradients underflow without a dynamic loss scale.
+            optimizer = optimizers.LossScaleOptimizer(optimizer, name="loss_scale_optimizer")
         for item in tree.flatten(loss):
             if item is not None:
                 losses_module.get(item)  # unknown names fail here, before any state changes
+        check_metrics_argument("metrics", metrics)
+        check_metrics_argument("weighted_metrics", weighted_metrics)
         for item in tree.flatten([metrics, weighted_metrics]):
             if isinstance(item, str) and item not in ("accuracy", "acc", "crossentropy", "ce"):
                 metrics_module.get(item)
@@ -121,8 +166,18 @@ class Trainer:
             ]
         self._run_eagerly = bool(run_eagerly)
         if jit_compile == "auto":
-            jit_compile = _engine_trainer.default_jit_compile()
+            jit_compile = _engine_trainer.default_jit_compile() and _supports_jit(self)
+        elif jit_compile and not _supports_jit(self):
+            warnings.warn(
+                "Model doesn't support `jit_compile=True` (a layer such as StringLookup or "
+                "TextVectorization runs on host NumPy arrays). Proceeding with "
+                "`jit_compile=False`.",
+                stacklevel=2,
+            )
+            jit_compile = False
         self._jit_compile = bool(jit_compile) and not run_eagerly
+        self.steps_per_execution = steps_per_execution
+        self._executions = {}
         self.compiled = True
         self.stop_training = False
         self.train_function = self.test_function = self.predict_function = None
@@ -130,6 +185,7 @@ class Trainer:
 
     @property
     def run_eagerly(self) -> bool:
+        """True when steps run op by op, uncompiled (``compile(run_eagerly=True)``)."""
         return self._run_eagerly
 
     @run_eagerly.setter
@@ -138,6 +194,7 @@ class Trainer:
 
     @property
     def jit_compile(self) -> bool:
+        """True when the train, test and predict steps are compiled (see ``compile``)."""
         return self._jit_compile
 
     def _assert_compiled(self, method):
@@ -151,6 +208,9 @@ class Trainer:
 
     @property
     def metrics(self) -> list:
+        """The model's metrics: the loss tracker, the compiled metrics, each output's loss, then
+        the metrics the model tracks itself (Keras's order). Empty before ``compile``.
+        """
         result = []
         if self.compiled:
             # Keras 3's order: the loss, the compiled metrics, then each output's loss.
@@ -163,9 +223,11 @@ class Trainer:
 
     @property
     def metrics_names(self) -> list:
+        """The names of ``metrics``, in the same order."""
         return [metric.name for metric in self.metrics]
 
     def reset_metrics(self):
+        """Resets the state of every metric in ``metrics``."""
         for metric in self.metrics:
             metric.reset_state()
 
@@ -174,6 +236,7 @@ class Trainer:
         return pythonify_logs(self.get_metrics_result())
 
     def get_metrics_result(self) -> dict:
+        """The current result of each metric, as ``{name: value}`` (one entry per scalar)."""
         return flatten_logs({metric.name: metric.result() for metric in self.metrics})
 
     def _metrics_result_or_logs(self, logs):
@@ -226,6 +289,10 @@ class Trainer:
         return loss
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Updates the compiled metrics with one batch and returns the logs ``{name: value}``.
+
+        Override it (with ``compute_loss``) to change what a custom ``train_step`` reports.
+        """
         if self._compile_metrics is not None and y is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
         return LazyLogs(self._python_metrics_result)  # computed when a callback reads them
@@ -253,22 +320,35 @@ class Trainer:
         return self._trainable_variables_cache
 
     def train_step(self, data):
+        """One training step on one batch: forward pass, loss, gradients, optimizer update.
+
+        ``data`` is what the data source yields: ``x``, ``(x, y)`` or ``(x, y, sample_weight)``.
+        Returns the logs ``{metric name: value}``. Override it to customize ``fit`` as in Keras;
+        on JAX a ``train_step(self, state, data)`` that returns the new state works too.
+        """
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         loss, y_pred = _engine_trainer.train_step(self, x, y, sample_weight)
         self._track_losses(loss, x)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
+        """One evaluation step on one batch (``x``, ``(x, y)`` or ``(x, y, sample_weight)``):
+        updates the loss and metrics and returns the logs. ``evaluate`` calls it.
+        """
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         loss, y_pred = _engine_trainer.test_step(self, x, y, sample_weight)
         self._track_losses(loss, x)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):
+        """One inference step: the model's outputs for the batch's ``x``. ``predict`` calls it."""
         x, _, _ = unpack_x_y_sample_weight(data)
         return _engine_trainer.predict_step(self, x)
 
     def make_train_function(self, force=False):
+        """The function ``fit`` calls per batch (``train_step``, compiled when ``jit_compile``
+        is on); made once and reused unless ``force``.
+        """
         if self.train_function is None or force:
             self._trainable_variables_cache = None
             if stateful_adapter.takes_state(self.train_step):  # JAX-style (state, data) step
@@ -278,6 +358,8 @@ class Trainer:
         return self.train_function
 
     def make_test_function(self, force=False):
+        """The function ``evaluate`` calls per batch (``test_step``, compiled when
+        ``jit_compile`` is on)."""
         if self.test_function is None or force:
             if stateful_adapter.takes_state(self.test_step):  # JAX-style (state, data) step
                 self.test_function = stateful_adapter.make_function(self, "test")
@@ -286,6 +368,8 @@ class Trainer:
         return self.test_function
 
     def make_predict_function(self, force=False):
+        """The function ``predict`` calls per batch (``predict_step``, compiled when
+        ``jit_compile`` is on)."""
         if self.predict_function is None or force:
             if stateful_adapter.takes_state(self.predict_step):  # JAX-style (state, data) step
                 self.predict_function = stateful_adapter.make_function(self, "predict")
@@ -303,18 +387,27 @@ class Trainer:
     def _compiled_step(self, step):
         if not self._jit_compile:
             return step
-        compiled = _engine_trainer.compile_function(step, True)
+        return FreshLogs(self, _engine_trainer.compile_function(step, True))
 
-        def run(data):
-            logs = compiled(data)
-            # A compiled step may hand back the logs object of the call it was traced or
-            # captured in: ours are read from the metrics again, lazily, after every call.
-            return LazyLogs(self._python_metrics_result) if isinstance(logs, LazyLogs) else logs
-
-        return run
+    def _execution_function(self, kind, function):
+        """``function`` (one batch per call) as it runs ``steps_per_execution`` batches per
+        call: on a list of batches, giving the last step's logs (predict: all outputs)."""
+        num_steps = self.steps_per_execution
+        if num_steps == 1:
+            return function
+        cached = self._executions.get(kind)
+        if cached is not None and cached[0] is function:
+            return cached[1]
+        if isinstance(function, FreshLogs):
+            steps = FreshLogs(self, _engine_trainer.compile_steps(function.function, num_steps))
+        else:
+            steps = _engine_trainer.compile_steps(function, num_steps, kind == "predict")
+        self._executions[kind] = (function, steps)
+        return steps
 
     # ---- fit -----------------------------------------------------------------------------
 
+    @filter_traceback
     def fit(
         self,
         x=None,
@@ -334,11 +427,49 @@ class Trainer:
         validation_batch_size=None,
         validation_freq=1,
     ):
+        """Trains the model for ``epochs`` passes over the data.
+
+        Args:
+            x: the inputs: a NumPy array or tensor (or a list or dict of them for several
+                inputs), or a data source that yields ``(x, y)`` or ``(x, y, sample_weight)``
+                batches: a ``keras.utils.PyDataset``, a Python generator, a torch
+                ``DataLoader`` or a ``tf.data.Dataset``. A data source carries its own targets
+                and batch size.
+            y: the targets, matching ``x`` (arrays only).
+            batch_size: samples per step for arrays; default 32.
+            epochs: the epoch to stop at (counted from 0, so with ``initial_epoch`` it is the
+                last epoch's index plus one).
+            verbose: ``"auto"`` or 1 (a progress bar), 2 (one line per epoch) or 0 (silent).
+            callbacks: ``keras.callbacks.Callback`` instances called during training.
+            validation_split: the fraction of the array data (taken from the end, before
+                shuffling) held out to validate on after each epoch.
+            validation_data: ``(x_val, y_val)``, ``(x_val, y_val, sample_weight_val)`` or a data
+                source, to evaluate on after each epoch.
+            shuffle: shuffle the array data before each epoch.
+            class_weight: ``{class index: weight}`` scaling each sample's loss by its class.
+            sample_weight: per-sample weights of the loss (arrays only).
+            initial_epoch: the epoch to start at (to resume a run).
+            steps_per_epoch: batches per epoch; default: the whole data once.
+            validation_steps: batches of ``validation_data`` per validation.
+            validation_batch_size: batch size for the validation arrays; default ``batch_size``.
+            validation_freq: validate every this many epochs.
+
+        Returns:
+            A ``keras.callbacks.History``: ``history.history`` maps each metric (and
+            ``val_`` metric) name to its value per epoch.
+
+        Examples:
+            ```python
+            history = model.fit(x_train, y_train, batch_size=32, epochs=2, validation_split=0.1)
+            history.history["loss"]  # one value per epoch
+            ```
+        """
         from lamina.callbacks import CallbackList
 
         self._assert_compiled("fit")
         _engine_trainer.check_can_train()
         verbose = _resolve_verbose(verbose)
+        _check_validation_freq(validation_freq)
         if validation_split and validation_data is None:
             if not _is_array_like(x):
                 raise ValueError(
@@ -383,6 +514,7 @@ class Trainer:
         trainable = tuple(id(v) for v in self.trainable_weights)  # type: ignore[attr-defined]
         train_function = self.make_train_function(force=trainable != self._trainable_signature)
         self._trainable_signature = trainable
+        execute = self._execution_function("train", train_function)
         # A callback may move the start in on_train_begin (BackupAndRestore resuming a run):
         # to an epoch, as Keras, and past the batches of that epoch already trained.
         self._initial_epoch = self._initial_step = None
@@ -392,6 +524,10 @@ class Trainer:
         skip_steps = self._initial_step or 0
         training_logs = None
         logs = {}
+        cap = backend_config.max_epochs()  # a debugging cap (keras.config), as Keras
+        if cap and cap < epochs:
+            warnings.warn(f"Limiting epochs to {cap}", stacklevel=2)
+            epochs = cap
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
@@ -400,12 +536,12 @@ class Trainer:
             batch_end = callbacks.wants("on_train_batch_end")
             batches = itertools.islice(iterator, skip_steps, None) if skip_steps else iterator
             skip_steps = 0
-            for step, data in batches:
+            for first, last, data in executions(batches, self.steps_per_execution):
                 if batch_begin:
-                    callbacks.on_train_batch_begin(step)
-                logs = train_function(data)
+                    callbacks.on_train_batch_begin(first)
+                logs = execute(data)
                 if batch_end:
-                    callbacks.on_train_batch_end(step, logs)
+                    callbacks.on_train_batch_end(last, logs)
                 if self.stop_training:
                     break
             epoch_logs = pythonify_logs(self._metrics_result_or_logs(logs))
@@ -425,6 +561,7 @@ class Trainer:
 
     # ---- evaluate ------------------------------------------------------------------------
 
+    @filter_traceback
     def evaluate(
         self,
         x=None,
@@ -437,6 +574,22 @@ class Trainer:
         return_dict=False,
         **kwargs,
     ):
+        """Returns the loss and metrics of the model on the given data (one pass, in batches).
+
+        Args:
+            x: the inputs, as for ``fit`` (arrays or a data source).
+            y: the targets, matching ``x`` (arrays only).
+            batch_size: samples per step for arrays; default 32.
+            verbose: ``"auto"`` or 1 (a progress bar) or 0 (silent).
+            sample_weight: per-sample weights of the loss (arrays only).
+            steps: batches to evaluate; default: all of the data.
+            callbacks: callbacks called during evaluation.
+            return_dict: return ``{metric name: value}`` instead of a list.
+
+        Returns:
+            The loss alone when the model has no other metric, else a list ordered as
+            ``metrics_names`` (or a dict with ``return_dict=True``).
+        """
         self._assert_compiled("evaluate")
         if kwargs:
             raise ValueError(f"Arguments not recognized: {kwargs}")
@@ -465,12 +618,13 @@ class Trainer:
         batch_begin = callbacks.wants("on_test_batch_begin")
         batch_end = callbacks.wants("on_test_batch_end")
         logs = {}
-        for step, data in iterator:
+        execute = self._execution_function("test", test_function)
+        for first, last, data in executions(iterator, self.steps_per_execution):
             if batch_begin:
-                callbacks.on_test_batch_begin(step)
-            logs = test_function(data)
+                callbacks.on_test_batch_begin(first)
+            logs = execute(data)
             if batch_end:
-                callbacks.on_test_batch_end(step, logs)
+                callbacks.on_test_batch_end(last, logs)
             if self.stop_evaluating:
                 break
         logs = pythonify_logs(self._metrics_result_or_logs(logs))
@@ -479,7 +633,21 @@ class Trainer:
 
     # ---- predict -------------------------------------------------------------------------
 
+    @filter_traceback
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Runs the model on ``x`` in batches and returns the outputs as NumPy arrays.
+
+        Args:
+            x: the inputs: arrays or a data source (its targets, if any, are ignored).
+            batch_size: samples per step for arrays; default 32.
+            verbose: ``"auto"`` or 1 (a progress bar) or 0 (silent).
+            steps: batches to run; default: all of the data.
+            callbacks: callbacks called during prediction.
+
+        Returns:
+            The outputs for every sample, concatenated over the batches: an array, or a list or
+            dict of arrays for a model with several outputs.
+        """
         from lamina.callbacks import CallbackList
 
         verbose = _resolve_verbose(verbose)
@@ -498,13 +666,14 @@ class Trainer:
         batch_begin = callbacks.wants("on_predict_batch_begin")
         batch_end = callbacks.wants("on_predict_batch_end")
         batches = []
-        for step, data in iterator:
+        execute = self._execution_function("predict", predict_function)
+        for first, last, data in executions(iterator, self.steps_per_execution):
             if batch_begin:
-                callbacks.on_predict_batch_begin(step)
-            outputs = predict_function(data)
+                callbacks.on_predict_batch_begin(first)
+            outputs = execute(data)
             batches.append(outputs)
             if batch_end:
-                callbacks.on_predict_batch_end(step, {"outputs": outputs})
+                callbacks.on_predict_batch_end(last, {"outputs": outputs})
             if self.stop_predicting:
                 break
         if not batches:
@@ -515,7 +684,14 @@ class Trainer:
 
     # ---- single batches ------------------------------------------------------------------
 
+    @filter_traceback
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """Runs one training step on one batch and returns its loss and metrics.
+
+        The metrics are reset first, so the result is this batch's alone. Arguments as for
+        ``fit``; returns a scalar, a list ordered as ``metrics_names`` or, with
+        ``return_dict=True``, a dict.
+        """
         self._assert_compiled("train_on_batch")
         _engine_trainer.check_can_train()
         if class_weight is not None:
@@ -532,7 +708,11 @@ class Trainer:
         logs = pythonify_logs(logs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
+    @filter_traceback
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Evaluates one batch: its loss and metrics (the metrics are reset first). Arguments and
+        result as for ``train_on_batch``.
+        """
         self._assert_compiled("test_on_batch")
         data = (_to_tensors(x), _to_tensors(y), _to_tensors(sample_weight))
         test_function = self.make_test_function()
@@ -540,7 +720,9 @@ class Trainer:
         logs = pythonify_logs(test_function(data))
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
+    @filter_traceback
     def predict_on_batch(self, x):
+        """Returns the model's outputs for one batch ``x``, as NumPy arrays."""
         outputs = self.make_predict_function()((_to_tensors(x),))
         return tree.map_structure(backend.convert_to_numpy, outputs)
 
@@ -572,16 +754,25 @@ class Trainer:
             self.optimizer.build(self.trainable_variables)
 
 
-def _should_validate(epoch, validation_freq) -> bool:
-    """Keras's ``validation_freq``: every N epochs, or the (1-based) epochs listed."""
+def _check_validation_freq(validation_freq) -> None:
+    """Checked when ``fit`` starts: Keras finds a bad value only after the first epoch."""
     if isinstance(validation_freq, int) and validation_freq > 0:
-        return (epoch + 1) % validation_freq == 0
-    if isinstance(validation_freq, (list, tuple, set)):
-        return epoch + 1 in validation_freq
+        return
+    if isinstance(validation_freq, (list, tuple, set)) and all(
+        isinstance(epoch, int) for epoch in validation_freq
+    ):
+        return
     raise ValueError(
         "validation_freq must be a positive integer or a list of epochs (1-based); "
         f"received {validation_freq!r}."
     )
+
+
+def _should_validate(epoch, validation_freq) -> bool:
+    """Keras's ``validation_freq``: every N epochs, or the (1-based) epochs listed."""
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return epoch + 1 in validation_freq
 
 
 def _concatenate_batches(batches):

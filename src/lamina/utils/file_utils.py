@@ -170,8 +170,8 @@ def get_file(
             With ``extract``, a name with a dot (``"data.tar.gz"``) is extracted into
             ``data_extracted``, one without (``"data"``) into ``data`` (as Keras 3.15).
         origin: its URL (``https://…`` or ``file://…``).
-        untar, md5_hash: Keras's deprecated spellings of ``extract`` (tar) and of an md5
-            ``file_hash``.
+        untar: Keras's deprecated spelling of ``extract`` (tar).
+        md5_hash: Keras's deprecated spelling of an md5 ``file_hash``.
         file_hash: the expected hash (or several accepted ones). A cached file that does not
             match is downloaded again; a download that does not match is refused.
         cache_subdir: the folder under ``cache_dir`` (an absolute path is used as is).

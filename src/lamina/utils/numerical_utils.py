@@ -47,11 +47,11 @@ def to_categorical(x, num_classes: int | None = None):
 
 
 def normalize(x, axis: int | None = -1, order: int = 2):
-    """``x`` divided by its ``order``-norm along ``axis``; zero vectors stay zero."""
+    """``x`` divided by its ``order``-norm along ``axis``; zero vectors stay zero. NumPy in,
+    NumPy out; a tensor stays a tensor."""
     if isinstance(x, np.ndarray):
         norm = np.atleast_1d(np.linalg.norm(x, order, axis))
         norm[norm == 0] = 1  # leaves all-zero slices unchanged instead of dividing by zero
         return x / np.expand_dims(norm, axis if axis is not None else -1)
-    x = ops.convert_to_tensor(x)
-    norm = ops.linalg.norm(x, ord=order, axis=axis, keepdims=True)
-    return x / ops.where(ops.equal(norm, 0), ops.ones_like(norm), norm)
+    # A tensor goes through ops.nn.normalize, as in Keras: x / max(norm, epsilon).
+    return ops.nn.normalize(x, axis=axis, order=order)

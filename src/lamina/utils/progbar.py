@@ -9,12 +9,15 @@ import time
 import numpy as np
 
 from lamina import backend
+from lamina.utils import io_utils
 
 _BAR_CHAR = "━"
 
 
 def _is_dynamic_display() -> bool:
     """Whether the terminal can redraw a line in place (a tty, a notebook or PyCharm)."""
+    if not io_utils.is_interactive_logging_enabled():
+        return False  # messages go to a logger: one line per update, no redraws
     stdout = sys.stdout
     return (
         (hasattr(stdout, "isatty") and stdout.isatty())
@@ -202,8 +205,7 @@ class Progbar:
         return line + "\n"
 
     def _write(self, text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        io_utils.print_msg(text, line_break=False)
 
 
 __all__ = ["Progbar"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 
 import numpy as np
 
@@ -14,6 +15,8 @@ def set_random_seed(seed: int) -> None:
 
     After ``set_random_seed(n)``, unseeded initializers, Dropout and other random ops give
     the same values run after run on one engine (as ``keras.utils.set_random_seed``).
+    TensorFlow's global seed is set too when TensorFlow is already imported (its
+    ``tf.data`` pipelines shuffle with it), as Keras does; it is never imported here.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(
@@ -26,3 +29,6 @@ def set_random_seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     backend.engine.random.set_global_seed(seed)
+    tensorflow = sys.modules.get("tensorflow")  # seeded only if the user imported it
+    if tensorflow is not None:
+        tensorflow.random.set_seed(seed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import gc
 import math
 import re
 import threading
@@ -35,11 +36,24 @@ def unique_name(prefix: str) -> str:
     return prefix if count == 0 else f"{prefix}_{count}"
 
 
-def clear_session() -> None:
-    """Reset auto-naming and scopes, as ``keras.backend.clear_session()``."""
-    for attr in ("name_counts", "name_scopes"):
+def get_uid(prefix: str = "") -> int:
+    """Keras's ``backend.get_uid``: 1, 2, 3… per prefix in this session. It shares the
+    counter of ``unique_name``, so ``get_uid("dense")`` after one auto-named Dense is 2."""
+    counts = _get("name_counts", collections.Counter)
+    counts[prefix] += 1
+    return counts[prefix]
+
+
+def clear_session(free_memory: bool = True) -> None:
+    """Reset auto-naming and scopes, as ``keras.backend.clear_session()``; with
+    ``free_memory`` (Keras's default) also run Python's garbage collector, so models
+    dropped in a loop give their memory back now (it can take a moment: pass False in a
+    tight loop)."""
+    for attr in ("name_counts", "name_scopes", "dtype_policy"):
         if hasattr(_state, attr):
             delattr(_state, attr)
+    if free_memory:
+        gc.collect()
 
 
 # ---- name scopes (variable paths) -------------------------------------------------------
@@ -47,6 +61,9 @@ def clear_session() -> None:
 
 @contextlib.contextmanager
 def name_scope(name: str):
+    """A context in which new variables' paths start with ``name/`` (layers open one for
+    their weights: ``dense/kernel``).
+    """
     scopes = _get("name_scopes", list)
     scopes.append(name)
     try:
@@ -74,6 +91,20 @@ def symbolic_scope():
 
 def in_symbolic_scope() -> bool:
     return getattr(_state, "symbolic", False)
+
+
+class SymbolicScope:
+    """``with SymbolicScope():`` marks code as running on symbolic tensors only (shape
+    inference), as Keras's ``keras.SymbolicScope``; ``in_symbolic_scope()`` reports it."""
+
+    def __enter__(self):
+        self._previous = getattr(_state, "symbolic", False)
+        _state.symbolic = True
+        return self
+
+    def __exit__(self, *exc_info):
+        _state.symbolic = self._previous
+        return False
 
 
 # ---- call context: the ``training`` flag of the outermost layer call --------------------
@@ -155,3 +186,38 @@ def charge_variable(name: str, shape: tuple, dtype: str) -> None:
             "to allocate it."
         )
     budget[0] -= nbytes
+
+
+# ---- autocast: the dtype floating variables are read in inside a mixed-precision layer ----
+
+
+def autocast_dtype():
+    """None outside any autocast scope; inside one, the dtype that floating variables created
+    with ``autocast=True`` are read in, or "" where a layer turned autocasting off."""
+    return getattr(_state, "autocast", None)
+
+
+@contextlib.contextmanager
+def autocast_scope(dtype):
+    """Variables read inside the block come back cast to ``dtype`` (Keras's AutocastScope):
+    a layer whose compute dtype differs from its variables' opens one around ``call``.
+    ``dtype=None`` turns autocasting off for the block (a layer with ``autocast=False``)."""
+    previous = getattr(_state, "autocast", None)
+    _state.autocast = dtype or ""
+    try:
+        yield
+    finally:
+        _state.autocast = previous
+
+
+# ---- the global dtype policy (lamina.dtype_policies owns the class; Keras resets it here) ----
+
+
+def get_dtype_policy():
+    """The policy ``set_dtype_policy`` set in this thread since the last ``clear_session``,
+    or None."""
+    return getattr(_state, "dtype_policy", None)
+
+
+def set_dtype_policy(policy) -> None:
+    _state.dtype_policy = policy

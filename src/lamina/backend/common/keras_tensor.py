@@ -135,6 +135,7 @@ class KerasTensor:
 
 
 def is_keras_tensor(x) -> bool:
+    """True when ``x`` is a symbolic ``KerasTensor`` (a Functional model's input or output)."""
     return isinstance(x, KerasTensor)
 
 

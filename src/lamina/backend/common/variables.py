@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from lamina.backend.common import global_state
-from lamina.backend.common.dtypes import standardize_dtype
+from lamina.backend.common.dtypes import FLOAT_DTYPES, standardize_dtype
 
 
 def standardize_shape(shape) -> tuple:
@@ -118,7 +118,17 @@ class KerasVariable:
 
     @property
     def value(self):
+        if global_state.autocast_dtype():
+            return self._autocast_read(self._value)
         return self._value
+
+    def _autocast_read(self, value):
+        """``value`` in the autocast scope's dtype, for a floating variable that allows it
+        (mixed precision: float32 variables read as bfloat16 inside a layer's ``call``)."""
+        dtype = global_state.autocast_dtype()
+        if dtype and self._autocast and dtype != self._dtype and self._dtype in FLOAT_DTYPES:
+            return self._engine.core.cast(value, dtype)
+        return value
 
     @property
     def shape(self) -> tuple:

@@ -179,12 +179,15 @@ class Variable(KerasVariable):
 
     @property
     def value(self):
+        value = self._value
         stack = getattr(_local, "scopes", None)
         if stack:
             value = stack[-1].lookup(self)
-            if value is not None:
-                return value
-        return self._value
+            if value is None:
+                value = self._value
+        if global_state.autocast_dtype():
+            return self._autocast_read(value)
+        return value
 
     def _direct_assign(self, value):
         if global_state.in_symbolic_scope():
@@ -216,10 +219,14 @@ def step_counters_on_host() -> bool:
 
 
 def is_tensor(x) -> bool:
+    """True when ``x`` is a tensor of this engine (a ``jax.Array``)."""
     return isinstance(x, jax.Array)
 
 
 def convert_to_tensor(x, dtype=None, sparse=None):
+    """``x`` (an array, a Python number or list, a Variable) as a ``jax.Array``, cast to
+    ``dtype`` when given. Inputs that carry no dtype follow Keras: Python floats and float64
+    arrays give ``floatx()``, Python ints ``int32``."""
     if isinstance(x, jax.Array):
         if dtype is None:
             return x
@@ -243,26 +250,9 @@ def convert_to_tensor(x, dtype=None, sparse=None):
             jax_dtype = to_jax_dtype(None)
         return jnp.asarray(x, dtype=jax_dtype)
     if jax_dtype is None and isinstance(x, (bool, int, float, np.generic)):
-        if isinstance(x, (bool, np.bool_)):
-            jax_dtype = jnp.dtype("bool")
-        elif isinstance(x, (int, np.integer)):
-            jax_dtype = jnp.dtype("int32") if isinstance(x, int) else x.dtype
-        elif isinstance(x, np.floating):
-            jax_dtype = x.dtype
-        else:
-            jax_dtype = to_jax_dtype(None)
+        jax_dtype = _python_scalar_dtype(x)
     if isinstance(x, (list, tuple)):
-        if any(isinstance(item, (jax.Array, KerasVariable)) for item in x):
-            return jnp.stack([convert_to_tensor(item, dtype) for item in x])
-        array = np.asarray(x)
-        if array.dtype.kind not in "biufc":
-            raise TypeError(f"Expected numeric values; received {x!r:.200}.")
-        if jax_dtype is None:
-            if array.dtype == np.float64:
-                jax_dtype = to_jax_dtype(None)
-            elif array.dtype == np.int64:
-                jax_dtype = jnp.dtype("int32")
-        return jnp.asarray(array, dtype=jax_dtype)
+        return _array_from_sequence(x, dtype, jax_dtype)
     if hasattr(x, "__array__") or hasattr(x, "__dlpack__"):
         # Other engines' tensors (a torch DataLoader's batch) arrive through NumPy.
         return convert_to_tensor(np.asarray(x), dtype)
@@ -270,6 +260,32 @@ def convert_to_tensor(x, dtype=None, sparse=None):
         return jnp.asarray(x, dtype=jax_dtype)
     except (TypeError, ValueError) as error:
         raise TypeError(f"Cannot convert {x!r:.200} to a tensor: {error}") from None
+
+
+def _python_scalar_dtype(x):
+    """Keras's dtype for a number given without one: bool, int32 for a Python int (a NumPy
+    scalar keeps its own type), floatx for a Python float."""
+    if isinstance(x, (bool, np.bool_)):
+        return jnp.dtype("bool")
+    if isinstance(x, (int, np.integer)):
+        return jnp.dtype("int32") if isinstance(x, int) else x.dtype
+    if isinstance(x, np.floating):
+        return x.dtype
+    return to_jax_dtype(None)
+
+
+def _array_from_sequence(x, dtype, jax_dtype):
+    if any(isinstance(item, (jax.Array, KerasVariable)) for item in x):
+        return jnp.stack([convert_to_tensor(item, dtype) for item in x])
+    array = np.asarray(x)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"Expected numeric values; received {x!r:.200}.")
+    if jax_dtype is None:
+        if array.dtype == np.float64:
+            jax_dtype = to_jax_dtype(None)
+        elif array.dtype == np.int64:
+            jax_dtype = jnp.dtype("int32")
+    return jnp.asarray(array, dtype=jax_dtype)
 
 
 def convert_to_numpy(x) -> np.ndarray:

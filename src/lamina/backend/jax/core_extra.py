@@ -93,6 +93,10 @@ def map(f, xs):
 
 
 def switch(index, branches, *operands):
+    if not isinstance(index, jax.core.Tracer):
+        # A concrete index (eager code) runs its branch only, as cond does: lax.switch
+        # would trace and compile every branch on each call (their closures change).
+        return eager_control_flow.switch(index, branches, *operands)
     return jax.lax.switch(index, branches, *operands)  # clamps index, as Keras documents
 
 
@@ -115,3 +119,9 @@ def custom_gradient(f):
         return output, vjp
 
     return wrapped
+
+
+def remat(f):
+    """``f`` recomputed in the backward pass instead of keeping its activations
+    (``jax.checkpoint``)."""
+    return jax.checkpoint(f)

@@ -89,7 +89,8 @@ def _flat_draw(draw, size, dtype):
 def _draw(draw, key, shape, dtype, a, b):
     shape = _shape(shape)
     size = math.prod(shape)
-    a, b = jnp.asarray(a), jnp.asarray(b)
+    # In the draw's dtype: a Python float and a float32 array would otherwise each compile.
+    a, b = jnp.asarray(a, dtype), jnp.asarray(b, dtype)
     traced = any(isinstance(v, jax.core.Tracer) for v in (key, a, b))
     if traced or size > _BUCKET_MAX or global_state.in_symbolic_scope():
         return draw(key, shape, dtype, a, b)
@@ -152,3 +153,55 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
         shape=(*batch_shape, num_samples),
     )
     return samples.astype(to_jax_dtype(dtype))
+
+
+# Gamma-based samplers are large programs (several seconds to compile on CPU): eager draws
+# go through _draw's power-of-two buckets, so each compiles once, not once per shape.
+def _gamma_draw(key, shape, dtype, alpha, _unused):
+    return jax.random.gamma(key, alpha.astype(dtype), shape, dtype)
+
+
+def _beta_draw(key, shape, dtype, alpha, beta):
+    return jax.random.beta(key, alpha.astype(dtype), beta.astype(dtype), shape, dtype)
+
+
+def _binomial_draw(key, shape, dtype, counts, probabilities):
+    counts, probabilities = counts.astype(dtype), probabilities.astype(dtype)
+    return jax.random.binomial(key, counts, probabilities, shape, dtype)
+
+
+def gamma(shape, alpha, dtype=None, seed=None):
+    dtype = to_jax_dtype(dtype)
+    return _draw(_gamma_draw, _key(seed, "gamma"), shape, dtype, alpha, 0.0)
+
+
+def beta(shape, alpha, beta, dtype=None, seed=None):
+    """Samples of ``shape`` from the Beta(``alpha``, ``beta``) distribution."""
+    dtype = to_jax_dtype(dtype)
+    return _draw(_beta_draw, _key(seed, "beta"), shape, dtype, alpha, beta)
+
+
+def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    dtype = to_jax_dtype(dtype)
+    return _draw(_binomial_draw, _key(seed, "binomial"), shape, dtype, counts, probabilities)
+
+
+def get_global_state():
+    """The global stream's key as JSON-ready data (BackupAndRestore); None before the first
+    unseeded draw or ``set_global_seed``."""
+    return None if _global_key is None else np.asarray(_global_key).tolist()
+
+
+def set_global_state(state) -> None:
+    """Set the global stream back to a ``get_global_state()``."""
+    global _global_key
+    if state is None:
+        _global_key = None
+        return
+    key = np.asarray(state)
+    if key.shape != (2,) or key.dtype.kind not in "iu":
+        raise ValueError(
+            "set_global_state expects the key that get_global_state returned (two unsigned "
+            f"32-bit integers, jax engine); received {state!r}."
+        )
+    _global_key = jnp.asarray(key, dtype=jnp.uint32)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import contextlib
 
 import jax
+import numpy as np
 
-from lamina.backend.jax import core
+from lamina.backend.common.looped_steps import LoopedSteps
+from lamina.backend.jax import core, numpy as engine_numpy
 from lamina.backend.jax.core import RecordingScope, StatelessScope
 
 compiled_steps_ran = False  # once True, Python-side step counters are stale (see core)
@@ -111,11 +113,7 @@ class JitStep:
     def __call__(self, data):
         global compiled_steps_ran
         if self.variables is not None:
-            values = [variable._value for variable in self.variables]
-            if core.outside_writes != self._writes_seen:
-                self._writes_seen = core.outside_writes
-                if len({id(value) for value in values}) != len(values):
-                    values = _distinct_buffers(values)
+            values = self.current_values()
             try:
                 new_values, arrays = self.jitted(values, data)
             except _StateChanged:
@@ -132,6 +130,15 @@ class JitStep:
         self.jitted = jax.jit(self._pure, donate_argnums=0)
         self._writes_seen = -1
         return outputs
+
+    def current_values(self) -> list:
+        """The recorded variables' values, each its own buffer (they are donated)."""
+        values = [variable._value for variable in self.variables or ()]
+        if core.outside_writes != self._writes_seen:
+            self._writes_seen = core.outside_writes
+            if len({id(value) for value in values}) != len(values):
+                values = _distinct_buffers(values)
+        return values
 
     def _pure(self, values, data):
         variables = self.variables
@@ -189,3 +196,113 @@ def _distinct_buffers(values):
         seen.add(id(value))
         result.append(value)
     return result
+
+
+def batch_to_device(x):
+    """A data batch leaf as a JAX array: ``device_put`` returns at once and copies in the
+    background, so the transfer runs ahead of the step that reads it."""
+    return core.convert_to_tensor(x)
+
+
+def worker_start_method() -> str:
+    """JAX is multithreaded and warns that fork may deadlock: PyDataset worker processes
+    start from a clean forkserver (spawn where there is none)."""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return "forkserver"
+    return "spawn"
+
+
+def compile_steps(function, num_steps: int, concatenate_outputs: bool = False):
+    """``compile(steps_per_execution=N)``: N steps per call on a list of batches. A jitted
+    step (``JitStep``) runs them as one compiled ``lax.scan``; any other step loops."""
+    if isinstance(function, JitStep):
+        return ScanSteps(function, num_steps, concatenate_outputs)
+    return LoopedSteps(function, concatenate_outputs, engine_numpy.concatenate)
+
+
+class ScanSteps:
+    """N calls of a ``JitStep`` as one XLA program: the step is traced once as the body of
+    a ``lax.scan`` over the batches stacked on a new leading axis, the variables' values
+    its carry, so one dispatch runs N steps with no host round trip between them.
+
+    What the scan cannot take runs through the ``JitStep`` itself, batch by batch: the
+    first call (the step is recorded eagerly), an execution of fewer than N batches (the
+    end of an epoch) and batches of different shapes (a smaller last batch). Those compile
+    the single step once more, not a scan per length.
+    """
+
+    def __init__(self, step: JitStep, num_steps: int, concatenate_outputs: bool = False):
+        self.step = step
+        self.num_steps = num_steps
+        self.concatenate_outputs = concatenate_outputs
+        self._looped = LoopedSteps(step, concatenate_outputs, engine_numpy.concatenate)
+        self._jitted = None
+        self._jitted_for = None  # the JitStep recording the scan was made for
+
+    def __call__(self, batches):
+        global compiled_steps_ran
+        step = self.step
+        stacked = None
+        if step.variables is not None and len(batches) == self.num_steps:
+            stacked = _stack_batches(batches)
+        if stacked is None:
+            return self._looped(batches)
+        if self._jitted_for is not step.jitted:
+            self._jitted = jax.jit(self._scan, donate_argnums=0)
+            self._jitted_for = step.jitted
+        try:
+            new_values, arrays = self._jitted(step.current_values(), stacked)
+        except _StateChanged:
+            step.variables = None  # new state since the step was recorded: record again
+            return self._looped(batches)
+        for variable, value in zip(step.variables, new_values):
+            variable._value = value
+        compiled_steps_ran = True
+        treedef, static = step._static_outputs
+        return _rebuild(treedef, static, arrays)
+
+    def _scan(self, values, stacked):
+        def body(carry, data):
+            new_values, arrays = self.step._pure(carry, data)
+            return _strong_types(new_values), arrays
+
+        values, arrays = jax.lax.scan(body, _strong_types(values), stacked)
+        if self.concatenate_outputs:  # (N, batch, ...) -> (N * batch, ...)
+            arrays = [array.reshape((-1, *array.shape[2:])) for array in arrays]
+        else:
+            arrays = [array[-1] for array in arrays]  # the last step's outputs, as a loop
+        return values, arrays
+
+
+def _strong_types(values):
+    # A scan's carry must keep its exact types; a weakly typed Python-scalar result
+    # (float32[] weak) would not match the strongly typed value it replaces.
+    return [jax.lax.convert_element_type(value, value.dtype) for value in values]
+
+
+def _stack_batches(batches):
+    """The batches' leaves stacked on a new leading axis, or None when they differ in
+    structure, shape or dtype, or hold something other than arrays."""
+    flat = [jax.tree_util.tree_flatten(batch) for batch in batches]
+    treedef = flat[0][1]
+    if any(other != treedef for _, other in flat[1:]):
+        return None
+    stacked = []
+    for leaves in zip(*(leaves for leaves, _ in flat)):
+        first = leaves[0]
+        on_host = isinstance(first, np.ndarray)
+        if not (on_host or isinstance(first, jax.Array)) or first.dtype.kind not in "biuf":
+            return None  # text, or a Python object the step takes as it is
+        if any(
+            isinstance(leaf, np.ndarray) is not on_host
+            or leaf.shape != first.shape
+            or leaf.dtype != first.dtype
+            for leaf in leaves[1:]
+        ):
+            return None
+        # Host batches are stacked on the host: one transfer per leaf, as for one batch.
+        stack = np.stack if on_host else jax.numpy.stack
+        stacked.append(stack(leaves))
+    return jax.tree_util.tree_unflatten(treedef, stacked)

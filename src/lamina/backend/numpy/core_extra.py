@@ -103,3 +103,8 @@ def custom_gradient(f):
         "custom_gradient needs automatic differentiation, which the numpy engine does not "
         "have; use the torch or jax engine."
     )
+
+
+def remat(f):
+    """NumPy computes no gradients, so there is nothing to recompute: ``f`` itself."""
+    return f

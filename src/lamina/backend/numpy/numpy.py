@@ -413,7 +413,12 @@ def _same_dtype(*arrays):
 @quiet
 @bfloat16_via_float32
 def matmul(x1, x2):
-    return _out(np.matmul(*_same_dtype(x1, x2)))
+    x1, x2 = _same_dtype(x1, x2)
+    if x1.ndim > 2 and x2.ndim == 2:
+        # One BLAS call: NumPy's stacked matmul is ~10x slower for (..., k) @ (k, n).
+        flat = np.matmul(x1.reshape(-1, x1.shape[-1]), x2)
+        return _out(flat.reshape(x1.shape[:-1] + (x2.shape[-1],)))
+    return _out(np.matmul(x1, x2))
 
 
 def dot(x1, x2):

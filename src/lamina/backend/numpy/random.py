@@ -113,3 +113,36 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
     samples = positions.reshape(draws.shape) - rows * logits.shape[-1]
     samples = np.clip(samples, 0, logits.shape[-1] - 1).astype(to_numpy_dtype(dtype))
     return samples if batched else samples[0]
+
+
+def gamma(shape, alpha, dtype=None, seed=None):
+    dtype = _float_dtype(dtype)
+    return np.asarray(_generator(seed).gamma(alpha, 1.0, size=_shape(shape)), dtype=dtype)
+
+
+def beta(shape, alpha, beta, dtype=None, seed=None):
+    """Samples of ``shape`` from the Beta(``alpha``, ``beta``) distribution."""
+    dtype = _float_dtype(dtype)
+    return np.asarray(_generator(seed).beta(alpha, beta, size=_shape(shape)), dtype=dtype)
+
+
+def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    dtype = _float_dtype(dtype)
+    draws = _generator(seed).binomial(counts, probabilities, size=_shape(shape))
+    return np.asarray(draws, dtype=dtype)
+
+
+def get_global_state() -> dict:
+    """The global generator's state as JSON-ready data (BackupAndRestore)."""
+    return dict(_global_generator.bit_generator.state)
+
+
+def set_global_state(state) -> None:
+    """Set the global generator back to a ``get_global_state()``."""
+    bit_generator = _global_generator.bit_generator
+    if not isinstance(state, dict) or state.get("bit_generator") != type(bit_generator).__name__:
+        raise ValueError(
+            "set_global_state expects the dict that get_global_state returned (numpy engine, "
+            f"bit generator {type(bit_generator).__name__}); received {state!r}."
+        )
+    bit_generator.state = state

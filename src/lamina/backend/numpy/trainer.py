@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import contextlib
 
+from lamina.backend.common.looped_steps import LoopedSteps
+from lamina.backend.numpy import core, numpy as engine_numpy
+
 _TRAINING_ERROR = (
     "The NumPy engine runs inference only (predict, evaluate): it has no automatic "
     "differentiation, so it cannot train. To train, set LAMINA_BACKEND=torch or "
@@ -44,3 +47,24 @@ def default_jit_compile() -> bool:
 
 def check_can_train() -> None:
     raise RuntimeError(_TRAINING_ERROR)
+
+
+def batch_to_device(x):
+    """A data batch leaf as a NumPy array (the host is the device: no copy)."""
+    return core.convert_to_tensor(x)
+
+
+def worker_start_method() -> str:
+    """Fork where the platform has it (workers inherit the dataset), else spawn."""
+    import multiprocessing
+    import sys
+
+    if sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
+
+
+def compile_steps(function, num_steps: int, concatenate_outputs: bool = False):
+    """``compile(steps_per_execution=N)``: the step (eager or compiled) once per batch of a
+    list, in one call; see common/looped_steps.py."""
+    return LoopedSteps(function, concatenate_outputs, engine_numpy.concatenate)

@@ -178,10 +178,14 @@ def step_counters_on_host() -> bool:
 
 
 def is_tensor(x) -> bool:
+    """True when ``x`` is a tensor of this engine (a ``torch.Tensor``)."""
     return isinstance(x, torch.Tensor)
 
 
 def convert_to_tensor(x, dtype=None, sparse=None):
+    """``x`` (an array, a Python number or list, a Variable) as a ``torch.Tensor`` on the
+    current device, cast to ``dtype`` when given. Inputs that carry no dtype follow Keras:
+    Python floats and float64 arrays give ``floatx()``, Python ints ``int32``."""
     if isinstance(x, torch.Tensor):
         if _accelerator_default and not _device_stack and x.device.type == "cpu":
             x = x.to(_default_device)  # CPU tensors (a DataLoader's) join the model's device
@@ -198,45 +202,56 @@ def convert_to_tensor(x, dtype=None, sparse=None):
         )
     torch_dtype = None if dtype is None else to_torch_dtype(dtype)
     if isinstance(x, np.ndarray):
-        if x.dtype.kind not in "biufc":
-            raise TypeError(
-                f"Expected a numeric array; received an array of dtype {x.dtype} "
-                f"(first element: {x.flat[0]!r})."
-                if x.size
-                else f"Expected a numeric array; received an array of dtype {x.dtype}."
-            )
-        if torch_dtype is None and x.dtype == np.float64:
-            torch_dtype = to_torch_dtype(global_floatx())
-        # ascontiguousarray makes 0-d arrays 1-d; the reshape keeps a scalar a scalar.
-        tensor = torch.from_numpy(np.ascontiguousarray(x).reshape(x.shape))
-        return tensor.to(device=get_device(), dtype=torch_dtype or tensor.dtype)
+        return _tensor_from_array(x, torch_dtype)
     if isinstance(x, (bool, int, float, np.generic)) and torch_dtype is None:
-        if isinstance(x, (bool, np.bool_)):
-            torch_dtype = torch.bool
-        elif isinstance(x, (int, np.integer)):
-            torch_dtype = torch.int32
-        elif isinstance(x, np.floating):
-            torch_dtype = to_torch_dtype(x.dtype.name)
-        else:
-            torch_dtype = to_torch_dtype(global_floatx())
+        torch_dtype = _python_scalar_dtype(x)
     if isinstance(x, (list, tuple)):
-        if any(isinstance(item, torch.Tensor) for item in x):
-            return torch.stack([convert_to_tensor(item, dtype) for item in x])
-        array = np.asarray(x)
-        if array.dtype.kind not in "biufc":
-            raise TypeError(f"Expected numeric values; received {x!r:.200}.")
-        if torch_dtype is None:
-            if array.dtype == np.float64:
-                torch_dtype = to_torch_dtype(global_floatx())
-            elif array.dtype == np.int64:
-                torch_dtype = torch.int32
-        return convert_to_tensor(
-            array, dtype=standardize_dtype(torch_dtype) if torch_dtype else None
-        )
+        return _tensor_from_sequence(x, dtype, torch_dtype)
     try:
         return torch.as_tensor(x, dtype=torch_dtype, device=get_device())
     except (TypeError, ValueError, RuntimeError) as error:
         raise TypeError(f"Cannot convert {x!r:.200} to a tensor: {error}") from None
+
+
+def _tensor_from_array(x: np.ndarray, torch_dtype):
+    if x.dtype.kind not in "biufc":
+        raise TypeError(
+            f"Expected a numeric array; received an array of dtype {x.dtype} "
+            f"(first element: {x.flat[0]!r})."
+            if x.size
+            else f"Expected a numeric array; received an array of dtype {x.dtype}."
+        )
+    if torch_dtype is None and x.dtype == np.float64:
+        torch_dtype = to_torch_dtype(global_floatx())
+    # ascontiguousarray makes 0-d arrays 1-d; the reshape keeps a scalar a scalar.
+    tensor = torch.from_numpy(np.ascontiguousarray(x).reshape(x.shape))
+    return tensor.to(device=get_device(), dtype=torch_dtype or tensor.dtype)
+
+
+def _python_scalar_dtype(x):
+    """Keras's dtype for a number given without one: bool, int32, the NumPy scalar's own
+    float type, floatx for a Python float."""
+    if isinstance(x, (bool, np.bool_)):
+        return torch.bool
+    if isinstance(x, (int, np.integer)):
+        return torch.int32
+    if isinstance(x, np.floating):
+        return to_torch_dtype(x.dtype.name)
+    return to_torch_dtype(global_floatx())
+
+
+def _tensor_from_sequence(x, dtype, torch_dtype):
+    if any(isinstance(item, torch.Tensor) for item in x):
+        return torch.stack([convert_to_tensor(item, dtype) for item in x])
+    array = np.asarray(x)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"Expected numeric values; received {x!r:.200}.")
+    if torch_dtype is None:
+        if array.dtype == np.float64:
+            torch_dtype = to_torch_dtype(global_floatx())
+        elif array.dtype == np.int64:
+            torch_dtype = torch.int32
+    return convert_to_tensor(array, dtype=standardize_dtype(torch_dtype) if torch_dtype else None)
 
 
 def global_floatx() -> str:

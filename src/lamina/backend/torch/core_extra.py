@@ -132,3 +132,19 @@ def custom_gradient(f):
         return _CustomGradient.apply(f, *[convert_to_tensor(a) for a in args])
 
     return wrapped
+
+
+def remat(f):
+    """``f`` recomputed in the backward pass instead of keeping its activations
+    (``torch.utils.checkpoint``, non-reentrant: keyword arguments pass through)."""
+    import functools
+
+    from torch.utils import checkpoint
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        if not torch.is_grad_enabled():
+            return f(*args, **kwargs)  # nothing to save memory for
+        return checkpoint.checkpoint(f, *args, use_reentrant=False, **kwargs)
+
+    return wrapped

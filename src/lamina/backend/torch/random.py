@@ -84,3 +84,55 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
         probabilities, num_samples, replacement=True, generator=_generator(seed)
     )
     return samples.to(to_torch_dtype(dtype))
+
+
+def _filled(shape, value, dtype):
+    """``value`` (a number or a tensor that broadcasts) as a dense tensor of ``shape``."""
+    value = torch.as_tensor(value, dtype=dtype, device=get_device())
+    return torch.broadcast_to(value, _shape(shape)).contiguous()
+
+
+def _standard_gamma(shape, alpha, dtype, generator):
+    concentration = _filled(shape, alpha, dtype)
+    # torch.distributions.Gamma takes no generator; its sampler does.
+    return torch._standard_gamma(concentration, generator=generator)
+
+
+def gamma(shape, alpha, dtype=None, seed=None):
+    return _standard_gamma(shape, alpha, to_torch_dtype(dtype), _generator(seed))
+
+
+def beta(shape, alpha, beta, dtype=None, seed=None):
+    """X / (X + Y) with X ~ Gamma(alpha), Y ~ Gamma(beta): both from one generator, so the
+    second draw continues the first's stream."""
+    dtype, generator = to_torch_dtype(dtype), _generator(seed)
+    first = _standard_gamma(shape, alpha, dtype, generator)
+    second = _standard_gamma(shape, beta, dtype, generator)
+    return first / (first + second)
+
+
+def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    dtype = to_torch_dtype(dtype)
+    counts, probabilities = _filled(shape, counts, dtype), _filled(shape, probabilities, dtype)
+    return torch.binomial(counts, probabilities, generator=_generator(seed))
+
+
+def get_global_state() -> dict:
+    """The global stream's state as JSON-ready data (BackupAndRestore): torch's CPU
+    generator, and each CUDA device's where CUDA is in use."""
+    state = {"cpu": torch.get_rng_state().tolist()}
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        state["cuda"] = [device.tolist() for device in torch.cuda.get_rng_state_all()]
+    return state
+
+
+def set_global_state(state) -> None:
+    """Set the global stream back to a ``get_global_state()``."""
+    if not isinstance(state, dict) or "cpu" not in state:
+        raise ValueError(
+            "set_global_state expects the dict that get_global_state returned (torch engine, "
+            f"with a 'cpu' entry); received {type(state).__name__}."
+        )
+    torch.set_rng_state(torch.tensor(state["cpu"], dtype=torch.uint8))
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all([torch.tensor(s, dtype=torch.uint8) for s in state["cuda"]])

@@ -6,8 +6,11 @@ The steps take the model and use only its public API (``__call__``, ``compute_lo
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
+from lamina.backend.common.looped_steps import LoopedSteps
+from lamina.backend.torch import core, numpy as engine_numpy
 from lamina.backend.torch.core import get_device
 from lamina.backend.torch.cuda_graphs import CudaGraphStep
 
@@ -79,3 +82,39 @@ def default_jit_compile() -> bool:
 
 def check_can_train() -> None:
     """The torch engine trains (the NumPy engine raises here)."""
+
+
+def batch_to_device(x):
+    """A data batch leaf on the model's device. On CUDA a host batch is copied once into
+    pinned memory and sent with ``non_blocking=True``: the host goes on to launch the step
+    while the copy runs, queued before the kernels that read it. On the CPU this is
+    ``convert_to_tensor`` (a NumPy batch is shared, not copied)."""
+    if not core._accelerator_default or core._device_stack or not torch.cuda.is_available():
+        return core.convert_to_tensor(x)
+    if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
+        dtype = core.to_torch_dtype(core.global_floatx()) if x.dtype == np.float64 else None
+        x = torch.from_numpy(np.ascontiguousarray(x).reshape(x.shape))
+        if dtype is not None:
+            x = x.to(dtype)
+    if isinstance(x, torch.Tensor) and x.device.type == "cpu":
+        if not x.is_pinned():
+            x = x.pin_memory()
+        return x.to(get_device(), non_blocking=True)
+    return core.convert_to_tensor(x)
+
+
+def worker_start_method() -> str:
+    """As torch's DataLoader: fork where the platform has it (workers inherit the dataset
+    instead of unpickling it, and must not use CUDA), else spawn."""
+    import multiprocessing
+    import sys
+
+    if sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
+
+
+def compile_steps(function, num_steps: int, concatenate_outputs: bool = False):
+    """``compile(steps_per_execution=N)``: the step (eager or compiled) once per batch of a
+    list, in one call; see common/looped_steps.py."""
+    return LoopedSteps(function, concatenate_outputs, engine_numpy.concatenate)

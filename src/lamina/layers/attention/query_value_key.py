@@ -109,7 +109,7 @@ class QueryValueKeyAttention(Layer):
             "activity_regularizer": self._activity_regularizer,
             "kernel_constraint": self._kernel_constraint,
             "bias_constraint": self._bias_constraint,
-            "dtype": self._dtype,
+            "dtype": self.dtype_policy,
         }
 
     def _arguments_config(self) -> dict:

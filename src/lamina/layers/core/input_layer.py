@@ -54,6 +54,11 @@ class InputLayer(Layer):
     def batch_shape(self):
         return self._batch_shape
 
+    @property
+    def dtype(self) -> str:
+        """The dtype of the input tensor (not the layer's policy: an input has no variables)."""
+        return self._dtype
+
     def call(self):
         return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import backend, ops
+from lamina.dtype_policies import serialize as serialize_dtype_policy
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.regularization.dropout import Dropout
 
@@ -39,4 +40,4 @@ class BaseSpatialDropout(Dropout):
     def get_config(self) -> dict:
         # Keras's keys exactly (its constructor takes no `trainable`): files stay loadable there.
         return {"rate": self.rate, "seed": self.seed, "name": self.name,
-                "dtype": self.dtype_policy}  # fmt: skip
+                "dtype": serialize_dtype_policy(self.dtype_policy)}  # fmt: skip

@@ -7,6 +7,7 @@ import types
 import numpy as np
 
 from lamina import backend
+from lamina.backend.common import tree
 
 
 def unpack_x_y_sample_weight(data):
@@ -52,11 +53,55 @@ def _is_array_like(x) -> bool:
     return hasattr(x, "__array__") and hasattr(x, "shape")
 
 
-def _is_torch_dataloader(x) -> bool:
+def _has_class(x, names, module_part) -> bool:
+    """Whether ``x``'s class or a base is one of ``names`` from a module containing
+    ``module_part``: other frameworks' types are recognised without importing them."""
     return any(
-        cls.__module__.startswith("torch.utils.data") and cls.__name__ == "DataLoader"
-        for cls in type(x).__mro__
+        cls.__name__ in names and module_part in cls.__module__ for cls in type(x).__mro__
     )
+
+
+def _is_torch_dataloader(x) -> bool:
+    return _has_class(x, ("DataLoader",), "torch.utils.data")
+
+
+def _is_torch_iterable_dataset(x) -> bool:
+    return _has_class(x, ("IterableDataset",), "torch.utils.data")
+
+
+def is_tf_dataset(x) -> bool:
+    return _has_class(
+        x,
+        ("DatasetV2", "DistributedDataset", "DistributedDatasetsFromFunction"),
+        "tensorflow.python.",
+    )
+
+
+def is_grain_dataset(x) -> bool:
+    return _has_class(x, ("MapDataset", "IterDataset", "DataLoader"), "grain")
+
+
+def is_pandas(x) -> bool:
+    return _has_class(x, ("DataFrame", "Series"), "pandas")
+
+
+def from_pandas(x):
+    """A pandas DataFrame or Series as a NumPy array (its values, rows first), as Keras
+    slices them; anything else unchanged. pandas itself is never imported here."""
+    if not is_pandas(x):
+        return x
+    array = x.to_numpy()
+    # pandas 3's copy-on-write hands out read-only views, which torch will not wrap.
+    return array if array.flags.writeable else array.copy()
+
+
+def to_device(x):
+    """A batch leaf as the step takes it: host text stays NumPy (the string layers read
+    it); anything else goes to the model's device through the engine, without blocking the
+    host (pinned memory and a non-blocking copy on CUDA; no copy on a CPU)."""
+    if x is None or backend.is_string_array(x):
+        return x
+    return backend.engine.trainer.batch_to_device(x)
 
 
 def get_data_adapter(
@@ -81,9 +126,21 @@ def get_data_adapter(
     if isinstance(x, types.GeneratorType):
         _no_targets(x, y, sample_weight, "a generator")
         return GeneratorDataAdapter(x, class_weight=class_weight)
-    if _is_torch_dataloader(x):
-        _no_targets(x, y, sample_weight, "a torch DataLoader")
+    if is_tf_dataset(x):
+        from lamina.trainers.data_adapters.tf_dataset_adapter import TFDatasetAdapter
+
+        _no_targets(x, y, sample_weight, "a tf.data.Dataset")
+        return TFDatasetAdapter(x, class_weight=class_weight)
+    if is_grain_dataset(x):
+        _no_targets(x, y, sample_weight, "a grain dataset")
+        # As Keras: a grain dataset's length is not taken as its number of batches.
+        return IterableDataAdapter(x, class_weight=class_weight, num_batches=None)
+    if _is_torch_dataloader(x) or _is_torch_iterable_dataset(x):
+        _no_targets(x, y, sample_weight, f"a torch {type(x).__name__}")
         return IterableDataAdapter(x, class_weight=class_weight)
+    x, y, sample_weight = (
+        tree.map_structure(from_pandas, part) for part in (x, y, sample_weight)
+    )
     if _is_array_like(x) and _is_array_like(y) and _is_array_like(sample_weight):
         return ArrayDataAdapter(
             x,
@@ -99,8 +156,9 @@ def get_data_adapter(
         return IterableDataAdapter(x, class_weight=class_weight)
     raise ValueError(
         "Unrecognized data type: x should be NumPy arrays or tensors (or lists/dicts of them), "
-        f"a PyDataset, a generator or a torch DataLoader; received x of type {type(x).__name__}"
-        f" and y of type {type(y).__name__}."
+        "a pandas DataFrame or Series, a PyDataset, a generator, a torch DataLoader or "
+        "IterableDataset, a tf.data.Dataset or a grain dataset; received x of type "
+        f"{type(x).__name__} and y of type {type(y).__name__}."
     )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from lamina import backend, ops
 from lamina.backend.common import tree
-from lamina.trainers.data_adapters.adapter import DataAdapter
+from lamina.trainers.data_adapters.adapter import DataAdapter, from_pandas
 
 _DEVICE_BYTES_LIMIT = 2 * 1024**3
 
@@ -27,6 +27,8 @@ def _as_array(x, role):
     if backend.is_tensor(x):
         return x
     array = np.asarray(x)
+    if backend.is_string_array(array):
+        return array  # text stays on the host for the string layers (backend.convert_data)
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"Expected numeric data for `{role}`; received an array of dtype {array.dtype}"
@@ -82,6 +84,7 @@ def train_validation_split(arrays, validation_split):
         raise ValueError(
             f"validation_split must be a float between 0 and 1; received {validation_split}."
         )
+    arrays = tree.map_structure(from_pandas, arrays)
     total = _check_cardinality({"x": arrays})
     split_at = int(math.floor(total * (1.0 - validation_split)))
     if split_at == 0 or split_at == total:
@@ -179,9 +182,7 @@ class ArrayDataAdapter(DataAdapter):
             return tree.map_structure(_floatx_on_host, data), False
         if total > _DEVICE_BYTES_LIMIT:
             return data, True  # converted batch by batch instead
-        data = tree.map_structure(
-            lambda a: None if a is None else backend.convert_to_tensor(a), data
-        )
+        data = tree.map_structure(backend.convert_data, data)
         return data, False
 
     def _batches(self, order):
@@ -217,7 +218,7 @@ class ArrayDataAdapter(DataAdapter):
     def _batch(self, parts):
         """A batch as the step receives it, in the data's structure."""
         if self._convert_batches:
-            parts = [None if part is None else backend.convert_to_tensor(part) for part in parts]
+            parts = [backend.convert_data(part) for part in parts]
         return self._pack(parts)
 
     def get_iterator(self):

@@ -1,0 +1,21 @@
+"""Bounding-box formats and helpers (public as ``lamina.utils.bounding_boxes``)."""
+
+from lamina.layers.preprocessing.image_preprocessing.bounding_boxes.converters import (
+    affine_transform as affine_transform,
+    clip_to_image_size as clip_to_image_size,
+    convert_format as convert_format,
+    crop as crop,
+    decode_deltas_to_boxes as decode_deltas_to_boxes,
+    encode_box_to_deltas as encode_box_to_deltas,
+    pad as pad,
+)
+
+__all__ = [
+    "affine_transform",
+    "clip_to_image_size",
+    "convert_format",
+    "crop",
+    "decode_deltas_to_boxes",
+    "encode_box_to_deltas",
+    "pad",
+]
