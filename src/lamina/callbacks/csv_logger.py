@@ -38,17 +38,18 @@ class CSVLogger(Callback):
         self.keys = None
         self.writer = None
         self.append_header = True
-        self.csv_file = None
 
     def on_train_begin(self, logs=None):
         if self.append:
             if os.path.exists(self.filename):
                 with open(self.filename, encoding="utf-8") as existing:
                     self.append_header = not bool(len(existing.readline()))
-            mode = "a"
         else:
-            mode = "w"
-        self.csv_file = open(self.filename, mode, newline="", encoding="utf-8")  # noqa: SIM115
+            # A new file now, as Keras; rows are appended one open-write-close at a time,
+            # so a run stopped by an exception leaves no file handle open.
+            with open(self.filename, "w", newline="", encoding="utf-8"):
+                pass
+        self.writer = None
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
@@ -58,21 +59,17 @@ class CSVLogger(Callback):
             # now, since a CSV header cannot grow later.
             if self.keys and not any(key.startswith("val_") for key in self.keys):
                 self.keys.extend(f"val_{key}" for key in list(self.keys))
-        if self.writer is None:
-            dialect = type("LaminaDialect", (csv.excel,), {"delimiter": self.sep})
-            self.writer = csv.DictWriter(
-                self.csv_file, fieldnames=["epoch", *self.keys], dialect=dialect
-            )
-            if self.append_header:
-                self.writer.writeheader()
-        row = {"epoch": epoch}
-        row.update((key, _cell(logs[key]) if key in logs else "NA") for key in self.keys)
-        self.writer.writerow(row)
-        self.csv_file.flush()
+        dialect = type("LaminaDialect", (csv.excel,), {"delimiter": self.sep})
+        with open(self.filename, "a", newline="", encoding="utf-8") as csv_file:
+            writer = csv.DictWriter(csv_file, fieldnames=["epoch", *self.keys], dialect=dialect)
+            if self.writer is None and self.append_header:
+                writer.writeheader()
+            self.writer = writer
+            row = {"epoch": epoch}
+            row.update((key, _cell(logs[key]) if key in logs else "NA") for key in self.keys)
+            writer.writerow(row)
 
     def on_train_end(self, logs=None):
-        if self.csv_file is not None:
-            self.csv_file.close()
         self.writer = None
 
 
