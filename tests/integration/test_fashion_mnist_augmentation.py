@@ -6,13 +6,15 @@ fast, nearest-neighbour translations (one gather per pixel instead of four).
 """
 
 import os
+import pathlib
 
 import pytest
 
 import lamina as keras
 from lamina import layers
 
-SOURCE = "/work/shared/data/fashion-mnist"
+# The shared data folder beside the checkout (../shared/data, see its README).
+SOURCE = str(pathlib.Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-mnist")
 
 
 def augmented_cnn():
