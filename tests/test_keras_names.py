@@ -46,9 +46,6 @@ PENDING: dict[str, list[str]] = {
     "top": [
         "StatelessScope",
     ],
-    "utils.bounding_boxes": [
-        "compute_ciou", "compute_iou",
-    ],
 }  # fmt: skip
 # END PENDING
 

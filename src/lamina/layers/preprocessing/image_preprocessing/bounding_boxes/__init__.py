@@ -9,10 +9,16 @@ from lamina.layers.preprocessing.image_preprocessing.bounding_boxes.converters i
     encode_box_to_deltas as encode_box_to_deltas,
     pad as pad,
 )
+from lamina.layers.preprocessing.image_preprocessing.bounding_boxes.iou import (
+    compute_ciou as compute_ciou,
+    compute_iou as compute_iou,
+)
 
 __all__ = [
     "affine_transform",
     "clip_to_image_size",
+    "compute_ciou",
+    "compute_iou",
     "convert_format",
     "crop",
     "decode_deltas_to_boxes",
