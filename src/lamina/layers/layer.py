@@ -9,8 +9,6 @@ import contextlib
 import functools
 import inspect
 
-import numpy as np
-
 from lamina import backend
 from lamina.backend import KerasTensor, KerasVariable, any_symbolic_tensors, global_state
 from lamina.backend.common import remat as remat_scopes, tree
@@ -625,7 +623,9 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         if input_mask is not None and "mask" not in kwargs and has_mask:
             kwargs["mask"] = input_mask
         autocast_target = self._autocast_target()
-        call = self.call if self._remat_mode is None else self._rematerialized_call(args)
+        call = self.call
+        if self._remat_mode is not None:
+            call = remat_scopes.rematerialized_call(self, args)
         try:
             if autocast_target is None:
                 outputs = call(*args, **kwargs)
@@ -642,37 +642,6 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         return outputs
 
     _remat_mode = None  # also for subclasses that skip Layer.__init__
-
-    def _rematerialized_call(self, args):
-        """``call`` wrapped as this layer's RematScope says (see backend/common/remat)."""
-        from lamina.ops.core_extra import remat  # floor 2; layer.py loads before ops' extras
-
-        scope = self._remat_mode
-        if scope.mode == "full":
-            return remat(self.call)
-        if scope.mode == "list_of_layers":
-            return remat(self.call) if self.name in scope.layer_names else self.call
-        if scope.mode == "larger_than":
-            shapes = tuple(tuple(getattr(x, "shape", ())) for x in tree.flatten(args))
-            sizes = self.__dict__.setdefault("_remat_output_sizes", {})
-            if shapes not in sizes:
-                spec = backend.compute_output_spec(self.call, *args)
-                sizes[shapes] = max(
-                    int(np.prod([d or 1 for d in t.shape])) for t in tree.flatten(spec)
-                )
-            return remat(self.call) if sizes[shapes] > scope.output_size_threshold else self.call
-        activation = getattr(self, "activation", None)  # mode "activations"
-        if activation is None or getattr(activation, "__name__", "") == "linear":
-            return self.call
-
-        def call_with_rematerialized_activation(*call_args, **call_kwargs):
-            self.activation = remat(activation)
-            try:
-                return self.call(*call_args, **call_kwargs)
-            finally:
-                self.activation = activation
-
-        return call_with_rematerialized_activation
 
     def _symbolic_call(self, args, kwargs):
         self._maybe_build(args, kwargs)

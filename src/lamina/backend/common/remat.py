@@ -55,3 +55,40 @@ def get_current_remat_mode():
     if not scopes or scopes[-1].mode is None:
         return None
     return scopes[-1]
+
+
+def rematerialized_call(layer, args):
+    """``layer.call`` wrapped as the layer's RematScope says (``args``: the call's positional
+    arguments, for the "larger_than" size check, computed once per input shape)."""
+    import numpy as np
+
+    from lamina import backend
+    from lamina.backend.common import tree
+    from lamina.ops.core_extra import remat  # floor 2: imported when a remat layer runs
+
+    scope = layer._remat_mode
+    if scope.mode == "full":
+        return remat(layer.call)
+    if scope.mode == "list_of_layers":
+        return remat(layer.call) if layer.name in scope.layer_names else layer.call
+    if scope.mode == "larger_than":
+        shapes = tuple(tuple(getattr(x, "shape", ())) for x in tree.flatten(args))
+        sizes = layer.__dict__.setdefault("_remat_output_sizes", {})
+        if shapes not in sizes:
+            spec = backend.compute_output_spec(layer.call, *args)
+            sizes[shapes] = max(
+                int(np.prod([d or 1 for d in t.shape])) for t in tree.flatten(spec)
+            )
+        return remat(layer.call) if sizes[shapes] > scope.output_size_threshold else layer.call
+    activation = getattr(layer, "activation", None)  # mode "activations"
+    if activation is None or getattr(activation, "__name__", "") == "linear":
+        return layer.call
+
+    def call_with_rematerialized_activation(*call_args, **call_kwargs):
+        layer.activation = remat(activation)
+        try:
+            return layer.call(*call_args, **call_kwargs)
+        finally:
+            layer.activation = activation
+
+    return call_with_rematerialized_activation
