@@ -191,6 +191,11 @@ def charge_variable(name: str, shape: tuple, dtype: str) -> None:
 # ---- autocast: the dtype floating variables are read in inside a mixed-precision layer ----
 
 
+# How many autocast scopes are open in any thread: variable reads (dozens per training step)
+# test this plain module global first and look at the thread-local scope only when it is not 0.
+autocast_scopes_open = 0
+
+
 def autocast_dtype():
     """None outside any autocast scope; inside one, the dtype that floating variables created
     with ``autocast=True`` are read in, or "" where a layer turned autocasting off."""
@@ -202,11 +207,14 @@ def autocast_scope(dtype):
     """Variables read inside the block come back cast to ``dtype`` (Keras's AutocastScope):
     a layer whose compute dtype differs from its variables' opens one around ``call``.
     ``dtype=None`` turns autocasting off for the block (a layer with ``autocast=False``)."""
+    global autocast_scopes_open
     previous = getattr(_state, "autocast", None)
     _state.autocast = dtype or ""
+    autocast_scopes_open += 1
     try:
         yield
     finally:
+        autocast_scopes_open -= 1
         _state.autocast = previous
 
 

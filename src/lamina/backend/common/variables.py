@@ -118,7 +118,7 @@ class KerasVariable:
 
     @property
     def value(self):
-        if global_state.autocast_dtype():
+        if global_state.autocast_scopes_open and global_state.autocast_dtype():
             return self._autocast_read(self._value)
         return self._value
 

@@ -185,7 +185,7 @@ class Variable(KerasVariable):
             value = stack[-1].lookup(self)
             if value is None:
                 value = self._value
-        if global_state.autocast_dtype():
+        if global_state.autocast_scopes_open and global_state.autocast_dtype():
             return self._autocast_read(value)
         return value
 
