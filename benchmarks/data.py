@@ -9,8 +9,9 @@ Part 2, compute-bound: a model whose step takes longer than a quarter of the del
 epoch with ``workers=4`` should take what the same epoch takes from in-memory data (ratio
 ~1.0): loading is hidden behind the steps.
 
-Each row is the median wall time of ``--rounds`` one-epoch ``fit`` calls, after one warm-up
-epoch (compilation, the first pool), on the chosen engine.
+Each row is the median epoch wall time (``on_epoch_begin`` to ``on_epoch_end``) of one
+``fit`` of ``--rounds + 1`` epochs, its first epoch left out (compilation, starting the
+workers), on the chosen engine: the steady state of a run of several epochs.
 
     python benchmarks/data.py [--engine torch|jax] [--batches 40] [--delay 20] [--rounds 3]
     python benchmarks/data.py --quick   # small sizes, one round: checks that it runs
@@ -76,14 +77,22 @@ def model(width, depth, features):
     return net
 
 
+class EpochTimer(lamina.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.seconds, self.start = [], 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self.start)
+
+
 def epoch_seconds(net, dataset, rounds):
-    net.fit(dataset, epochs=1, verbose=0, shuffle=False)  # warm-up: compilation, caches
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        net.fit(dataset, epochs=1, verbose=0, shuffle=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    timer = EpochTimer()
+    net.fit(dataset, epochs=rounds + 1, verbose=0, shuffle=False, callbacks=[timer])
+    return statistics.median(timer.seconds[1:])  # the first: compilation, caches, workers
 
 
 def main(arguments):

@@ -5,17 +5,19 @@ Prints median milliseconds per step (after warm-up) for Lamina ``fit``, Lamina
 batch size (128, float32), and the ratio Lamina / PyTorch, plus Lamina ``fit`` under the
 "mixed_bfloat16" policy (its ratio to float32 ``fit`` printed below the table); then
 (``--engine all``, the default, in a second process) Lamina-on-JAX ``fit``, float32 and
-mixed_bfloat16, against a plain ``jax.jit`` + optax loop (``jax_rows.py``). Runs on CUDA
-when present. The small-model rows, where fit's per-step overhead shows, are
-``fit_overhead.py``'s.
+mixed_bfloat16, against a plain ``jax.jit`` + optax loop (``jax_rows.py``), and (when
+TensorFlow is installed) Lamina-on-TensorFlow ``fit`` against a plain ``tf.function`` +
+``tf.GradientTape`` loop (``tf_rows.py``). Runs on CUDA when present. The small-model rows,
+where fit's per-step overhead shows, are ``fit_overhead.py``'s.
 
-    python benchmarks/train_step.py [--engine all|torch|jax] [--steps 60] [--warmup 10]
+    python benchmarks/train_step.py [--engine all|torch|jax|tensorflow] [--steps 60]
     python benchmarks/train_step.py --quick   # tiny sizes: checks that it runs
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import statistics
 import subprocess
@@ -33,7 +35,8 @@ def _engine_from_argv() -> str:
 
 
 ENGINE = _engine_from_argv()
-os.environ["LAMINA_BACKEND"] = "jax" if ENGINE == "jax" else "torch"  # before lamina loads
+# before lamina loads
+os.environ["LAMINA_BACKEND"] = ENGINE if ENGINE in ("jax", "tensorflow") else "torch"
 
 import numpy as np  # noqa: E402
 from _environment import describe  # noqa: E402
@@ -41,7 +44,7 @@ from _environment import describe  # noqa: E402
 import lamina as keras  # noqa: E402
 from lamina import layers  # noqa: E402
 
-if ENGINE != "jax":
+if ENGINE not in ("jax", "tensorflow"):
     import torch
 
 BATCH = 128
@@ -216,6 +219,16 @@ def main_jax(args):
     _print_mixed_ratio(medians, MIXED_JAX, "lamina fit (jax)")
 
 
+def main_tensorflow(args):
+    import tf_rows
+
+    x, y = make_data(args.steps + args.warmup + 1)
+    medians = _medians(tf_rows.runs(lamina_model, BATCH), x, y, args)
+    print(f"MNIST CNN, batch {BATCH}, float32, tensorflow engine, Adam written out")
+    print(describe())
+    _print_table(medians, "plain tf.function loop")
+
+
 MIXED_TORCH = "lamina fit, mixed_bf16"
 MIXED_JAX = "lamina fit (jax), mixed_bf16"
 
@@ -226,7 +239,7 @@ def _print_mixed_ratio(medians, mixed, base):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--engine", choices=("all", "torch", "jax"), default="all")
+    parser.add_argument("--engine", choices=("all", "torch", "jax", "tensorflow"), default="all")
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
@@ -239,6 +252,9 @@ def main():
         args.steps, args.warmup, args.rounds = 3, 1, 1
     if args.engine == "jax":
         main_jax(args)
+        return
+    if args.engine == "tensorflow":
+        main_tensorflow(args)
         return
     x, y = make_data(args.steps + args.warmup + 1)
     runs = {"lamina fit": bench_fit, "lamina train_on_batch": bench_train_on_batch,
@@ -259,6 +275,10 @@ def main():
         passthrough = [f"--steps={args.steps}", f"--warmup={args.warmup}",
                        f"--rounds={args.rounds}"]  # fmt: skip
         subprocess.run([sys.executable, __file__, "--engine", "jax", *passthrough], check=True)
+        if importlib.util.find_spec("tensorflow") is not None:
+            subprocess.run(
+                [sys.executable, __file__, "--engine", "tensorflow", *passthrough], check=True
+            )
 
 
 if __name__ == "__main__":

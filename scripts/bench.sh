@@ -10,7 +10,7 @@
 # --help, and prints its own table (benchmarks/_environment.py's describe() gives the
 # header); add NAME to the list below. Not listed: diagnostics that print no benchmark table
 # (profile_step, find_syncs, check_jit, device_check.sh).
-BENCHMARKS=(train_step fit_overhead saving layers data optimizers)
+BENCHMARKS=(train_step fit_overhead saving layers data optimizers distributed applications)
 
 set -euo pipefail
 cd "$(dirname "$0")/.."

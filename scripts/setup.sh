@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv and install Lamina with its engines (torch, JAX on the CPU), test tools and
-# the docs tools (the suite builds the site; idempotent).
+# Create .venv and install Lamina with its engines (torch, JAX, TensorFlow on the CPU), test
+# tools and the docs tools (the suite builds the site; idempotent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
@@ -9,4 +9,7 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/python -m pip install -q -c .ci/constraints.txt -e ".[torch,jax,dev,docs]" 2>&1 \
   | grep -v "is ignored: it is neither a file nor a directory" || true
-.venv/bin/python -c "import lamina, torch, jax" >/dev/null
+# The TensorFlow engine on the CPU: tensorflow-cpu provides the `tensorflow` module (the
+# `tensorflow` extra would pull the larger GPU build).
+.venv/bin/python -m pip install -q -c .ci/constraints.txt tensorflow-cpu
+.venv/bin/python -c "import lamina, torch, jax, tensorflow" >/dev/null

@@ -61,6 +61,16 @@ def engine_gradients(fn, arrays, variables=()):
 
         grads_x, grads_v = jax.grad(total)(([jnp.asarray(a) for a in arrays], values))
         return [np.asarray(g, np.float64) for g in list(grads_x) + list(grads_v)]
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        tensors = [tf.constant(np.asarray(a)) for a in arrays]
+        with tf.GradientTape() as tape:
+            tape.watch(tensors)
+            total = tf.reduce_sum(fn(*tensors))
+        grads = tape.gradient(total, tensors + [v.value for v in variables])
+        # A gather's gradient (Embedding) is tf.IndexedSlices: densify it.
+        return [np.asarray(tf.convert_to_tensor(g), np.float64) for g in grads]
     import pytest
 
     pytest.skip(f"the {name} engine has no autodiff (inference only)")

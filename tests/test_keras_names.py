@@ -21,13 +21,6 @@ from tests.keras_names import KERAS_NAMES
 _NO_ISSUE = "no open issue builds it yet"
 # "namespace.name" or "namespace" (the namespace and everything under it): the reason.
 OWNED_ELSEWHERE = {
-    "applications": "issue 11 (applications)",
-    "top.applications": "issue 11 (applications)",
-    "distribution": "issue 10 (distribution)",
-    "top.distribution": "issue 10 (distribution)",
-    "export": "issue 12 (export)",
-    "top.export": "issue 12 (export)",
-    "layers.TFSMLayer": "issue 12: loads an exported TensorFlow SavedModel",
     "quantizers": f"{_NO_ISSUE}: int8/int4/float8/GPTQ/AWQ quantization",
     "top.quantizers": f"{_NO_ISSUE}: quantization",
     "top.Quantizer": f"{_NO_ISSUE}: quantization",
@@ -40,9 +33,6 @@ OWNED_ELSEWHERE = {
 # Names the open data (9) and parity (13) issues still have to build.
 # BEGIN PENDING (regenerate: python tools/keras_names/pending.py --write)
 PENDING: dict[str, list[str]] = {
-    "layers": [
-        "RandomElasticTransform",
-    ],
     "top": [
         "StatelessScope",
     ],

@@ -72,3 +72,18 @@ def test_keras_weight_file_names(monkeypatch):
             convnext.WEIGHTS_HASHES["convnext_tiny"][1],
         )
     ]
+
+
+@pytest.mark.slow  # a 110 MB file; the layers' round trip is in test_keras_application_files
+def test_whole_model_round_trips_a_keras_file(tmp_path, rng):
+    from lamina import saving
+    from tests.applications.application_checks import seeded_weights
+
+    model = build_without_initializing(
+        convnext.ConvNeXtTiny, include_top=False, input_shape=(32, 32, 3), pooling="avg"
+    )
+    seeded_weights(model, rng)
+    model.save(tmp_path / "convnext_tiny.keras")
+    loaded = saving.load_model(tmp_path / "convnext_tiny.keras")
+    images = rng.uniform(0, 255, (2, 32, 32, 3)).astype("float32")
+    assert_close(loaded(images), to_numpy(model(images)), atol=1e-4)

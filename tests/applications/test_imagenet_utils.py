@@ -63,6 +63,33 @@ def test_decode_predictions(monkeypatch, rng):
         assert [r[2] for r in result] == list(row[best])
 
 
+def test_shipped_class_index_is_keras_file(monkeypatch):
+    """The package's class index is byte for byte the file Keras downloads (its MD5), and
+    decode_predictions reads it without the network."""
+    import hashlib
+    import os
+
+    import lamina
+
+    path = os.path.join(os.path.dirname(imagenet_utils.__file__), imagenet_utils.CLASS_INDEX_FILE)
+    with open(path, "rb") as file:
+        assert hashlib.md5(file.read()).hexdigest() == imagenet_utils.CLASS_INDEX_HASH
+
+    def no_download(*args, **kwargs):
+        raise AssertionError("decode_predictions must not download")
+
+    monkeypatch.setattr(lamina.utils, "get_file", no_download)
+    monkeypatch.setattr(imagenet_utils, "_class_index", None)
+    preds = np.full((1, 1000), 0.1)
+    preds[0, [2, 517, 999]] = [0.5, 0.9, 0.7]
+    decoded = imagenet_utils.decode_predictions(preds, top=3)
+    assert [item[:2] for item in decoded[0]] == [
+        ("n03126707", "crane"),
+        ("n15075141", "toilet_tissue"),
+        ("n01484850", "great_white_shark"),
+    ]
+
+
 def test_obtain_input_shape():
     shape = imagenet_utils.obtain_input_shape
     assert shape(None, 224, 32, "channels_last", require_flatten=True) == (224, 224, 3)

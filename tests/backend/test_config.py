@@ -16,7 +16,7 @@ def restore_settings():
 
 
 def test_defaults():
-    assert backend.backend() in ("torch", "jax", "numpy")
+    assert backend.backend() in ("torch", "jax", "numpy", "tensorflow")
     assert backend.floatx() == "float32"
     assert backend.epsilon() == pytest.approx(1e-7)
     assert backend.image_data_format() == "channels_last"

@@ -14,7 +14,7 @@ import lamina as keras
 from tests.integration.cross_engine_model import build_model, data
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-LIBRARIES = {"torch": "torch", "jax": "jax", "numpy": "numpy"}
+LIBRARIES = {"torch": "torch", "jax": "jax", "tensorflow": "tensorflow", "numpy": "numpy"}
 
 
 def _others():

@@ -145,3 +145,50 @@ def test_from_config_passes_custom_objects_to_the_layers():
     model = keras.Model(inputs, Doubler()(inputs))
     clone = keras.Model.from_config(model.get_config(), custom_objects={"Doubler": Doubler})
     assert isinstance(clone.layers[-1], Doubler)
+
+
+def _keras_op_entry(class_name, config, *sources):
+    """A Functional config entry as Keras 3.15.1 writes an op called on symbolic tensors."""
+    tensors = [
+        {"class_name": "__keras_tensor__", "config": {"keras_history": [s, 0, 0]}} for s in sources
+    ]
+    return {
+        "module": "keras.src.ops.numpy",
+        "class_name": class_name,
+        "config": config,
+        "registered_name": class_name,
+        "name": config["name"],
+        "inbound_nodes": [{"args": tensors, "kwargs": {}}],
+    }
+
+
+def _keras_ops_config(mean_config):
+    source = {"module": "keras.layers", "class_name": "InputLayer", "registered_name": None}
+    source.update(name="x", inbound_nodes=[], config={"batch_shape": [None, 3], "name": "x"})
+    return {
+        "name": "ops_model",
+        "layers": [
+            source,
+            _keras_op_entry("Add", {"name": "add"}, "x", "x"),
+            _keras_op_entry("Mean", mean_config, "add"),
+        ],
+        "input_layers": ["x", 0, 0],
+        "output_layers": ["mean", 0, 0],
+    }
+
+
+def test_keras_saved_ops_replay_with_their_arguments(rng):
+    """Keras saves ``ops.mean(x + x, axis=-1, keepdims=True)`` as op classes (Add, Mean
+    with its arguments in the config); they replay as Lamina's ops and survive a re-save."""
+    config = _keras_ops_config({"name": "mean", "axis": -1, "keepdims": True})
+    model = keras.Model.from_config(config)
+    data = rng.standard_normal((4, 3)).astype("float32")
+    assert_close(model(data), (2 * data.astype("float64")).mean(axis=-1, keepdims=True))
+    clone = keras.Model.from_config(model.get_config())
+    assert_close(clone(data), model(data))
+
+
+def test_keras_saved_op_with_an_unknown_argument_is_refused():
+    config = _keras_ops_config({"name": "mean", "axis": -1, "bogus": 1})
+    with pytest.raises(ValueError, match=r"ops.mean takes no argument \['bogus'\]"):
+        keras.Model.from_config(config)

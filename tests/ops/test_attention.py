@@ -164,4 +164,4 @@ def test_flash_attention_needs_a_fused_kernel(rng):
 
 def test_exported_at_ops_and_ops_nn():
     assert ops.dot_product_attention is ops.nn.dot_product_attention
-    assert backend.backend() in ("torch", "jax", "numpy")
+    assert backend.backend() in ("torch", "jax", "tensorflow", "numpy")

@@ -62,7 +62,7 @@ CASES = [
                           ("mul", np.multiply))],
     OpCase("saturate_cast", lambda x: ops.saturate_cast(x * 200, "uint8"),
            lambda x: _saturate(x * 200, "uint8"), ((4, 3),), dtype="uint8", atol=1),
-    OpCase("saturate_cast", lambda x: ops.saturate_cast(x * 1e3, "int8"),
+    OpCase("saturate_cast", lambda x: ops.saturate_cast(ops.multiply(x, 1000), "int8"),
            lambda x: _saturate(x * 1e3, "int8"), ((4, 3),), "int", dtype="int8",
            label="int-to-int8"),
     OpCase("unstack", ops.unstack, lambda x: list(x), ((3, 2),), batch=False),

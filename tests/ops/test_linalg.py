@@ -199,7 +199,7 @@ def test_gradients_match_finite_differences(rng, name):
         assert_close(got, expected, rtol=1e-3, atol=1e-3)
 
 
-@pytest.mark.engine("torch", "jax")
+@pytest.mark.engine("torch", "jax", "tensorflow")
 def test_jvp_is_the_directional_derivative(rng):
     x = ops.convert_to_tensor(rng.standard_normal((3,)).astype("float32"))
     tangent = ops.convert_to_tensor(rng.standard_normal((3,)).astype("float32"))

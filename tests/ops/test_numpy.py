@@ -270,6 +270,7 @@ CREATION = [
     ("linspace", lambda: ops.linspace(0, 1, 5), np.linspace(0, 1, 5), "float32"),
     ("linspace", lambda: ops.linspace(2.0, 3.0, 4, endpoint=False),
      np.linspace(2.0, 3.0, 4, endpoint=False), "float32"),
+    ("linspace", lambda: ops.linspace(1.5, 4.0, 1), np.linspace(1.5, 4.0, 1), "float32"),
     ("eye", lambda: ops.eye(3), np.eye(3), "float32"),
     ("eye", lambda: ops.eye(3, 4, k=1), np.eye(3, 4, k=1), "float32"),
     ("eye", lambda: ops.eye(4, 3, k=-2, dtype="int32"), np.eye(4, 3, k=-2), "int32"),

@@ -322,5 +322,5 @@ def test_add_variable_takes_keras_arguments():
     assert variable.aggregation == "sum"
     assert optimizer.add_variable((2,)).aggregation == "none"  # Keras's default
     assert variable.path == f"{optimizer.name}/total"
-    with pytest.raises(NotImplementedError, match="layout"):
+    with pytest.raises(TypeError, match="layout must be a lamina.distribution.TensorLayout"):
         optimizer.add_variable((2,), layout=object())

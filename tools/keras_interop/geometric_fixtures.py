@@ -3,7 +3,7 @@
 Run with the Keras venv, never Lamina's:
 
     KERAS_BACKEND=torch <keras venv>/bin/python tools/keras_interop/geometric_fixtures.py \
-        tests/layers/preprocessing/image_preprocessing/keras_files
+        tests/layers/preprocessing/image_preprocessing/keras_files [case ...]
 
 Each case writes ``geometric_<case>.keras`` (a Functional model around one layer) and
 ``geometric_<case>.npz`` holding ``inputs`` and Keras's ``outputs`` with ``training=False``
@@ -33,15 +33,21 @@ def cases():
     yield "random_rotation", L.RandomRotation(0.1, fill_mode="wrap", seed=2)
     yield "random_zoom", L.RandomZoom(0.2, (-0.1, 0.2), interpolation="nearest")
     yield "random_shear", L.RandomShear(0.2, 0.1, seed=1)
+    elastic = L.RandomElasticTransform(
+        0.5, (0.1, 0.4), fill_mode="constant", fill_value=0.5, value_range=(0, 1), seed=2
+    )
+    yield "random_elastic_transform", elastic
 
 
-def main(out_dir):
+def main(out_dir, only=()):
     os.makedirs(out_dir, exist_ok=True)
     rng = np.random.default_rng(20261204)
     for name, layer in cases():
         inputs = keras.Input((6, 7, 3))
         model = keras.Model(inputs, layer(inputs))
         x = rng.uniform(0.05, 0.95, (2, 6, 7, 3)).astype("float32")
+        if only and name not in only:  # the draw above keeps every case's inputs fixed
+            continue
         arrays = {"inputs": x, "outputs": keras.ops.convert_to_numpy(model(x, training=False))}
         if name in DETERMINISTIC:
             arrays["training_outputs"] = keras.ops.convert_to_numpy(model(x, training=True))
@@ -51,4 +57,4 @@ def main(out_dir):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2:])

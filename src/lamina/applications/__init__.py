@@ -8,10 +8,12 @@ from lamina.applications import (
     efficientnet as efficientnet,
     efficientnet_v2 as efficientnet_v2,
     imagenet_utils as imagenet_utils,
+    inception_resnet_v2 as inception_resnet_v2,
     inception_v3 as inception_v3,
     mobilenet as mobilenet,
     mobilenet_v2 as mobilenet_v2,
     mobilenet_v3 as mobilenet_v3,
+    nasnet as nasnet,
     resnet as resnet,
     resnet_v2 as resnet_v2,
     vgg16 as vgg16,
@@ -49,6 +51,7 @@ from lamina.applications.efficientnet_v2 import (
     EfficientNetV2M as EfficientNetV2M,
     EfficientNetV2S as EfficientNetV2S,
 )
+from lamina.applications.inception_resnet_v2 import InceptionResNetV2 as InceptionResNetV2
 from lamina.applications.inception_v3 import InceptionV3 as InceptionV3
 from lamina.applications.mobilenet import MobileNet as MobileNet
 from lamina.applications.mobilenet_v2 import MobileNetV2 as MobileNetV2
@@ -56,6 +59,7 @@ from lamina.applications.mobilenet_v3 import (
     MobileNetV3Large as MobileNetV3Large,
     MobileNetV3Small as MobileNetV3Small,
 )
+from lamina.applications.nasnet import NASNetLarge as NASNetLarge, NASNetMobile as NASNetMobile
 from lamina.applications.resnet import (
     ResNet50 as ResNet50,
     ResNet101 as ResNet101,
@@ -83,6 +87,7 @@ __all__ = [
     "EfficientNetV2S",
     "MobileNetV3Large",
     "MobileNetV3Small",
+    "InceptionResNetV2",
     "InceptionV3",
     "Xception",
     "ConvNeXtBase",
@@ -103,6 +108,8 @@ __all__ = [
     "DenseNet201",
     "MobileNet",
     "MobileNetV2",
+    "NASNetLarge",
+    "NASNetMobile",
     "ResNet50",
     "ResNet101",
     "ResNet152",
@@ -116,10 +123,12 @@ __all__ = [
     "efficientnet",
     "efficientnet_v2",
     "imagenet_utils",
+    "inception_resnet_v2",
     "inception_v3",
     "mobilenet",
     "mobilenet_v2",
     "mobilenet_v3",
+    "nasnet",
     "resnet",
     "resnet50",
     "resnet_v2",

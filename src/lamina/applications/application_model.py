@@ -83,18 +83,34 @@ def build_model(input_tensor, img_input, outputs, name):
     return Functional(inputs, outputs, name=name)
 
 
-def classifier_top(x, include_top, pooling, classes, classifier_activation, weights):
+def classifier_top(
+    x,
+    include_top,
+    pooling,
+    classes,
+    classifier_activation,
+    weights,
+    top_pool_name="avg_pool",
+    feature_pool_names=("avg_pool", "max_pool"),
+):
     """Keras's common head: global average pooling and a ``predictions`` Dense, or the
-    ``pooling`` asked for feature extraction."""
+    ``pooling`` asked for feature extraction. The pooling layers' names differ between
+    Keras's families: ``top_pool_name`` and ``feature_pool_names`` (avg, max) give them,
+    None for a generated name."""
     if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        x = layers.GlobalAveragePooling2D(name=top_pool_name)(x)
         imagenet_utils.validate_activation(classifier_activation, weights)
         return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
     if pooling == "avg":
-        return layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        return layers.GlobalAveragePooling2D(name=feature_pool_names[0])(x)
     if pooling == "max":
-        return layers.GlobalMaxPooling2D(name="max_pool")(x)
+        return layers.GlobalMaxPooling2D(name=feature_pool_names[1])(x)
     return x
+
+
+# Inception's and Xception's feature pooling layers are unnamed; NASNet's and
+# MobileNetV2's classifier pooling too.
+UNNAMED = (None, None)
 
 
 def load_weights(model, weights, base_url=None, file_name=None, file_hash=None) -> None:

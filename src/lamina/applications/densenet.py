@@ -203,6 +203,9 @@ def preprocess_input(x, data_format=None):
 
 
 def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each row of ``preds`` (the model's ``(N, 1000)``
+    probabilities): per sample, a list of ``(class_name, class_description, score)``, best
+    first (see ``applications.imagenet_utils.decode_predictions``)."""
     return imagenet_utils.decode_predictions(preds, top=top)
 
 

@@ -17,9 +17,6 @@ import numpy as np
 from lamina import activations, backend, ops
 
 CLASS_INDEX_FILE = "imagenet_class_index.json"
-CLASS_INDEX_PATH = (
-    "https://storage.googleapis.com/download.tensorflow.org/data/imagenet_class_index.json"
-)
 CLASS_INDEX_HASH = "c2c37ea517e94d9795004a39431a14cb"
 _CAFFE_MEAN = (103.939, 116.779, 123.68)  # BGR
 _TORCH_MEAN = (0.485, 0.456, 0.406)
@@ -69,7 +66,8 @@ def preprocess_input(x, data_format=None, mode="caffe"):
         x = np.asarray(x, dtype=dtype)
         module = np
     else:
-        x = ops.convert_to_tensor(x)
+        if not backend.is_keras_tensor(x):  # a symbolic input stays symbolic (a graph node)
+            x = ops.convert_to_tensor(x)
         if not backend.is_float_dtype(x.dtype):
             x = ops.cast(x, backend.floatx())
         module = ops
@@ -91,20 +89,12 @@ def preprocess_input(x, data_format=None, mode="caffe"):
 
 
 def _load_class_index() -> dict:
+    """ImageNet's 1000 classes as ``{"0": [wnid, name], ...}``, read from the copy shipped
+    in the package: byte for byte the file Keras downloads (MD5 ``CLASS_INDEX_HASH``), made
+    offline by tools/make_imagenet_class_index.py."""
     global _class_index
     if _class_index is None:
-        bundled = os.path.join(os.path.dirname(__file__), CLASS_INDEX_FILE)
-        if os.path.isfile(bundled):
-            path = bundled
-        else:
-            from lamina.utils import get_file  # floor 6: the download helper
-
-            path = get_file(
-                CLASS_INDEX_FILE,
-                CLASS_INDEX_PATH,
-                cache_subdir="models",
-                file_hash=CLASS_INDEX_HASH,
-            )
+        path = os.path.join(os.path.dirname(__file__), CLASS_INDEX_FILE)
         with open(path, encoding="utf-8") as file:
             _class_index = json.load(file)
     return _class_index

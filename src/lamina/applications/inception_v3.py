@@ -134,14 +134,16 @@ def InceptionV3(
     x = _concat([branch3x3, branch7x7x3, branch_pool], "mixed8")
     for index in range(2):
         x = _block_8(x, index)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    x = application_model.classifier_top(
+        x,
+        include_top,
+        pooling,
+        classes,
+        classifier_activation,
+        weights,
+        top_pool_name="avg_pool",
+        feature_pool_names=application_model.UNNAMED,
+    )
     model = application_model.build_model(input_tensor, img_input, x, name)
     suffix = "" if include_top else "_notop"
     application_model.load_weights(
@@ -160,6 +162,9 @@ def preprocess_input(x, data_format=None):
 
 
 def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each row of ``preds`` (the model's ``(N, 1000)``
+    probabilities): per sample, a list of ``(class_name, class_description, score)``, best
+    first (see ``applications.imagenet_utils.decode_predictions``)."""
     return imagenet_utils.decode_predictions(preds, top=top)
 
 

@@ -96,14 +96,16 @@ def MobileNetV2(
     x = layers.Conv2D(last_filters, kernel_size=1, use_bias=False, name="Conv_1")(x)
     x = _batch_norm("Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    x = application_model.classifier_top(
+        x,
+        include_top,
+        pooling,
+        classes,
+        classifier_activation,
+        weights,
+        top_pool_name=None,
+        feature_pool_names=application_model.UNNAMED,
+    )
     if name is None:
         name = f"mobilenetv2_{alpha:0.2f}_{rows}"
     model = application_model.build_model(input_tensor, img_input, x, name)
@@ -186,6 +188,9 @@ def preprocess_input(x, data_format=None):
 
 
 def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each row of ``preds`` (the model's ``(N, 1000)``
+    probabilities): per sample, a list of ``(class_name, class_description, score)``, best
+    first (see ``applications.imagenet_utils.decode_predictions``)."""
     return imagenet_utils.decode_predictions(preds, top=top)
 
 

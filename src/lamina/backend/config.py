@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 
-ENGINES = ("torch", "jax", "numpy")
+ENGINES = ("torch", "jax", "numpy", "tensorflow")
 IMAGE_DATA_FORMATS = ("channels_last", "channels_first")
 FLOAT_TYPES = ("float16", "bfloat16", "float32", "float64")
 
@@ -38,8 +38,6 @@ def _choose_backend() -> str:
         or _file_config.get("backend")
         or "torch"
     )
-    if name == "tensorflow":
-        raise ValueError("The TensorFlow engine is not available yet; use torch, jax or numpy.")
     if name not in ENGINES:
         raise ValueError(f"Unknown backend {name!r}: expected one of {ENGINES}.")
     return name

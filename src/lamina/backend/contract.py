@@ -318,6 +318,31 @@ OPTIONAL: dict[str, dict[str, Signature]] = {
     "nn_kernels": {
         "ctc_loss": ("target", "output", "target_length", "output_length", "mask_index"),
     },
+    # The engine half of lamina.distribution (issue 10). Layouts passed down are the public
+    # lamina.distribution.TensorLayout (``.axes``, ``.device_mesh``); the engine converts
+    # them to its own placement (JAX: Mesh / NamedSharding).
+    "distribution": {
+        "list_devices": ("device_type",),
+        "get_device_count": ("device_type",),
+        "initialize": ("job_addresses", "num_processes", "process_id"),
+        "num_processes": (),
+        "process_id": (),
+        "distribute_variable": ("value", "layout"),
+        "distribute_tensor": ("tensor", "layout"),
+        "distribute_data_input": ("per_process_batch", "layout", "batch_dim_name"),
+    },
+    # The engine half of lamina.export (issue 12). saved_model_archive: an in-process
+    # SavedModel writer (backend/tensorflow/saved_model.py's SavedModelWriter), or None where
+    # the engine has none (export then re-runs the model on the TensorFlow engine in a
+    # subprocess). input_signature: one structure of InputSpecs per positional argument.
+    # A format the engine cannot write raises an error naming the engine that can.
+    "export": {
+        "saved_model_archive": (),
+        "export_onnx": ("model", "filepath", "input_signature", "opset_version", "verbose"),
+        "export_program": ("model", "filepath", "input_signature", "options"),
+        # layers.TFSMLayer: the endpoints of a SavedModel, callable on this engine's arrays.
+        "load_saved_model": ("filepath", "call_endpoint", "call_training_endpoint"),
+    },
 }
 
 # Names on the engine package itself: the Variable class (a KerasVariable subclass) and the

@@ -10,6 +10,7 @@ import shutil
 import numpy as np
 
 from lamina import backend
+from lamina.backend.common import process_rank
 from lamina.callbacks.callback import Callback
 
 _WEIGHTS_NAME = "latest.weights.h5"
@@ -185,6 +186,8 @@ class BackupAndRestore(Callback):
         return False
 
     def _save(self, epoch: int, steps_done: int) -> None:
+        if not process_rank.is_chief():
+            return  # several processes: process 0 writes; every process restores
         os.makedirs(self.backup_dir, exist_ok=True)
         if self.double_checkpoint:
             for latest, previous in (
@@ -218,6 +221,8 @@ class BackupAndRestore(Callback):
         os.replace(temporary, self._metadata_path)  # never half a file
 
     def on_train_end(self, logs=None):
+        if not process_rank.is_chief():
+            return
         if self.delete_checkpoint and os.path.exists(self.backup_dir):
             shutil.rmtree(self.backup_dir)
 

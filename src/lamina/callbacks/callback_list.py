@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina.backend.common import tree
+from lamina.backend.common import process_rank, tree
 from lamina.callbacks.callback import Callback
 from lamina.callbacks.history import History
 from lamina.callbacks.progbar_logger import ProgbarLogger
@@ -53,6 +53,10 @@ class CallbackList(Callback):
                     "Every callback must be an instance of `lamina.callbacks.Callback`; "
                     f"received {callback!r} of type {type(callback).__name__}."
                 )
+        if not process_rank.is_chief():
+            # In a run of several processes, callbacks that only write files (a checkpoint,
+            # a CSV log, TensorBoard events) run in process 0 alone.
+            self.callbacks = [c for c in self.callbacks if not getattr(c, "_chief_only", False)]
         self._history = next((c for c in self.callbacks if isinstance(c, History)), None)
         self._progbar = next((c for c in self.callbacks if isinstance(c, ProgbarLogger)), None)
         if self._history is None and add_history:

@@ -30,6 +30,8 @@ class CSVLogger(Callback):
         append: append to an existing file (the header is written only if it is empty).
     """
 
+    _chief_only = True  # several processes: process 0 writes the file (callback_list.py)
+
     def __init__(self, filename, separator=",", append=False):
         super().__init__()
         self.filename = os.fspath(filename)

@@ -25,6 +25,8 @@ class ModelCheckpoint(Callback):
         initial_value_threshold: the best value to beat at the start.
     """
 
+    _chief_only = True  # several processes: process 0 writes the file (callback_list.py)
+
     def __init__(
         self,
         filepath,

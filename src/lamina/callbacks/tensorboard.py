@@ -57,6 +57,8 @@ class TensorBoard(Callback):
     ```
     """
 
+    _chief_only = True  # several processes: process 0 writes the events (callback_list.py)
+
     def __init__(
         self,
         log_dir="logs",

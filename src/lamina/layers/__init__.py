@@ -51,6 +51,7 @@ from lamina.layers.input_spec import InputSpec as InputSpec
 from lamina.layers.interop import (
     FlaxLayer as FlaxLayer,
     JaxLayer as JaxLayer,
+    TFSMLayer as TFSMLayer,
     TorchModuleWrapper as TorchModuleWrapper,
 )
 from lamina.layers.layer import Layer as Layer
@@ -142,6 +143,7 @@ from lamina.layers.preprocessing.image_preprocessing import (
     RandomColorJitter as RandomColorJitter,
     RandomContrast as RandomContrast,
     RandomCrop as RandomCrop,
+    RandomElasticTransform as RandomElasticTransform,
     RandomErasing as RandomErasing,
     RandomFlip as RandomFlip,
     RandomGaussianBlur as RandomGaussianBlur,
@@ -202,6 +204,7 @@ from lamina.layers.rnn import (
 __all__ = [
     "FlaxLayer",
     "JaxLayer",
+    "TFSMLayer",
     "TorchModuleWrapper",
     "Lambda",
     "ReversibleEmbedding",
@@ -371,6 +374,7 @@ __all__ = [
     "CutMix",
     "MixUp",
     "RandomColorJitter",
+    "RandomElasticTransform",
     "RandomErasing",
     "RandomGaussianBlur",
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import re
+
 import numpy as np
 
 from lamina import backend, ops
@@ -296,15 +299,52 @@ def functional_config(model) -> dict:
     }
 
 
+def _keras_operation(entry):
+    """An op Keras applied to symbolic tensors, saved as its operation class (``x + y`` is
+    ``{"module": "keras.src.ops.numpy", "class_name": "Add"}``): replayed by Lamina's op of
+    the same name (``ops.add``), the class's other config entries (``axis``…) passed as
+    keyword arguments. Only functions of ``lamina.ops`` can be named."""
+    class_name = entry["class_name"]
+    op_name = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", class_name).lower()  # GetItem -> get_item
+    function = getattr(ops, op_name, None)
+    if not inspect.isfunction(function):
+        raise ValueError(
+            f"Unknown op in a Functional config: expected an op of lamina.ops for "
+            f"{entry['module']}.{class_name}. Received: {class_name!r}"
+        )
+    arguments = {k: v for k, v in (entry.get("config") or {}).items() if k != "name"}
+    parameters = inspect.signature(function).parameters
+    unknown = sorted(set(arguments) - set(parameters))
+    if unknown:
+        raise ValueError(
+            f"Op {class_name!r} in a Functional config: ops.{op_name} takes no argument "
+            f"{unknown}. Expected some of {sorted(parameters)}."
+        )
+    return _KerasOperation(function, op_name, arguments)
+
+
+class _KerasOperation(FunctionOperation):
+    """An op whose arguments Keras keeps in its config: each call passes them on as keyword
+    arguments, so the graph node records them and Lamina's own file keeps them."""
+
+    def __init__(self, function, name, arguments):
+        super().__init__(function, name)
+        self.arguments = arguments
+
+    def __call__(self, *args, **kwargs):
+        return super().__call__(*args, **{**self.arguments, **kwargs})
+
+
 def _make_operation(entry, custom_objects=None):
     if entry.get("class_name") == "__operation__":
-        from lamina import ops
-
         op_name = entry["config"]["op"]
         function = getattr(ops, op_name, None)
         if function is None:
             raise ValueError(f"Unknown op {op_name!r} in a Functional config.")
         return FunctionOperation(function, op_name)
+    module = entry.get("module")
+    if isinstance(module, str) and (module == "keras.ops" or module.startswith("keras.src.ops.")):
+        return _keras_operation(entry)
     return deserialize_keras_object(
         {k: v for k, v in entry.items() if k not in ("inbound_nodes", "name")},
         custom_objects=custom_objects,

@@ -194,6 +194,28 @@ class Model(Trainer, Layer):
 
         saving.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
+               **kwargs) -> None:  # fmt: skip
+        """Writes the model's inference call as an artifact for serving.
+
+        ``format``: ``"tf_saved_model"`` (a SavedModel folder with a ``serve`` endpoint, from
+        any engine when TensorFlow is installed), ``"onnx"`` (torch engine) or ``"torch"`` (a
+        ``torch.export`` ``.pt2`` program, torch engine). ``input_signature`` defaults to the
+        model's inputs with a free batch axis. Other keyword arguments: ``opset_version``
+        (ONNX), ``is_static`` and ``jax2tf_kwargs`` (SavedModel on JAX), ``torch.export``'s
+        own arguments (``format="torch"``).
+
+        Examples:
+            ```python
+            model.export("path/to/location", format="tf_saved_model")
+            reloaded = tf.saved_model.load("path/to/location")
+            predictions = reloaded.serve(input_data)
+            ```
+        """
+        from lamina.export.model_export import export_model  # floor 6: imported when called
+
+        export_model(self, filepath, format, verbose, input_signature, **kwargs)
+
     def build_from_config(self, config) -> None:
         """Build from ``get_build_config()``; a subclass without ``build`` is run symbolically.
 

@@ -1,6 +1,7 @@
 """Floor 2: the one public op API. ``lamina.ops.add`` works on tensors and KerasTensors."""
 
-from lamina.ops import core, image, linalg, math, nn, numpy, random
+from lamina import backend as _backend
+from lamina.ops import core, docstrings as _docstrings, image, linalg, math, nn, numpy, random
 from lamina.ops.core import (
     associative_scan,
     cast,
@@ -131,6 +132,9 @@ from lamina.ops.nn import (
 from lamina.ops.numpy import *  # noqa: F403 - the NumPy namespace is flat in keras.ops
 from lamina.ops.numpy import __all__ as _numpy_names
 from lamina.ops.operation import Operation
+
+# The engines' functions that ops hand out as they are get their docstrings from one table.
+_docstrings.document(core, math, nn, numpy, random, _backend)
 
 __all__ = [
     "Operation",

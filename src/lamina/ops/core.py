@@ -38,6 +38,8 @@ def shape(x) -> tuple:
 
 
 def dtype(x) -> str:
+    """The dtype of ``x`` (a tensor, variable, array or KerasTensor) as a standard name such
+    as ``"float32"``."""
     if isinstance(x, KerasTensor):
         return x.dtype
     return engine.numpy.get_dtype_name(x)

@@ -250,13 +250,9 @@ class Optimizer:
         """A non-trainable variable in this optimizer's scope, tracked in ``variables``.
 
         ``aggregation`` is the variable's (Keras's: ``"none"``, ``"mean"``, ``"sum"`` or
-        ``"only_first_replica"``); ``layout`` (a sharding layout) is not supported yet.
+        ``"only_first_replica"``); ``layout`` (a ``lamina.distribution.TensorLayout``)
+        places it on the devices, by default as the active distribution says.
         """
-        if layout is not None:
-            raise NotImplementedError(
-                f"Optimizer.add_variable(layout=...) is not supported yet; received "
-                f"layout={layout!r}. Pass layout=None."
-            )
         with backend.name_scope(self.name):
             variable = backend.Variable(
                 initializer=initializers.get(initializer),
@@ -265,6 +261,7 @@ class Optimizer:
                 trainable=False,
                 aggregation=aggregation,
                 name=name,
+                layout=layout,
             )
         self._track_variable(variable)
         return variable
@@ -281,6 +278,7 @@ class Optimizer:
             initializer=initializer,
             dtype=reference_variable.dtype,
             name=slot_name,
+            layout=getattr(reference_variable, "_layout", None),  # a slot is split as its variable
         )
 
     def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):

@@ -43,6 +43,18 @@ NAMED_CLASSES = {
         "lamina.layers.preprocessing.feature_space",
         ("Cross", "Feature", "FeatureSpace", "TFDConcat", "TFDIdentity"),
     ),
+    # The layers two applications define for themselves (Keras names them by module too).
+    "applications.convnext": ("lamina.applications.convnext", ("LayerScale", "StochasticDepth")),
+    "applications.inception_resnet_v2": (
+        "lamina.applications.inception_resnet_v2",
+        ("CustomScaleLayer",),
+    ),
+}
+# Public classes that run code from outside the file when built, so that a file may build
+# them only with safe_mode=False (as Keras refuses them): why, by class name.
+UNSAFE_CLASSES = {
+    "TFSMLayer": "it loads and runs an external TensorFlow SavedModel, whose graph can read "
+    "and write files",
 }
 # Schema markers the deserializer handles itself; they name no class to look up.
 SCHEMA_MARKERS = ("__keras_tensor__", "__operation__", "__numpy__", "__tensor__", "__bytes__")
@@ -153,6 +165,11 @@ def refusal(config: dict, custom_objects=None, safe_mode=True) -> str | None:
         return str(lambda_error())
     if _UNSAFE_DESERIALIZATION:
         safe_mode = False
+    if safe_mode and class_name in UNSAFE_CLASSES and not config.get("registered_name"):
+        return (
+            f"Refusing to load a {class_name} with safe_mode=True: {UNSAFE_CLASSES[class_name]}. "
+            "If you trust the file and the artifact it names, load it with safe_mode=False."
+        )
     if not safe_mode or class_name in SCHEMA_MARKERS or _is_allowed(config, custom_objects):
         return None
     module = config.get("module")

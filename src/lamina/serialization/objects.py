@@ -36,6 +36,15 @@ _KERAS_CLASS_MODULES = {
         (_FEATURE_SPACE_MODULE, name): ("keras.src.layers.preprocessing.feature_space", name)
         for name in ("Cross", "Feature", "TFDConcat", "TFDIdentity")
     },
+    # Layers of the applications, under the module Keras defines them in.
+    **{
+        (f"lamina.applications.{module}", name): (f"keras.src.applications.{module}", name)
+        for module, name in (
+            ("convnext", "LayerScale"),
+            ("convnext", "StochasticDepth"),
+            ("inception_resnet_v2", "CustomScaleLayer"),
+        )
+    },
 }
 
 

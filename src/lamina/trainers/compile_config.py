@@ -45,7 +45,9 @@ def serialize_compile_config(trainer) -> dict | None:
         "weighted_metrics": _serialize(compile_metrics._user_weighted if compile_metrics else None),
         "run_eagerly": bool(trainer._run_eagerly),
         "steps_per_execution": trainer.steps_per_execution,
-        "jit_compile": bool(trainer._jit_compile),
+        # "auto" when the user left it so: an engine may compile "auto" lighter than True
+        # (TensorFlow: no XLA), and a reloaded model should compile as the original did.
+        "jit_compile": "auto" if trainer._jit_level == "auto" else bool(trainer._jit_compile),
     }
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+import threading
 import warnings
 
 from lamina.backend import config
+from lamina.backend.common import global_state
 from lamina.trainers.data_adapters import get_data_adapter
+from lamina.trainers.data_adapters.adapter import is_tf_dataset
 
 
 class EpochIterator:
@@ -29,6 +33,10 @@ class EpochIterator:
             warnings.warn(f"Limiting steps_per_epoch to {cap}", stacklevel=3)
             steps_per_epoch = cap
         self.steps_per_epoch = steps_per_epoch
+        # The active lamina.distribution (read here without importing that upper floor).
+        distribution = global_state.get_global_attribute("distribution")
+        if distribution is not None and is_tf_dataset(x):
+            x = distribution.distribute_dataset(x)  # this process's part, as Keras
         self.adapter = get_data_adapter(
             x,
             y,
@@ -41,6 +49,10 @@ class EpochIterator:
         self._iterator = None
         self._steps_seen = 0
         self._exhausted_warned = False
+        for opened in getattr(_CALLS, "opened", ())[-1:]:
+            opened.append(self)  # released when the trainer call that made it ends
+        if distribution is not None:
+            _check_batches_split(distribution, self.adapter)
 
     @property
     def num_batches(self):
@@ -103,6 +115,14 @@ class EpochIterator:
         iterator, self._iterator = self._iterator, None
         _close(iterator)
 
+    def release(self):
+        """End this data source for good: the stream and the adapter (a PyDataset's worker
+        processes, kept from epoch to epoch, stop here)."""
+        try:
+            self.close()
+        finally:
+            _close(self.adapter)
+
     def _warn_exhausted(self):
         if not self._exhausted_warned:
             warnings.warn(
@@ -114,7 +134,50 @@ class EpochIterator:
             self._exhausted_warned = True
 
 
+def _check_batches_split(distribution, adapter) -> None:
+    """A ValueError before training when an array batch (the last, smaller one included)
+    cannot be split evenly over the distribution's data-parallel devices."""
+    batch_size = getattr(adapter, "batch_size", None)
+    num_samples = getattr(adapter, "num_samples", None)
+    if batch_size is None or num_samples is None:
+        return  # other sources are checked batch by batch as they arrive
+    distribution.get_data_layout((min(batch_size, num_samples),))
+    if num_samples > batch_size and num_samples % batch_size:
+        try:
+            distribution.get_data_layout((num_samples % batch_size,))
+        except ValueError as error:
+            raise ValueError(
+                f"The last batch holds {num_samples % batch_size} of the {num_samples} "
+                f"samples (batch_size={batch_size}). {error}"
+            ) from None
+
+
 def _close(iterator):
     close = getattr(iterator, "close", None)
     if close is not None:
         close()
+
+
+_CALLS = threading.local()  # per thread: the EpochIterators of each trainer call under way
+
+
+def releases_data(method):
+    """Decorate a trainer entry point (``fit``, ``evaluate``, ``predict``): the
+    EpochIterators made during the call are released when it returns or raises, so no
+    worker process outlives it, whatever ended it."""
+
+    @functools.wraps(method)
+    def entry_point(*args, **kwargs):
+        calls = getattr(_CALLS, "opened", None)
+        if calls is None:
+            calls = _CALLS.opened = []
+        opened: list[EpochIterator] = []
+        calls.append(opened)
+        try:
+            return method(*args, **kwargs)
+        finally:
+            calls.pop()
+            for iterator in opened:
+                iterator.release()
+
+    return entry_point

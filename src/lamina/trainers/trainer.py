@@ -15,10 +15,10 @@ from lamina import backend, ops
 from lamina.backend import config as backend_config
 from lamina.backend.common import tree
 from lamina.backend.common.traceback_utils import filter_traceback
-from lamina.trainers import stateful_adapter
+from lamina.trainers import distributed, stateful_adapter
 from lamina.trainers.data_adapters import train_validation_split, unpack_x_y_sample_weight
 from lamina.trainers.data_adapters.adapter import _is_array_like
-from lamina.trainers.epoch_iterator import EpochIterator
+from lamina.trainers.epoch_iterator import EpochIterator, releases_data
 from lamina.trainers.executions import FreshLogs, check_steps_per_execution, executions
 from lamina.trainers.logs import LazyLogs, flatten_logs, pythonify_logs
 
@@ -70,6 +70,7 @@ class Trainer:
         self.predict_function = None
         self._run_eagerly = False
         self._jit_compile = False
+        self._jit_level: bool | str = False  # see compile
         self.steps_per_execution = 1
         self._executions: dict = {}  # kind -> (one-step function, its N-steps form)
         self._trainable_signature: tuple | None = None
@@ -165,6 +166,7 @@ class Trainer:
                 metrics_module.Mean(name=f"{name}_loss") for name in output_names
             ]
         self._run_eagerly = bool(run_eagerly)
+        is_auto = jit_compile == "auto"
         if jit_compile == "auto":
             jit_compile = _engine_trainer.default_jit_compile() and _supports_jit(self)
         elif jit_compile and not _supports_jit(self):
@@ -176,6 +178,9 @@ class Trainer:
             )
             jit_compile = False
         self._jit_compile = bool(jit_compile) and not run_eagerly
+        # What the engine's compile_function gets: "auto" lets an engine compile lighter than
+        # an explicit True (TensorFlow: tf.function, with XLA only for jit_compile=True).
+        self._jit_level = ("auto" if is_auto else True) if self._jit_compile else False
         self.steps_per_execution = steps_per_execution
         self._executions = {}
         self.compiled = True
@@ -375,7 +380,7 @@ class Trainer:
                 self.predict_function = stateful_adapter.make_function(self, "predict")
             else:
                 self.predict_function = _engine_trainer.compile_function(
-                    self.predict_step, self._jit_compile, returns_tensors=True
+                    self.predict_step, self._jit_level, returns_tensors=True
                 )
         return self.predict_function
 
@@ -387,7 +392,7 @@ class Trainer:
     def _compiled_step(self, step):
         if not self._jit_compile:
             return step
-        return FreshLogs(self, _engine_trainer.compile_function(step, True))
+        return FreshLogs(self, _engine_trainer.compile_function(step, self._jit_level))
 
     def _execution_function(self, kind, function):
         """``function`` (one batch per call) as it runs ``steps_per_execution`` batches per
@@ -408,6 +413,8 @@ class Trainer:
     # ---- fit -----------------------------------------------------------------------------
 
     @filter_traceback
+    @distributed.reports_failures
+    @releases_data
     def fit(
         self,
         x=None,
@@ -468,7 +475,7 @@ class Trainer:
 
         self._assert_compiled("fit")
         _engine_trainer.check_can_train()
-        verbose = _resolve_verbose(verbose)
+        verbose = distributed.chief_verbose(_resolve_verbose(verbose))
         _check_validation_freq(validation_freq)
         if validation_split and validation_data is None:
             if not _is_array_like(x):
@@ -488,6 +495,7 @@ class Trainer:
             shuffle=shuffle,
             class_weight=class_weight,
         )
+        distributed.shard_iterator(iterator, training=True)  # each process its own part
         validation = None
         if validation_data is not None:
             val_x, val_y, val_weight = unpack_x_y_sample_weight(validation_data)
@@ -499,6 +507,7 @@ class Trainer:
                 steps_per_epoch=validation_steps,
                 shuffle=False,
             )
+            distributed.shard_iterator(validation, training=False)
         callbacks = CallbackList(
             callbacks,
             add_history=True,
@@ -544,6 +553,7 @@ class Trainer:
                     callbacks.on_train_batch_end(last, logs)
                 if self.stop_training:
                     break
+            distributed.reduce_metrics(self)  # the whole run's values, in every process
             epoch_logs = pythonify_logs(self._metrics_result_or_logs(logs))
             if validation is not None and _should_validate(epoch, validation_freq):
                 # As Keras: the fit's callbacks see the validation run's test hooks.
@@ -562,6 +572,7 @@ class Trainer:
     # ---- evaluate ------------------------------------------------------------------------
 
     @filter_traceback
+    @releases_data
     def evaluate(
         self,
         x=None,
@@ -596,7 +607,9 @@ class Trainer:
         iterator = EpochIterator(
             x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps, shuffle=False
         )
-        logs = self._evaluate_iterator(iterator, callbacks, _resolve_verbose(verbose))
+        distributed.shard_iterator(iterator, training=False)
+        verbose = distributed.chief_verbose(_resolve_verbose(verbose))
+        logs = self._evaluate_iterator(iterator, callbacks, verbose)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def _evaluate_iterator(self, iterator, callbacks, verbose):
@@ -627,6 +640,7 @@ class Trainer:
                 callbacks.on_test_batch_end(last, logs)
             if self.stop_evaluating:
                 break
+        distributed.reduce_metrics(self)  # the whole run's values, in every process
         logs = pythonify_logs(self._metrics_result_or_logs(logs))
         callbacks.on_test_end(logs)
         return logs
@@ -634,6 +648,7 @@ class Trainer:
     # ---- predict -------------------------------------------------------------------------
 
     @filter_traceback
+    @releases_data
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Runs the model on ``x`` in batches and returns the outputs as NumPy arrays.
 

@@ -2,6 +2,9 @@
 parallel, in order (or shuffled), with epoch hooks between epochs and nothing left running
 after a normal end, a worker's error, an early stop or a KeyboardInterrupt."""
 
+import multiprocessing
+import os
+
 import numpy as np
 import pytest
 
@@ -141,6 +144,35 @@ def test_an_endless_dataset_continues_across_epochs_with_steps_per_epoch():
     assert batch_ids(iterator) == [0, 1, 2]
     assert batch_ids(iterator) == [3, 0, 1]
     iterator.close()
+
+
+class PidBatches(Batches):
+    """Column 1 of x holds the pid of the process that loaded the batch."""
+
+    def __getitem__(self, index):
+        x, y = super().__getitem__(index)
+        x = x.copy()
+        x[:, 1] = os.getpid()  # exact in float32 (pids < 2**24)
+        return x, y
+
+
+@pytest.mark.usefixtures("nothing_left_running")
+def test_worker_processes_stay_across_epochs_until_released():
+    iterator = EpochIterator(PidBatches(workers=2, use_multiprocessing=True))
+    try:
+        pids, pools = [], []
+        for _ in range(2):
+            batches = [keras.ops.convert_to_numpy(data[0]) for _, data in iterator]
+            assert [int(x[0, 0]) // BATCH for x in batches] == [0, 1, 2, 3]
+            pids.append({int(x[0, 1]) for x in batches})
+            pools.append({process.pid for process in multiprocessing.active_children()})
+    finally:
+        iterator.release()  # what fit, evaluate and predict do when they end
+    assert os.getpid() not in pids[0]
+    assert pids[0] <= pools[0]  # the workers are alive after their epoch...
+    assert pids[1] <= pools[0]  # ...and load the next one: one pool for both epochs
+    assert pools[1] == pools[0]
+    assert not multiprocessing.active_children()
 
 
 def test_only_more_than_one_worker_or_processes_use_a_pool():

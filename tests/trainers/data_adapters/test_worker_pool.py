@@ -2,6 +2,8 @@
 leave nothing running behind them however the epoch ends."""
 
 import multiprocessing
+import os
+import threading
 import time
 
 import numpy as np
@@ -117,3 +119,65 @@ def test_a_dataset_that_cannot_be_pickled_is_told_so(monkeypatch):
     with pytest.raises(TypeError, match="could not be pickled"):
         list(OrderedPrefetcher(Local(), 2, True, 2).batches(range(2)))
     assert not multiprocessing.active_children()
+
+
+class Pids(Squares):
+    """Batch ``i`` is ``[i + offset, pid of the loading process]``; each ``on_epoch_end``
+    moves ``offset`` on by 100 (the state a worker must see in the next epoch)."""
+
+    def __init__(self, length=6):
+        super().__init__(length=length, delay=0.005)
+        self.offset = 0
+
+    def __getitem__(self, index):
+        time.sleep(self.delay)
+        return np.array([index + self.offset, os.getpid()])
+
+    def on_epoch_end(self):
+        self.offset += 100
+
+
+def epoch(prefetcher, dataset):
+    batches = np.stack(list(prefetcher.batches(range(dataset.length))))
+    dataset.on_epoch_end()
+    return batches[:, 0].tolist(), set(batches[:, 1].tolist())
+
+
+@pytest.mark.usefixtures("nothing_left_running")
+def test_processes_stay_across_epochs_and_see_the_epoch_hooks():
+    dataset = Pids()
+    prefetcher = OrderedPrefetcher(dataset, 2, True, max_queue_size=4)
+    try:
+        first_values, first_pids = epoch(prefetcher, dataset)
+        pool = {process.pid for process in multiprocessing.active_children()}
+        second_values, second_pids = epoch(prefetcher, dataset)
+        third_values, third_pids = epoch(prefetcher, dataset)
+        assert {process.pid for process in multiprocessing.active_children()} == pool
+    finally:
+        prefetcher.close()  # what the trainer does when fit returns
+    prefetcher.close()  # idempotent
+    assert first_values == list(range(6))
+    assert second_values == [100 + i for i in range(6)]  # on_epoch_end's change reached them
+    assert third_values == [200 + i for i in range(6)]
+    assert os.getpid() not in first_pids
+    assert first_pids | second_pids | third_pids <= pool  # the same processes throughout
+
+
+@pytest.mark.usefixtures("nothing_left_running")
+def test_an_unpicklable_dataset_gets_fresh_forked_workers_each_epoch():
+    from lamina import backend
+
+    if backend.engine.trainer.worker_start_method() != "fork":
+        pytest.skip("only the fork start method can start workers on an unpicklable dataset")
+
+    class Locked(Pids):  # a local class and a lock: neither pickles, fork copies both
+        def __init__(self):
+            super().__init__(length=4)
+            self.lock = threading.Lock()
+
+    dataset = Locked()
+    prefetcher = OrderedPrefetcher(dataset, 2, True, max_queue_size=2)
+    first_values, first_pids = epoch(prefetcher, dataset)
+    second_values, second_pids = epoch(prefetcher, dataset)
+    assert (first_values, second_values) == ([0, 1, 2, 3], [100, 101, 102, 103])
+    assert not first_pids & second_pids

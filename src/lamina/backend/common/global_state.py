@@ -49,7 +49,7 @@ def clear_session(free_memory: bool = True) -> None:
     ``free_memory`` (Keras's default) also run Python's garbage collector, so models
     dropped in a loop give their memory back now (it can take a moment: pass False in a
     tight loop)."""
-    for attr in ("name_counts", "name_scopes", "dtype_policy"):
+    for attr in ("name_counts", "name_scopes", "dtype_policy", "global_attributes"):
         if hasattr(_state, attr):
             delattr(_state, attr)
     if free_memory:
@@ -229,3 +229,21 @@ def get_dtype_policy():
 
 def set_dtype_policy(policy) -> None:
     _state.dtype_policy = policy
+
+
+# ---- named global attributes (the active distribution, as Keras keeps it) ----------------
+
+
+def get_global_attribute(name: str, default=None, set_to_default: bool = False):
+    """The attribute ``name`` set in this thread since the last ``clear_session`` (Keras's
+    ``global_state.get_global_attribute``); ``default`` when unset, then also stored when
+    ``set_to_default``. Floors below ``lamina.distribution`` read the active distribution
+    through ``get_global_attribute("distribution")`` without importing it."""
+    attributes = _get("global_attributes", dict)
+    if name not in attributes and set_to_default:
+        attributes[name] = default
+    return attributes.get(name, default)
+
+
+def set_global_attribute(name: str, value) -> None:
+    _get("global_attributes", dict)[name] = value

@@ -10,6 +10,9 @@ _side_table: dict[int, tuple] = {}  # id(tensor) -> (weak reference to it, mask)
 
 
 def set_keras_mask(x, mask) -> None:
+    """Attach ``mask`` (a boolean tensor, or None to clear it) to tensor ``x`` as its Keras
+    mask, which mask-aware layers then read back with ``get_keras_mask``. Values that hold
+    neither attributes nor weak references (Python numbers) carry no mask."""
     try:
         x._keras_mask = mask
         return
@@ -28,6 +31,8 @@ def set_keras_mask(x, mask) -> None:
 
 
 def get_keras_mask(x):
+    """The Keras mask attached to tensor ``x`` (by a masking layer or ``set_keras_mask``),
+    or None when it has none."""
     mask = getattr(x, "_keras_mask", None)
     if mask is not None:
         return mask

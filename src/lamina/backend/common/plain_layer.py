@@ -7,6 +7,9 @@ from __future__ import annotations
 
 
 class PlainLayerBase:
+    """The engine-side base of ``Layer`` on JAX, NumPy and TensorFlow: a plain object whose
+    variable and sublayer tracking hooks do nothing (Lamina's ``Layer`` tracks them)."""
+
     def __new__(cls, *args, **kwargs):
         # Layer.__new__ passes the constructor arguments on; object.__new__ takes none.
         return object.__new__(cls)

@@ -16,6 +16,8 @@ from lamina.backend.common.dtypes import FLOAT_DTYPES, standardize_dtype
 
 
 def standardize_shape(shape) -> tuple:
+    """``shape`` (an int, or a sequence of ints and None for unknown sizes) as a tuple of
+    Python ints and None; a ValueError for None, negative or non-integer sizes."""
     if shape is None:
         raise ValueError("Undefined shapes are not supported: received shape=None.")
     if isinstance(shape, int):
@@ -45,6 +47,9 @@ class KerasVariable:
 
     _engine: Any = None  # set by each engine subclass: a namespace with core and numpy
     _on_write = None  # called after each assignment (an optimizer mirrors its step count)
+    # The lamina.distribution.TensorLayout the value is placed by: the ``layout`` argument,
+    # else the active distribution's choice when the variable is made; None without one.
+    _layout = None
 
     def __init__(
         self,
@@ -56,6 +61,7 @@ class KerasVariable:
         aggregation="none",
         synchronization="auto",
         name=None,
+        layout=None,
     ):
         name = name or global_state.unique_name("variable")
         if not isinstance(name, str) or "/" in name:
@@ -77,6 +83,7 @@ class KerasVariable:
                 )
             self._shape = standardize_shape(shape)
             global_state.charge_variable(name, self._shape, self._dtype)
+            self._choose_layout(layout)
             if global_state.defer_initializer(self, initializer):
                 self._allocate()
                 return
@@ -91,6 +98,9 @@ class KerasVariable:
                     if not hasattr(value, "shape")
                     else (standardize_shape(value.shape))
                 )
+            self._choose_layout(layout)
+        if self._layout is not None:
+            value = self._place(value)
         self._initialize(value)
         actual = tuple(self._value.shape)
         if actual != self._shape:
@@ -113,6 +123,32 @@ class KerasVariable:
 
     def _set_trainable(self, value: bool):
         pass
+
+    # ---- distribution (lamina.distribution sets the layouts; the engine places values) ----
+
+    def _choose_layout(self, layout) -> None:
+        if layout is not None and not (hasattr(layout, "axes") and hasattr(layout, "device_mesh")):
+            raise TypeError(
+                f"Variable {self.path!r}: layout must be a lamina.distribution.TensorLayout; "
+                f"received {type(layout).__name__}."
+            )
+        if layout is None:
+            # Read without importing lamina.distribution (a floor above this one).
+            distribution = global_state.get_global_attribute("distribution")
+            if distribution is not None:
+                layout = distribution.get_variable_layout(self)
+        self._layout = layout
+
+    def _place(self, value):
+        """``value`` placed on the devices by this variable's layout (the engine's
+        ``distribution.distribute_variable``)."""
+        module = getattr(self._engine, "distribution", None)
+        if module is None:
+            raise NotImplementedError(
+                f"Variable {self.path!r} has a distribution layout, but this engine has no "
+                "distribution support (lamina.distribution needs jax or torch)."
+            )
+        return module.distribute_variable(value, self._layout)
 
     # ---- public API ----------------------------------------------------------------------
 
@@ -163,6 +199,8 @@ class KerasVariable:
                 f"Cannot assign a value of shape {tuple(value.shape)} to variable "
                 f"{self.path!r} of shape {self._shape}."
             )
+        if self._layout is not None:
+            value = self._place(value)
         self._direct_assign(value)
         if self._on_write is not None:
             self._on_write()

@@ -4,6 +4,8 @@ from lamina.backend.jax import (
     attention_kernels,
     core,
     core_extra,
+    distribution,
+    export,
     image,
     interop,
     linalg,
@@ -25,6 +27,8 @@ __all__ = [
     "attention_kernels",
     "core",
     "core_extra",
+    "distribution",
+    "export",
     "image",
     "interop",
     "linalg",
@@ -40,4 +44,6 @@ __all__ = [
 # Variables do their arithmetic with this engine's functions.
 import types as _types
 
-Variable._engine = _types.SimpleNamespace(core=core, numpy=numpy)  # type: ignore[assignment]
+Variable._engine = _types.SimpleNamespace(  # type: ignore[assignment]
+    core=core, numpy=numpy, distribution=distribution
+)

@@ -299,7 +299,16 @@ def convert_to_numpy(x) -> np.ndarray:
             )
         if x.dtype == jnp.bfloat16:
             x = x.astype(jnp.float32)
-        return np.asarray(x)
+        try:
+            return np.asarray(x)
+        except RuntimeError:
+            if x.is_fully_addressable:
+                raise
+            # A global array of a multi-process run (lamina.distribution): each process
+            # gets the whole of it, as in one process.
+            from jax.experimental import multihost_utils
+
+            return np.asarray(multihost_utils.process_allgather(x, tiled=True))
     return np.asarray(x)
 
 

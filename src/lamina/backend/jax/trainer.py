@@ -15,8 +15,9 @@ import contextlib
 import jax
 import numpy as np
 
+from lamina.backend.common import global_state
 from lamina.backend.common.looped_steps import LoopedSteps
-from lamina.backend.jax import core, numpy as engine_numpy
+from lamina.backend.jax import core, distribution as engine_distribution, numpy as engine_numpy
 from lamina.backend.jax.core import RecordingScope, StatelessScope
 
 compiled_steps_ran = False  # once True, Python-side step counters are stale (see core)
@@ -112,6 +113,7 @@ class JitStep:
 
     def __call__(self, data):
         global compiled_steps_ran
+        data = _distribute_data(data)
         if self.variables is not None:
             values = self.current_values()
             try:
@@ -245,7 +247,10 @@ class ScanSteps:
         global compiled_steps_ran
         step = self.step
         stacked = None
-        if step.variables is not None and len(batches) == self.num_steps:
+        # Under a distribution each batch is split over the devices: the step runs them one
+        # by one (the scan would take them stacked, the batch axis second).
+        distributed = global_state.get_global_attribute("distribution") is not None
+        if step.variables is not None and len(batches) == self.num_steps and not distributed:
             stacked = _stack_batches(batches)
         if stacked is None:
             return self._looped(batches)
@@ -306,3 +311,21 @@ def _stack_batches(batches):
         stack = np.stack if on_host else jax.numpy.stack
         stacked.append(stack(leaves))
     return jax.tree_util.tree_unflatten(treedef, stacked)
+
+
+def _distribute_data(data):
+    """The batch's arrays split on their first axis over the active distribution's devices
+    (lamina.distribution, read from global_state); the batch unchanged without one."""
+    distribution = global_state.get_global_attribute("distribution")
+    if distribution is None:
+        return data
+
+    def place(leaf):
+        if not isinstance(leaf, (np.ndarray, jax.Array)) or leaf.dtype.kind not in "biufc":
+            return leaf  # text stays on the host for the string layers
+        layout = distribution.get_data_layout(leaf.shape)
+        return engine_distribution.distribute_data_input(
+            leaf, layout, distribution.batch_dim_name
+        )
+
+    return jax.tree_util.tree_map(place, data)

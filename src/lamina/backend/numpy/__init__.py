@@ -8,6 +8,7 @@ import types as _types
 from lamina.backend.numpy import (
     core,
     core_extra,
+    export,
     image,
     interop,
     linalg,
@@ -27,6 +28,7 @@ __all__ = [
     "Variable",
     "core",
     "core_extra",
+    "export",
     "image",
     "interop",
     "linalg",

@@ -4,6 +4,8 @@ from lamina.backend.torch import (
     attention_kernels,
     core,
     core_extra,
+    distribution,
+    export,
     image,
     interop,
     linalg,
@@ -26,6 +28,8 @@ __all__ = [
     "attention_kernels",
     "core",
     "core_extra",
+    "distribution",
+    "export",
     "image",
     "interop",
     "linalg",
@@ -43,4 +47,6 @@ __all__ = [
 # Variables do their arithmetic with this engine's functions.
 import types as _types
 
-Variable._engine = _types.SimpleNamespace(core=core, numpy=numpy)  # type: ignore[assignment]
+Variable._engine = _types.SimpleNamespace(  # type: ignore[assignment]
+    core=core, numpy=numpy, distribution=distribution
+)

@@ -11,6 +11,11 @@ import torch
 
 
 class LayerBase(torch.nn.Module):
+    """The engine-side base of ``Layer`` on torch: every Lamina layer is a
+    ``torch.nn.Module``, its variables registered as parameters and its sublayers as
+    submodules, so ``parameters()``, ``state_dict()`` and ``torch.compile``
+    see a Lamina model as any module."""
+
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)
         # Initialise the module before the subclass's __init__ runs, so that a subclass may

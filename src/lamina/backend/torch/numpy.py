@@ -708,7 +708,10 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     step = (stop - start) / divisions if divisions > 0 else torch.full_like(stop - start, np.nan)
     ndim = builtins.max(start.ndim, stop.ndim)
     index = torch.arange(num, dtype=torch.float64, device=get_device())
-    samples = start + index.reshape((num,) + (1,) * ndim) * step  # (num, *broadcast shape)
+    # With no division (num=1 and endpoint) the step is NaN, as NumPy's, but the sample is
+    # ``start``.
+    stride = step if divisions > 0 else torch.zeros_like(step)
+    samples = start + index.reshape((num,) + (1,) * ndim) * stride  # (num, *broadcast shape)
     if endpoint and num > 1:
         samples[-1] = stop  # the last sample is ``stop`` exactly, as NumPy makes it
     samples = torch.movedim(samples, 0, axis).to(to_torch_dtype(dtype))

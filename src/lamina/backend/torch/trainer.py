@@ -6,25 +6,40 @@ The steps take the model and use only its public API (``__call__``, ``compute_lo
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 
 from lamina.backend.common.looped_steps import LoopedSteps
-from lamina.backend.torch import core, numpy as engine_numpy
+from lamina.backend.torch import core, data_parallel, numpy as engine_numpy
 from lamina.backend.torch.core import get_device
 from lamina.backend.torch.cuda_graphs import CudaGraphStep
 
 
 def train_step(model, x, y, sample_weight):
+    # DataParallel over processes: process 0's weights are sent to the others before the
+    # first forward pass, and gradients are averaged across processes during backward.
+    reducer = data_parallel.reducer_before_forward(model) if data_parallel.is_active() else None
     y_pred = model(x, training=True)
     loss = model._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
     variables = model._trainable_variables_for_step()
     for variable in variables:
         variable.value.grad = None
+    if reducer is None and data_parallel.is_active():  # the model was built by this call
+        reducer = data_parallel.reducer_for(model, variables)
+        y_pred = model(x, training=True)  # again, on process 0's weights
+        loss = model._compute_loss(
+            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
+        )
+    if reducer is not None:
+        reducer.begin()
     if loss.requires_grad:
         # As Keras: the gradients are of the scaled loss (the optimizer divides them back);
         # the loss returned, and logged, is unscaled.
         model.optimizer.scale_loss(loss).backward()
+    if reducer is not None:
+        reducer.finish()
     gradients = [variable.value.grad for variable in variables]
     with torch.no_grad():
         model.optimizer.apply(gradients, variables)
@@ -54,6 +69,14 @@ def compile_function(function, jit_compile: bool, returns_tensors: bool = False)
     a GPU (see cuda_graphs.py), ``torch.compile`` elsewhere. ``returns_tensors``: the step's
     outputs are kept by the caller (predict), so a graph's static outputs are copied."""
     if not jit_compile:
+        return function
+    if data_parallel.is_active():
+        warnings.warn(
+            "jit_compile=True is not supported with DataParallel over several processes on "
+            "the torch engine yet (gradients are all-reduced from autograd hooks); the steps "
+            "run eagerly.",
+            stacklevel=2,
+        )
         return function
     if get_device().startswith("cuda"):
         return CudaGraphStep(function, clone_outputs=returns_tensors)

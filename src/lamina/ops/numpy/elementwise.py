@@ -192,8 +192,8 @@ fmin = op(_nan_ignoring(minimum), name="fmin", doc="Element-wise minimum ignorin
 ldexp = op(_ldexp, name="ldexp", doc="Element-wise x1 * 2 ** x2.")
 isclose = op(_isclose, name="isclose", doc="|x1 - x2| <= atol + rtol * |x2|, element-wise.")
 allclose = op(_allclose, name="allclose", doc="Whether isclose holds everywhere (a bool scalar).")
-isneginf = op(_isneginf, name="isneginf")
-isposinf = op(_isposinf, name="isposinf")
+isneginf = op(_isneginf, name="isneginf", doc="Element-wise test for -inf; a bool tensor.")
+isposinf = op(_isposinf, name="isposinf", doc="Element-wise test for +inf; a bool tensor.")
 nan_to_num = op(_nan_to_num, name="nan_to_num", doc="NaN and infinities replaced by finite values.")
 
 

@@ -40,6 +40,10 @@ class DataAdapter:
     def on_epoch_end(self):
         pass
 
+    def close(self):
+        """Release what outlives an epoch (a PyDataset's worker processes); the adapter is
+        not used afterwards."""
+
 
 def _is_array_like(x) -> bool:
     if x is None:

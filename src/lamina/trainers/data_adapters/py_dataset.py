@@ -216,3 +216,8 @@ class PyDatasetAdapter(DataAdapter):
 
     def on_epoch_end(self):
         self.dataset.on_epoch_end()
+
+    def close(self):
+        """Stop the worker processes, which otherwise stay from one epoch to the next."""
+        if self._prefetcher is not None:
+            self._prefetcher.close()

@@ -20,6 +20,7 @@ CASES = [
     "random_rotation",
     "random_zoom",
     "random_shear",
+    "random_elastic_transform",
 ]
 
 

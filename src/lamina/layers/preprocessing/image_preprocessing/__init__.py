@@ -33,6 +33,9 @@ from lamina.layers.preprocessing.image_preprocessing.random_contrast import (
     RandomContrast as RandomContrast,
 )
 from lamina.layers.preprocessing.image_preprocessing.random_crop import RandomCrop as RandomCrop
+from lamina.layers.preprocessing.image_preprocessing.random_elastic_transform import (
+    RandomElasticTransform as RandomElasticTransform,
+)
 from lamina.layers.preprocessing.image_preprocessing.random_erasing import (
     RandomErasing as RandomErasing,
 )
@@ -88,6 +91,7 @@ __all__ = [
     "RandomColorJitter",
     "RandomContrast",
     "RandomCrop",
+    "RandomElasticTransform",
     "RandomErasing",
     "RandomFlip",
     "RandomGaussianBlur",

@@ -1,0 +1,147 @@
+"""The JAX half of ``lamina.distribution``: meshes and layouts become ``jax.sharding``.
+
+A ``DeviceMesh`` becomes a ``jax.sharding.Mesh`` and a ``TensorLayout`` a
+``NamedSharding``; arrays are placed with ``jax.device_put`` (eagerly) or constrained with
+``with_sharding_constraint`` (while traced), and XLA inserts the collectives a sharded
+step needs. Several processes join through ``jax.distributed.initialize``.
+"""
+
+from __future__ import annotations
+
+import random
+import weakref
+
+import jax
+import numpy as np
+
+from lamina.backend.jax import random as engine_random
+
+# A mesh's and a layout's JAX form, made once per object (the public objects stay free of
+# engine state; a weak map lets them be collected).
+_meshes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_shardings: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def list_devices(device_type=None) -> list[str]:
+    devices = jax.devices(device_type.lower() if device_type else None)
+    return [f"{device.platform}:{device.id}" for device in devices]
+
+
+def get_device_count(device_type=None) -> int:
+    return jax.device_count(device_type.lower() if device_type else None)
+
+
+def initialize(job_addresses, num_processes, process_id) -> None:
+    """``jax.distributed.initialize`` with the coordinator (process 0's address, the first
+    of ``job_addresses``); arguments left None are found by JAX (SLURM, Cloud TPU)."""
+    coordinator = job_addresses
+    if job_addresses and "," in job_addresses:
+        addresses = [address.strip() for address in job_addresses.split(",")]
+        if num_processes is not None and num_processes != len(addresses):
+            raise ValueError(
+                f"job_addresses names {len(addresses)} processes ({job_addresses!r}), but "
+                f"num_processes is {num_processes}."
+            )
+        coordinator = addresses[0]
+    jax.distributed.initialize(
+        coordinator_address=coordinator, num_processes=num_processes, process_id=process_id
+    )
+    _agree_on_seed()
+
+
+def _agree_on_seed() -> None:
+    """Every process continues from process 0's seed: unseeded initializers then draw the
+    same replicated weights everywhere (as Keras's ``initialize_rng``)."""
+    from jax.experimental import multihost_utils
+
+    seed = int(multihost_utils.broadcast_one_to_all(np.uint32(random.randint(0, 2**31 - 1))))
+    random.seed(seed)
+    np.random.seed(seed)
+    engine_random.set_global_seed(seed)
+
+
+def num_processes() -> int:
+    return jax.process_count()
+
+
+def process_id() -> int:
+    return jax.process_index()
+
+
+def _device(name: str):
+    if isinstance(name, jax.Device):
+        return name
+    platform, _, index = str(name).partition(":")
+    for device in jax.devices(platform):
+        if device.id == int(index or 0):
+            return device
+    raise ValueError(
+        f"Device {name!r} not found; the {platform} devices are {list_devices(platform)}."
+    )
+
+
+def to_backend_mesh(device_mesh) -> jax.sharding.Mesh:
+    mesh = _meshes.get(device_mesh)
+    if mesh is None:
+        devices = np.array([_device(name) for name in device_mesh.devices.flat], dtype=object)
+        mesh = jax.sharding.Mesh(devices.reshape(device_mesh.shape), tuple(device_mesh.axis_names))
+        _meshes[device_mesh] = mesh
+    return mesh
+
+
+def to_backend_layout(layout) -> jax.sharding.Sharding:
+    """A ``TensorLayout`` as a ``NamedSharding`` (a JAX ``Sharding`` passes through)."""
+    if isinstance(layout, jax.sharding.Sharding):
+        return layout
+    sharding = _shardings.get(layout)
+    if sharding is None:
+        if layout.device_mesh is None:
+            raise ValueError(f"The layout {layout} has no device mesh: it cannot be placed.")
+        spec = jax.sharding.PartitionSpec(*layout.axes)
+        sharding = jax.sharding.NamedSharding(to_backend_mesh(layout.device_mesh), spec)
+        _shardings[layout] = sharding
+    return sharding
+
+
+def _is_traced(x) -> bool:
+    return isinstance(x, jax.core.Tracer)
+
+
+def distribute_tensor(tensor, layout):
+    """``tensor`` laid out as ``layout``: a sharding constraint while traced, else placed
+    (no copy when it already is)."""
+    sharding = to_backend_layout(layout)
+    if _is_traced(tensor):
+        return jax.lax.with_sharding_constraint(tensor, sharding)
+    if isinstance(tensor, jax.Array) and tensor.sharding.is_equivalent_to(sharding, tensor.ndim):
+        return tensor
+    return jax.device_put(tensor, sharding)
+
+
+def distribute_variable(value, layout):
+    """A variable's value placed by its layout (the whole value is on every process)."""
+    return distribute_tensor(value, layout)
+
+
+def distribute_data_input(per_process_batch, layout, batch_dim_name):
+    """This process's batch as its part of the global batch sharded by ``layout``."""
+    sharding = to_backend_layout(layout)
+    if _is_traced(per_process_batch):
+        return jax.lax.with_sharding_constraint(per_process_batch, sharding)
+    if jax.process_count() == 1:
+        if isinstance(per_process_batch, jax.Array) and per_process_batch.sharding == sharding:
+            return per_process_batch
+        return jax.device_put(per_process_batch, sharding)
+    return jax.make_array_from_process_local_data(sharding, np.asarray(per_process_batch))
+
+
+def shared_random_seed() -> int:
+    """A seed drawn by process 0 (from NumPy's global generator, so ``set_random_seed``
+    repeats it) and sent to every process: ``fit`` shuffles the data alike in each (see
+    trainers/distributed.py)."""
+    seed = np.int32(np.random.randint(0, 2**31 - 1))
+    if jax.process_count() > 1:
+        from jax.experimental import multihost_utils
+
+        seed = multihost_utils.broadcast_one_to_all(seed)
+    return int(seed)

@@ -1,0 +1,30 @@
+"""The NumPy engine's half of ``lamina.export``: SavedModels go through a TensorFlow-engine
+subprocess (``saved_model_archive`` returns None); ONNX and ``torch.export`` need an engine
+that traces the model."""
+
+from __future__ import annotations
+
+
+def saved_model_archive():
+    """None: this engine writes SavedModels through a TensorFlow-engine subprocess."""
+
+
+def export_onnx(model, filepath, input_signature, opset_version=None, verbose=True):
+    raise NotImplementedError(
+        "export(format='onnx') is not available on the numpy engine, which cannot trace a "
+        "model; load the model on the torch engine (LAMINA_BACKEND=torch) and export there."
+    )
+
+
+def export_program(model, filepath, input_signature, options=None):
+    raise ValueError(
+        "export(format='torch') writes a torch.export ExportedProgram and needs the torch "
+        "engine (LAMINA_BACKEND=torch); the active engine is 'numpy'."
+    )
+
+
+def load_saved_model(filepath, call_endpoint, call_training_endpoint=None):
+    """A SavedModel's endpoints called on host arrays (``layers.TFSMLayer``)."""
+    from lamina.backend.tensorflow.saved_model import HostSavedModel
+
+    return HostSavedModel(filepath, call_endpoint, call_training_endpoint)

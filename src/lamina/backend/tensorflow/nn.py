@@ -1,0 +1,314 @@
+"""Neural-network functions on TensorFlow: activations, convolution (written in
+``convolution.py``), pooling, normalization, losses.
+
+TensorFlow's CPU pooling kernels take channels_last (NHWC) only, so channels_first inputs
+are transposed around them; its 'same' padding is the rule Keras defines.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+
+from lamina.backend import config
+from lamina.backend.common.conv_shapes import (
+    adaptive_output_size,
+    adaptive_pool_windows,
+    check_padding,
+    per_axis,
+)
+from lamina.backend.common.dtypes import result_type
+from lamina.backend.config import standardize_data_format
+from lamina.backend.tensorflow.convolution import (
+    TF_FORMATS,
+    conv as conv,
+    conv_transpose as conv_transpose,
+    depthwise_conv as depthwise_conv,
+    from_channels_last,
+    shape_list,
+    to_channels_last,
+)
+from lamina.backend.tensorflow.core import convert_to_tensor, dtype_name, to_tf_dtype
+
+_t = convert_to_tensor
+
+
+def _float(x):
+    x = _t(x)
+    return x if x.dtype.is_floating else tf.cast(x, to_tf_dtype(None))
+
+
+# ---- activations --------------------------------------------------------------------------
+
+
+def relu(x):
+    return tf.nn.relu(_float(x))
+
+
+def relu6(x):
+    return tf.nn.relu6(_float(x))
+
+
+def sigmoid(x):
+    return tf.sigmoid(_float(x))
+
+
+def tanh(x):
+    return tf.tanh(_float(x))
+
+
+def softplus(x):
+    return tf.math.softplus(_float(x))
+
+
+def softsign(x):
+    return tf.nn.softsign(_float(x))
+
+
+def silu(x):
+    return tf.nn.silu(_float(x))
+
+
+def gelu(x, approximate=True):
+    return tf.nn.gelu(_float(x), approximate=approximate)
+
+
+def elu(x, alpha=1.0):
+    x = _float(x)
+    out = tf.nn.elu(x)
+    return out if alpha == 1.0 else tf.where(x > 0, x, tf.cast(alpha, x.dtype) * out)
+
+
+def selu(x):
+    return tf.nn.selu(_float(x))
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return tf.nn.leaky_relu(_float(x), alpha=negative_slope)
+
+
+def hard_sigmoid(x):
+    x = _float(x)
+    return tf.nn.relu6(x + tf.cast(3.0, x.dtype)) / tf.cast(6.0, x.dtype)  # as torch's
+
+
+def hard_silu(x):
+    x = _float(x)
+    return x * hard_sigmoid(x)
+
+
+def log_sigmoid(x):
+    return tf.math.log_sigmoid(_float(x))
+
+
+def _softmax_axes(x, axis):
+    if axis is None:
+        return list(range(x.shape.rank))
+    return list(axis) if isinstance(axis, (tuple, list)) else None
+
+
+def softmax(x, axis=-1):
+    x = _float(x)
+    axes = _softmax_axes(x, axis)
+    if axes is None:
+        return tf.nn.softmax(x, axis=axis)
+    exp = tf.exp(x - tf.stop_gradient(tf.reduce_max(x, axis=axes, keepdims=True)))
+    return exp / tf.reduce_sum(exp, axis=axes, keepdims=True)
+
+
+def log_softmax(x, axis=-1):
+    x = _float(x)
+    axes = _softmax_axes(x, axis)
+    if axes is None:
+        return tf.nn.log_softmax(x, axis=axis)
+    return x - tf.reduce_logsumexp(x, axis=axes, keepdims=True)
+
+
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    # Dense only: ops.one_hot refuses sparse=True before calling here. tf.one_hot gives
+    # all-zero rows for ids outside [0, num_classes), negative ones included, as Keras.
+    x = _t(x)
+    if not x.dtype.is_integer:
+        x = tf.cast(x, tf.int32)  # float labels (a guide's y_train) name classes too
+    tf_dtype = to_tf_dtype(dtype)
+    if tf_dtype == tf.bool:
+        return tf.one_hot(x, num_classes, on_value=True, off_value=False, axis=axis)
+    return tf.one_hot(x, num_classes, axis=axis, dtype=tf_dtype)
+
+
+# ---- pooling ------------------------------------------------------------------------------
+
+
+def _pool3d_by_axes(x, pool_size, strides, padding, function):
+    """A 3-D window reduction as a 2-D one over (height, width), then a 1-D one over depth:
+    a box's max, and its mean over real (unpadded) values, separate by axis. TensorFlow's
+    CPU 3-D pooling kernels take only float32 and bfloat16; the 2-D ones take the rest."""
+    batch, depth = shape_list(x)[:2]
+    rows = tf.reshape(x, [-1, *x.shape[2:]])  # (N * D, H, W, C)
+    rows = function(rows, pool_size[1:], strides[1:], padding, data_format="NHWC")
+    height, width, channels = rows.shape[1:]
+    columns = tf.reshape(rows, [batch, depth, height * width * channels])  # (N, D, H'W'C)
+    columns = function(columns, pool_size[:1], strides[:1], padding, data_format="NWC")
+    return tf.reshape(columns, [batch, columns.shape[1], height, width, channels])
+
+
+def _pool(inputs, pool_size, strides, padding, data_format, kind):
+    data_format = standardize_data_format(data_format)
+    inputs = _t(inputs)
+    rank = inputs.shape.rank - 2
+    pool_size = per_axis(pool_size, rank, "pool_size")
+    strides = pool_size if strides is None else per_axis(strides, rank, "strides")
+    padding = check_padding(padding).upper()
+    x = to_channels_last(inputs, data_format)
+    if kind == "average" and not x.dtype.is_floating:
+        x = tf.cast(x, to_tf_dtype(None))
+    # TensorFlow's 'same' average counts only the real values under each window, as Keras.
+    function = tf.nn.max_pool if kind == "max" else tf.nn.avg_pool
+    if rank == 3 and x.dtype not in (tf.float32, tf.bfloat16):
+        out = _pool3d_by_axes(x, pool_size, strides, padding, function)
+    else:
+        out = function(x, pool_size, strides, padding, data_format=TF_FORMATS[rank])
+    return from_channels_last(out, data_format)
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    return _pool(inputs, pool_size, strides, padding, data_format, "max")
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    return _pool(inputs, pool_size, strides, padding, data_format, "average")
+
+
+def _adaptive_pool(inputs, output_size, data_format, mode):
+    """One axis at a time (both reductions separate over a box): gather each output
+    position's window, (..., out, width, ...), then reduce its real entries."""
+    data_format = standardize_data_format(data_format)
+    x = _t(inputs)
+    rank = x.shape.rank - 2
+    output_size = adaptive_output_size(output_size, rank, f"adaptive_{mode}_pool")
+    if mode == "average":
+        x = _float(x)
+    first = 1 if data_format == "channels_last" else 2
+    for axis, size in zip(range(first, first + rank), output_size):
+        indices, mask = adaptive_pool_windows(x.shape[axis], size)
+        windows = tf.gather(x, np.asarray(indices, np.int32), axis=axis)
+        if mode == "max":
+            x = tf.reduce_max(windows, axis=axis + 1)
+            continue
+        mask = np.asarray(mask, np.float64)
+        weights = mask / mask.sum(axis=1, keepdims=True)  # (out, width): 1 / count or 0
+        weights = weights.reshape(weights.shape + (1,) * (x.shape.rank - axis - 1))
+        x = tf.reduce_sum(windows * tf.constant(weights, x.dtype), axis=axis + 1)
+    return x
+
+
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Mean over windows that split each spatial axis into ``output_size`` near-equal parts."""
+    return _adaptive_pool(inputs, output_size, data_format, "average")
+
+
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """Maximum over windows that split each spatial axis into ``output_size`` parts."""
+    return _adaptive_pool(inputs, output_size, data_format, "max")
+
+
+# ---- normalization ------------------------------------------------------------------------
+
+
+def moments(x, axes, keepdims=False, synchronized=False):
+    # ``synchronized`` (cross-replica statistics) would need a distribution strategy; a
+    # single-device call reduces over everything it holds.
+    x = _float(x)
+    axes = list(axes) if isinstance(axes, (list, tuple)) else [axes]
+    compute = tf.cast(x, tf.float32) if x.dtype in (tf.float16, tf.bfloat16) else x
+    mean = tf.reduce_mean(compute, axis=axes, keepdims=True)
+    variance = tf.reduce_mean(tf.square(compute - mean), axis=axes, keepdims=keepdims)
+    if not keepdims:
+        mean = tf.squeeze(mean, axis=axes)
+    return tf.cast(mean, x.dtype), tf.cast(variance, x.dtype)
+
+
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    x = _t(x)
+    shape = [1] * x.shape.rank
+    shape[axis] = x.shape[axis]
+
+    def broadcast(v):
+        return None if v is None else tf.reshape(tf.cast(_t(v), x.dtype), shape)
+
+    inv = tf.math.rsqrt(broadcast(variance) + tf.cast(epsilon, x.dtype))
+    if scale is not None:
+        inv = inv * broadcast(scale)
+    out = (x - broadcast(mean)) * inv
+    return out if offset is None else out + broadcast(offset)
+
+
+# ---- losses -------------------------------------------------------------------------------
+
+
+def _log_probabilities(output, from_logits, axis):
+    if from_logits:
+        return tf.nn.log_softmax(output, axis=axis)
+    output = output / tf.reduce_sum(output, axis=axis, keepdims=True)
+    epsilon = config.epsilon()
+    return tf.math.log(tf.clip_by_value(output, epsilon, 1.0 - epsilon))
+
+
+def _cross_entropy_input(x):
+    """A float tensor of ``x``; a float64 NumPy array stays float64, as Keras keeps it in its
+    cross-entropies (plain conversion would give floatx)."""
+    if isinstance(x, np.ndarray) and x.dtype == np.float64:
+        return _t(x, "float64")
+    return _float(x)
+
+
+def _same_shape(name, target, output):
+    if target.shape.as_list() != output.shape.as_list():
+        raise ValueError(
+            f"{name}: target and output must have the same shape; received "
+            f"target.shape={tuple(target.shape.as_list())}, "
+            f"output.shape={tuple(output.shape.as_list())}."
+        )
+
+
+def _common_float(target, output):
+    """Both in their promoted float dtype (TensorFlow's ops take one dtype)."""
+    if target.dtype == output.dtype:
+        return target, output
+    dtype = to_tf_dtype(result_type(dtype_name(target), dtype_name(output)))
+    return tf.cast(target, dtype), tf.cast(output, dtype)
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _cross_entropy_input(target), _cross_entropy_input(output)
+    _same_shape("categorical_crossentropy", target, output)
+    target, output = _common_float(target, output)
+    return -tf.reduce_sum(target * _log_probabilities(output, from_logits, axis), axis=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _t(target), _cross_entropy_input(output)
+    if target.shape.rank == output.shape.rank and target.shape[-1] == 1:
+        target = tf.squeeze(target, axis=-1)
+    target = tf.cast(target, tf.int32)
+    if target.shape.rank != output.shape.rank - 1:
+        raise ValueError(
+            "sparse_categorical_crossentropy: target must have one dimension less than output; "
+            f"received target.shape={tuple(target.shape.as_list())}, "
+            f"output.shape={tuple(output.shape.as_list())}."
+        )
+    log_prob = _log_probabilities(output, from_logits, axis)
+    if axis != -1:
+        log_prob = tf.experimental.numpy.moveaxis(log_prob, axis, -1)
+    return -tf.gather(log_prob, target[..., None], axis=-1, batch_dims=target.shape.rank)[..., 0]
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    target, output = _cross_entropy_input(target), _cross_entropy_input(output)
+    _same_shape("binary_crossentropy", target, output)
+    target, output = _common_float(target, output)
+    if from_logits:
+        return tf.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
+    epsilon = config.epsilon()
+    output = tf.clip_by_value(output, epsilon, 1.0 - epsilon)
+    return -(target * tf.math.log(output) + (1.0 - target) * tf.math.log1p(-output))

@@ -1,0 +1,297 @@
+"""Run by tests/distribution/test_jax_mesh.py in a subprocess: JAX with 8 forced CPU devices
+(``python jax_mesh_scenarios.py [scenario ...]``), or as one of two processes with 2 devices
+each (``python jax_mesh_scenarios.py --process ID PORT two_processes``).
+
+XLA_FLAGS must be set before JAX starts, hence a process of its own. Every scenario runs
+here once and its findings (numbers, shardings, error messages) are printed as one JSON
+line, which the tests read and check.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import traceback
+
+os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=" + (
+    "2" if sys.argv[1:2] == ["--process"] else "8"
+)
+os.environ["LAMINA_BACKEND"] = "jax"
+
+import jax
+import numpy as np
+
+import lamina as keras
+from lamina import distribution as dist
+
+PROCESS = sys.argv[2:4] if sys.argv[1:2] == ["--process"] else None  # (id, port)
+if os.environ.get("LAMINA_XLA_CACHE_DIR"):  # the suite's persistent XLA cache, as conftest
+    jax.config.update("jax_compilation_cache_dir", os.environ["LAMINA_XLA_CACHE_DIR"])
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+
+RNG = np.random.default_rng(7)
+X = RNG.standard_normal((32, 6)).astype("float32")
+Y = RNG.standard_normal((32, 8)).astype("float32")
+SEQ_X = RNG.standard_normal((16, 4, 8)).astype("float32")
+SEQ_Y = RNG.standard_normal((16, 3)).astype("float32")
+
+
+def mlp():
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential(
+        [keras.Input((6,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(8)]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    return model
+
+
+def attention_block():
+    keras.utils.set_random_seed(2)
+    inputs = keras.Input((4, 8))
+    attended = keras.layers.MultiHeadAttention(num_heads=4, key_dim=2)(inputs, inputs)
+    pooled = keras.layers.GlobalAveragePooling1D()(attended + inputs)
+    model = keras.Model(inputs, keras.layers.Dense(3)(pooled))
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    return model
+
+
+def mesh_2x4():
+    return dist.DeviceMesh((2, 4), ["batch", "model"])
+
+
+def mlp_layouts():
+    layout_map = dist.LayoutMap(mesh_2x4())
+    layout_map[".*dense.*kernel"] = (None, "model")
+    layout_map[".*dense.*bias"] = ("model",)
+    return layout_map
+
+
+def attention_layouts():
+    layout_map = dist.LayoutMap(mesh_2x4())
+    layout_map[".*(query|key|value)/kernel"] = (None, "model", None)
+    layout_map[".*(query|key|value)/bias"] = ("model", None)
+    layout_map[".*attention_output/kernel"] = ("model", None, None)
+    return layout_map
+
+
+def max_difference(weights, other) -> float:
+    return max(float(np.max(np.abs(a - b))) for a, b in zip(weights, other))
+
+
+def placements(model) -> dict:
+    """Each variable's partition spec and the shape of the part one device holds."""
+    return {
+        variable.path: {
+            "spec": [None if axis is None else str(axis) for axis in variable.value.sharding.spec],
+            "shard": list(variable.value.addressable_shards[0].data.shape),
+            "devices": len(variable.value.sharding.device_set),
+        }
+        for variable in model.weights
+    }
+
+
+def sgd_reference(weights, x, y, batch_size, epochs, learning_rate=0.1):
+    """The MLP's weights after SGD on the MSE, in float64 NumPy, batches in order."""
+    kernel1, bias1, kernel2, bias2 = (np.asarray(w, np.float64) for w in weights)
+    for _ in range(epochs):
+        for start in range(0, len(x), batch_size):
+            xb, yb = x[start : start + batch_size], y[start : start + batch_size]
+            hidden = np.maximum(xb @ kernel1 + bias1, 0.0)
+            d_outputs = 2.0 * (hidden @ kernel2 + bias2 - yb) / yb.size
+            d_hidden = (d_outputs @ kernel2.T) * (hidden > 0)
+            kernel2 = kernel2 - learning_rate * hidden.T @ d_outputs
+            bias2 = bias2 - learning_rate * d_outputs.sum(0)
+            kernel1 = kernel1 - learning_rate * xb.T @ d_hidden
+            bias1 = bias1 - learning_rate * d_hidden.sum(0)
+    return [kernel1, bias1, kernel2, bias2]
+
+
+def mlp_outputs(weights, x):
+    kernel1, bias1, kernel2, bias2 = (np.asarray(w, np.float64) for w in weights)
+    return np.maximum(x @ kernel1 + bias1, 0.0) @ kernel2 + bias2
+
+
+def mlp_trained(distribution, batch_size, epochs, predict=True):
+    """An MLP made and trained under ``distribution`` against the float64 reference."""
+    keras.backend.clear_session(free_memory=False)  # layer names from dense (it also
+    with distribution.scope():  # clears the active distribution: call it outside the scope)
+        model = mlp()
+        initial = model.get_weights()
+        # predict is not split per process (trainer.predict): one process only.
+        outputs = model.predict(X, verbose=0) if predict else mlp_outputs(initial, X)
+        model.fit(X, Y, batch_size=batch_size, epochs=epochs, shuffle=False, verbose=0)
+    expected = sgd_reference(initial, X, Y, batch_size, epochs)
+    return {
+        "outputs": max_difference([mlp_outputs(initial, X)], [outputs]),
+        "weights": max_difference(expected, model.get_weights()),
+        "placements": placements(model),
+        "loss": model.history.history["loss"],
+        # Rows the last epoch's loss was averaged over: the whole data once, not once per
+        # process (each process gives its own part of each global batch).
+        "rows_seen": float(model.metrics[0].variables[1].numpy()),
+    }
+
+
+def devices():
+    return {"list": dist.list_devices(), "count": dist.get_device_count("cpu")}
+
+
+def data_parallel():
+    distribution = dist.DataParallel()
+    result = mlp_trained(distribution, batch_size=16, epochs=2)
+    layout = distribution.get_data_layout((16, 6))
+    placed = keras.backend.engine.distribution.distribute_data_input(X[:16], layout, "batch")
+    result["batch_shards"] = sorted(
+        {tuple(shard.data.shape) for shard in placed.addressable_shards}
+    )
+    result["batch_devices"] = len(placed.sharding.device_set)
+    return result
+
+
+def model_parallel_mlp():
+    return mlp_trained(dist.ModelParallel(layout_map=mlp_layouts()), batch_size=8, epochs=1)
+
+
+def model_parallel_attention():
+    """Against the same block trained unsharded (slow: two more compiled programs)."""
+    reference = attention_block()
+    reference_outputs = reference.predict(SEQ_X, verbose=0)
+    reference.fit(SEQ_X, SEQ_Y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    keras.backend.clear_session(free_memory=False)
+    with dist.ModelParallel(layout_map=attention_layouts(), batch_dim_name="batch").scope():
+        model = attention_block()
+        outputs = model.predict(SEQ_X, verbose=0)
+        model.fit(SEQ_X, SEQ_Y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    return {
+        "outputs": max_difference([reference_outputs], [outputs]),
+        "weights": max_difference(reference.get_weights(), model.get_weights()),
+        "placements": placements(model),
+    }
+
+
+def saving():
+    folder = tempfile.mkdtemp()
+    distribution = dist.ModelParallel(layout_map=mlp_layouts())
+    with distribution.scope():
+        sharded = mlp()
+        sharded.fit(X, Y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+        sharded.save(os.path.join(folder, "sharded.keras"))
+    unsharded = keras.models.load_model(os.path.join(folder, "sharded.keras"))
+    plain = mlp()
+    plain.save(os.path.join(folder, "plain.keras"))
+    with distribution.scope():
+        resharded = keras.models.load_model(os.path.join(folder, "plain.keras"))
+    return {
+        "sharded_to_plain": max_difference(sharded.get_weights(), unsharded.get_weights()),
+        "plain_devices": len(unsharded.weights[0].value.sharding.device_set),
+        "plain_to_sharded": max_difference(plain.get_weights(), resharded.get_weights()),
+        "resharded": placements(resharded),
+        "predict_after_load": max_difference(
+            [plain.predict(X, verbose=0)], [resharded.predict(X, verbose=0)]
+        ),
+    }
+
+
+def distribute_tensor():
+    layout = dist.TensorLayout(("batch", None), dist.DeviceMesh((8,), ["batch"]))
+    eager = dist.distribute_tensor(jax.numpy.asarray(X), layout)
+
+    @jax.jit
+    def inside(x):
+        return dist.distribute_tensor(x * 2.0, layout)
+
+    traced = inside(jax.numpy.asarray(X))
+    return {
+        "eager": [list(eager.sharding.spec), len(eager.sharding.device_set)],
+        "traced": [list(traced.sharding.spec), float(np.max(np.abs(traced - 2 * X)))],
+        "symbolic": dist.distribute_tensor(keras.Input((3,)), layout).shape[1],
+    }
+
+
+def _error(function) -> str | None:
+    try:
+        function()
+    except (ValueError, TypeError) as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def errors():
+    def rank_mismatch():
+        layout_map = dist.LayoutMap(mesh_2x4())
+        layout_map[".*dense.*kernel"] = ("model",)
+        with dist.ModelParallel(layout_map=layout_map).scope():
+            mlp()
+
+    def uneven_split():
+        layout_map = dist.LayoutMap(mesh_2x4())
+        layout_map[".*dense.*kernel"] = ("model", None)  # 6 rows over 4 devices
+        with dist.ModelParallel(layout_map=layout_map).scope():
+            mlp()
+
+    untouched = {}
+
+    def batch_not_divisible(batch_size, samples):
+        def run():
+            with dist.DataParallel().scope():
+                model = mlp()
+                before = model.get_weights()
+                try:
+                    model.fit(X[:samples], Y[:samples], batch_size=batch_size, verbose=0)
+                finally:
+                    untouched[batch_size] = max_difference(before, model.get_weights())
+
+        return run
+
+    return {
+        "mesh_too_large": _error(lambda: dist.DeviceMesh((16,), ["batch"])),
+        "rank_mismatch": _error(rank_mismatch),
+        "uneven_split": _error(uneven_split),
+        "batch": _error(batch_not_divisible(12, 24)),
+        "last_batch": _error(batch_not_divisible(16, 28)),
+        "untouched": untouched,
+    }
+
+
+def two_processes():
+    """Run in each of two processes of 2 devices: the same trainings as in one process."""
+    layout_map = dist.LayoutMap(dist.DeviceMesh((2, 2), ["batch", "model"]))
+    layout_map[".*dense.*kernel"] = (None, "model")  # a replica per process, split in two
+    return {
+        "devices": dist.list_devices(),
+        "process": jax.process_index(),
+        "data_parallel": mlp_trained(dist.DataParallel(), 16, epochs=2, predict=False),
+        "model_parallel": mlp_trained(
+            dist.ModelParallel(layout_map=layout_map), 8, epochs=1, predict=False
+        ),
+    }
+
+
+# The cheap ones, run by default; model_parallel_attention only when named.
+DEFAULT = (
+    "devices",
+    "data_parallel",
+    "model_parallel_mlp",
+    "saving",
+    "distribute_tensor",
+    "errors",
+)
+SCENARIOS = {
+    name: globals()[name] for name in (*DEFAULT, "model_parallel_attention", "two_processes")
+}
+
+if __name__ == "__main__":
+    names = sys.argv[1:]
+    if PROCESS:
+        dist.initialize(f"127.0.0.1:{PROCESS[1]}", num_processes=2, process_id=int(PROCESS[0]))
+        names = names[3:]
+    results = {}
+    for name in names or DEFAULT:
+        try:
+            results[name] = SCENARIOS[name]()
+        except Exception:
+            results[name] = {"crashed": traceback.format_exc()}
+    print("RESULTS " + json.dumps(results, default=str))
