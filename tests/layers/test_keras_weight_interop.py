@@ -40,6 +40,7 @@ NO_FIXTURE = {
     "Lambda": "no weights of its own (a Python function)",
     "UnitNormalization": "no weights",
     "Layer": "the base class",
+    "TFSMLayer": "its weights are a SavedModel's variables (see test_tfsm_layer.py)",
     "Wrapper": "abstract base of TimeDistributed and Bidirectional (both covered)",
     "GRUCell": "covered through RNN(StackedRNNCells([SimpleRNNCell, GRUCell]))",
     "LSTMCell": "covered through RNN(LSTMCell)",
