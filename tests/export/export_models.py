@@ -92,20 +92,6 @@ def run_in_plain_tensorflow(jobs: list[dict], folder) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
 
 
-def tensorflow_engine_importable() -> bool:
-    """Whether ``LAMINA_BACKEND=tensorflow`` imports (the TensorFlow engine is being built)."""
-    environment = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
-    environment["LAMINA_BACKEND"] = "tensorflow"
-    result = subprocess.run(
-        [sys.executable, "-c", "import lamina"],
-        env=environment,
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
-    return result.returncode == 0
-
-
 def save_array(folder, name: str, array) -> str:
     path = os.path.join(folder, f"{name}.npy")
     np.save(path, np.asarray(array))

@@ -18,7 +18,6 @@ from tests.export.export_models import (
     model_and_data,
     run_in_plain_tensorflow,
     save_array,
-    tensorflow_engine_importable,
 )
 
 pytestmark = pytest.mark.skipif(
@@ -77,14 +76,7 @@ def _export_all(folder):
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     folder = str(tmp_path_factory.mktemp("saved_models"))
-    try:
-        return folder, _export_all(folder)
-    except RuntimeError as error:
-        # torch and NumPy write SavedModels with the TensorFlow engine (issue 12, being built).
-        if not tensorflow_engine_importable():
-            pytest.skip("TensorFlow engine not importable")
-        last_line = str(error).strip().splitlines()[-1][:200]
-        pytest.skip(f"TensorFlow engine (issue 12, in progress) cannot export yet: {last_line}")
+    return folder, _export_all(folder)
 
 
 @pytest.mark.parametrize("kind", sorted(MODELS))

@@ -84,8 +84,6 @@ def test_bad_arguments_are_named(tree, kwargs, message):
 
 @pytest.mark.training
 def test_fit_consumes_the_dataset_through_a_string_layer(tree):
-    if not hasattr(lamina.layers, "TextVectorization"):
-        pytest.skip("TextVectorization is not built yet")
     root, texts = tree
     vectorizer = lamina.layers.TextVectorization(max_tokens=10, output_mode="multi_hot")
     vectorizer.adapt(np.asarray(list(texts.values()), dtype=object))

@@ -35,6 +35,12 @@ def _to_4d(x, name: str):
     return _numpy.reshape(x, (1,) * (4 - ndim) + tuple(_core.shape(x))) if ndim < 4 else x
 
 
+def _differ(a, b) -> bool:
+    # Only dimensions known in Python are compared: in a traced graph (TensorFlow with a
+    # dynamic batch) a dimension may be a scalar tensor, which the engine checks at run time.
+    return isinstance(a, int) and isinstance(b, int) and a != b
+
+
 def _check_shapes(query, key, value) -> None:
     shapes = {"query": _core.shape(query), "key": _core.shape(key), "value": _core.shape(value)}
     for name, shape in shapes.items():
@@ -44,14 +50,16 @@ def _check_shapes(query, key, value) -> None:
                 f"received {name}.shape={tuple(shape)}."
             )
     q_shape, k_shape, v_shape = shapes.values()
-    if tuple(k_shape[:3]) != tuple(v_shape[:3]) or q_shape[-1] != k_shape[-1]:
+    if any(_differ(k, v) for k, v in zip(k_shape[:3], v_shape[:3])) or _differ(
+        q_shape[-1], k_shape[-1]
+    ):
         raise ValueError(
             "dot_product_attention: key and value must share (batch, time, heads) and key "
             "the query's head_dim; received "
             f"query.shape={tuple(q_shape)}, key.shape={tuple(k_shape)}, "
             f"value.shape={tuple(v_shape)}."
         )
-    if q_shape[2] % k_shape[2]:
+    if isinstance(q_shape[2], int) and isinstance(k_shape[2], int) and q_shape[2] % k_shape[2]:
         raise ValueError(
             "dot_product_attention: the number of query heads must be a multiple of the "
             f"number of key/value heads; received {q_shape[2]} and {k_shape[2]}."
