@@ -14,7 +14,12 @@ warm-up. Columns:
 - ``all_reduce ms``: one all-reduce of every gradient at once, alone (what the
   communication costs when nothing overlaps it).
 
+On the JAX engine (distributed_jax.py, in a process with 8 virtual CPU devices): the same
+MLP and global batch trained by ``fit`` on one device and under ``DataParallel`` over the
+8 devices, against a hand-written ``jax.jit`` loop with ``NamedSharding`` over them.
+
     python benchmarks/distributed.py [--processes 1 2] [--steps 100] [--rounds 5] [--quick]
+                                     [--engines torch jax]
 """
 
 from __future__ import annotations
@@ -180,6 +185,7 @@ def main():
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that it runs")
+    parser.add_argument("--engines", nargs="+", choices=["torch", "jax"], default=["torch", "jax"])
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.quick:
@@ -193,6 +199,34 @@ def main():
     print(describe())
     print(f"global batch {GLOBAL_BATCH}, MLP {FEATURES}-{HIDDEN}-{HIDDEN}-{CLASSES}, "
           f"{args.steps} steps x {args.rounds} rounds")  # fmt: skip
+    if "torch" in args.engines:
+        torch_rows(args)
+    if "jax" in args.engines:
+        jax_rows(args)
+
+
+def jax_rows(args) -> None:
+    """The JAX table: one subprocess with 8 virtual CPU devices (distributed_jax.py)."""
+    env = {**os.environ, "LAMINA_BACKEND": "jax", "JAX_PLATFORMS": "cpu",
+           "XLA_FLAGS": "--xla_force_host_platform_device_count=8"}  # fmt: skip
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "distributed_jax.py")
+    completed = subprocess.run(
+        [sys.executable, script, str(args.steps), str(args.rounds)],
+        env=env, capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("JAX_RESULT ")]
+    if completed.returncode or not lines:
+        raise SystemExit(f"the JAX run failed:\n{completed.stderr[-3000:]}")
+    result = json.loads(lines[-1][len("JAX_RESULT ") :])
+    print()
+    print("JAX engine, one process | fit 1 device ms/step | fit DataParallel ms/step | "
+          "jax.jit NamedSharding ms/step | fit DP / jax.jit")  # fmt: skip
+    print(" | ".join((f"{result['devices']} CPU devices", f"{result['fit_1'] * 1e3:.2f}",
+                      f"{result['fit_dp'] * 1e3:.2f}", f"{result['plain_dp'] * 1e3:.2f}",
+                      f"{result['fit_dp'] / result['plain_dp']:.2f}x")), flush=True)  # fmt: skip
+
+
+def torch_rows(args) -> None:
     header = ("processes", "fit ms/step", "comm wait ms", "all_reduce ms", "DDP loop ms/step",
               "fit / DDP")  # fmt: skip
     print(" | ".join(header))

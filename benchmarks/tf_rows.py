@@ -1,4 +1,5 @@
-"""The TensorFlow rows of ``train_step.py``: Lamina-on-TensorFlow ``fit`` against a plain
+"""The TensorFlow rows of ``train_step.py``: Lamina-on-TensorFlow ``fit`` (one step per call,
+and ``steps_per_execution=10``: ten steps in one graph loop) against a plain
 ``tf.function`` + ``tf.GradientTape`` loop.
 
 Run by ``train_step.py --engine tensorflow`` (LAMINA_BACKEND=tensorflow is set before lamina
@@ -17,16 +18,22 @@ import tensorflow as tf
 import lamina as keras
 
 
-def bench_fit(model_factory, x, y, batch, warmup, jit_compile="auto"):
+def bench_fit(model_factory, x, y, batch, warmup, jit_compile="auto", steps_per_execution=1):
     model = model_factory(jit_compile)
+    if steps_per_execution > 1:  # the same compile, N steps per call (one graph loop)
+        config = model.get_compile_config()
+        model.compile_from_config({**config, "steps_per_execution": steps_per_execution})
     times = []
-    last = [None]
+    last = [None, -1]  # the time and the step of the previous batch end
 
     def on_batch_end(step, logs):
         now = time.perf_counter()  # variables are read back by the next step: no sync needed
         if last[0] is not None and step >= warmup:
-            times.append(now - last[0])
-        last[0] = now
+            # One call ran the steps since the previous end (steps_per_execution, or fewer
+            # at the end of the epoch): each gets its share of the time.
+            num_steps = step - last[1]
+            times.extend([(now - last[0]) / num_steps] * num_steps)
+        last[0], last[1] = now, step
 
     timer = keras.callbacks.LambdaCallback(on_train_batch_end=on_batch_end)
     model.fit(x, y, batch_size=batch, epochs=1, verbose=0, callbacks=[timer], shuffle=True)
@@ -99,4 +106,8 @@ def runs(model_factory, batch):
     return {
         "lamina fit (tensorflow)": lambda x, y, w: bench_fit(model_factory, x, y, batch, w),
         "plain tf.function loop": lambda x, y, w: bench_plain(model_factory, x, y, batch, w),
+        # (--quick's few batches: fewer per call, so that some calls come after the warm-up)
+        "lamina fit, 10 steps/call": lambda x, y, w: bench_fit(
+            model_factory, x, y, batch, w, steps_per_execution=max(1, min(10, len(x) // batch // 3))
+        ),
     }

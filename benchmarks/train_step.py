@@ -161,6 +161,18 @@ def bench_fit_contiguous(x, y, warmup):
         nn.set_conv_layout(device_type, previous)
 
 
+def torch_train_step(model, optimizer, xs, ys, index):
+    """One step of the plain loop: gather the batch, forward, Keras's categorical
+    crossentropy on probabilities, backward, Adam."""
+    xb, yb = xs[index], ys[index]
+    probabilities = model(xb)
+    probabilities = probabilities / probabilities.sum(-1, keepdim=True)
+    loss = -(yb * torch.log(probabilities.clamp(1e-7, 1 - 1e-7))).sum(-1).mean()
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+
+
 def bench_torch(x, y, warmup, channels_last=False):
     """A hand-written loop: NCHW tensors on the device, shuffled batches, Adam, same loss."""
     device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -175,14 +187,7 @@ def bench_torch(x, y, warmup, channels_last=False):
     times = []
     last = None
     for step in range(len(xs) // BATCH):
-        index = order[step * BATCH : (step + 1) * BATCH]
-        xb, yb = xs[index], ys[index]
-        probabilities = model(xb)
-        probabilities = probabilities / probabilities.sum(-1, keepdim=True)
-        loss = -(yb * torch.log(probabilities.clamp(1e-7, 1 - 1e-7))).sum(-1).mean()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        torch_train_step(model, optimizer, xs, ys, order[step * BATCH : (step + 1) * BATCH])
         _sync()
         now = time.perf_counter()
         if last is not None and step >= warmup:
@@ -229,6 +234,51 @@ def main_tensorflow(args):
     _print_table(medians, "plain tf.function loop")
 
 
+def bench_adamw(width, steps):
+    """Median seconds of one AdamW update of a 3-layer MLP (``width`` wide: 50M parameters
+    at 4096): Lamina ``optimizer.apply`` against ``torch.optim.AdamW(foreach=True)`` on
+    parameters of the same shapes and the same gradients, interleaved."""
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model = keras.Sequential([keras.Input((width,))] + [layers.Dense(width) for _ in range(3)])
+    variables = model.trainable_variables
+    generator = torch.Generator().manual_seed(0)
+    grads = [1e-3 * torch.randn(tuple(v.shape), generator=generator).to(device) for v in variables]
+    params = [torch.nn.Parameter(v.value.detach().clone()) for v in variables]
+    for param, grad in zip(params, grads):
+        param.grad = grad
+    optimizer = keras.optimizers.AdamW(learning_rate=1e-3, weight_decay=0.004)
+    reference = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.004, eps=1e-7, foreach=True)
+    runs = {"lamina": lambda: optimizer.apply(grads, variables), "torch": reference.step}
+    samples = {name: [] for name in runs}
+    for step in range(steps + 2):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            _sync()
+            if step >= 2:  # the first builds the slots; torch.optim's sets itself up
+                samples[name].append(time.perf_counter() - start)
+    num_parameters = sum(int(np.prod(v.shape)) for v in variables)
+    return num_parameters, {name: statistics.median(values) for name, values in samples.items()}
+
+
+def print_adamw_row(quick):
+    num_parameters, medians = bench_adamw(256 if quick else 4096, 2 if quick else 7)
+    ratio = medians["lamina"] / medians["torch"]
+    print(f"AdamW step, {num_parameters / 1e6:.1f}M-parameter MLP: lamina optimizer.apply "
+          f"{1000 * medians['lamina']:.1f} ms, torch.optim.AdamW(foreach=True) "
+          f"{1000 * medians['torch']:.1f} ms, ratio {ratio:.3f} (target <= 1.1)")  # fmt: skip
+
+
+def print_aten_op_row(x, y):
+    import profile_step  # the op counter lives with the other step diagnostics
+
+    lamina_ops, loop_ops = profile_step.aten_ops_per_step(x, y)
+    ours, theirs = profile_step.kernel_ops(lamina_ops), profile_step.kernel_ops(loop_ops)
+    print(f"aten ops per training step: lamina fit {sum(lamina_ops.values()):.0f} ({ours:.0f} "
+          f"launching kernels), pytorch loop with foreach Adam {sum(loop_ops.values()):.0f} "
+          f"({theirs:.0f}); target: at most 10 more (profile_step.py lists them)")  # fmt: skip
+
+
 MIXED_TORCH = "lamina fit, mixed_bf16"
 MIXED_JAX = "lamina fit (jax), mixed_bf16"
 
@@ -270,6 +320,8 @@ def main():
     print(describe())
     _print_table(medians, "pytorch loop")
     _print_mixed_ratio(medians, MIXED_TORCH, "lamina fit")
+    print_aten_op_row(*make_data(6))
+    print_adamw_row(args.quick)
     if args.engine == "all":
         sys.stdout.flush()
         passthrough = [f"--steps={args.steps}", f"--warmup={args.warmup}",

@@ -97,6 +97,27 @@ def numeric_gradients(fn_np, arrays, eps=1e-6):
     return grads
 
 
+def check_gradients(fn, reference, arrays, rtol=1e-5, atol=1e-6, eps=1e-6, err_msg=""):
+    """The engine's gradient of ``sum(fn(*tensors))`` with respect to each array equals the
+    float64 central finite difference of ``sum(reference(*arrays))`` (NumPy). Inputs should
+    be float64 and away from the op's kinks. Skips on an engine without autodiff (NumPy)."""
+    arrays = [np.asarray(a, dtype=np.float64) for a in arrays]
+    got = engine_gradients(fn, arrays)
+    expected = numeric_gradients(reference, arrays, eps=eps)
+    assert len(got) == len(expected) == len(arrays), err_msg
+    for index, (actual, wanted) in enumerate(zip(got, expected)):
+        assert_close(actual, wanted, rtol=rtol, atol=atol, err_msg=f"{err_msg} input {index}")
+
+
+def away_from(x, kinks, margin=0.05):
+    """``x`` with each entry within ``margin`` of one of ``kinks`` moved ``2 * margin`` up,
+    so a finite difference does not straddle a point where the function has no derivative."""
+    x = np.array(x, dtype=np.float64)
+    for kink in kinks:
+        x = np.where(np.abs(x - kink) < margin, x + 2 * margin, x)
+    return x
+
+
 def check_config_roundtrip(obj):
     """``from_config(get_config())`` rebuilds an object with the same config."""
     config = obj.get_config()

@@ -32,11 +32,7 @@ OWNED_ELSEWHERE = {
 
 # Names the open data (9) and parity (13) issues still have to build.
 # BEGIN PENDING (regenerate: python tools/keras_names/pending.py --write)
-PENDING: dict[str, list[str]] = {
-    "top": [
-        "StatelessScope",
-    ],
-}  # fmt: skip
+PENDING: dict[str, list[str]] = {}
 # END PENDING
 
 

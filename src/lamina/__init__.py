@@ -31,6 +31,7 @@ from lamina import (
 from lamina.backend import KerasTensor, SeedGenerator, Variable, device, name_scope
 from lamina.backend.common.global_state import SymbolicScope
 from lamina.backend.common.remat import RematScope
+from lamina.backend.common.stateless_scope import StatelessScope
 from lamina.dtype_policies import DTypePolicy, FloatDTypePolicy
 from lamina.initializers import Initializer
 from lamina.layers import Input, InputSpec, Layer
@@ -72,6 +73,7 @@ __all__ = [
     "SeedGenerator",
     "Variable",
     "Sequential",
+    "StatelessScope",
     "SymbolicScope",
     "__version__",
     "activations",

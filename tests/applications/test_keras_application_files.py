@@ -1,8 +1,9 @@
 """Files written by real Keras 3.15.1 (tools/keras_interop/application_fixtures.py): an
 application's weights in the Keras 2 HDF5 layout of Keras's published files, loaded by
-topological order and by name, and a ``.keras`` model of the layers applications define
-for themselves (ConvNeXt's LayerScale and StochasticDepth, CustomScaleLayer); each gives
-Keras's outputs. Lamina-saved models of those layers load back through the allow-list."""
+topological order and by name, a small MobileNetV3Small in both weight layouts, and a
+``.keras`` model of the layers applications define for themselves (ConvNeXt's LayerScale
+and StochasticDepth, CustomScaleLayer); each gives Keras's outputs. Lamina-saved models
+of those layers load back through the allow-list."""
 
 import os
 
@@ -10,9 +11,9 @@ import numpy as np
 import pytest
 
 from lamina import backend, layers, models, saving
-from lamina.applications import convnext, inception_resnet_v2, mobilenet
+from lamina.applications import convnext, inception_resnet_v2, mobilenet, mobilenet_v3
 from tests.applications.application_checks import slow_on_jax
-from tests.harness import assert_close
+from tests.harness import assert_close, to_numpy
 
 FILES = os.path.join(os.path.dirname(__file__), "keras_files")
 
@@ -48,6 +49,33 @@ def test_keras_legacy_weight_file_through_weights_argument(expected):
     path = os.path.join(FILES, "mobilenet_025_notop.h5")
     model = small_mobilenet(weights=path)
     assert_close(model(expected["images"], training=False), expected["mobilenet"], atol=1e-4)
+
+
+def small_mobilenet_v3(weights=None):
+    """MobileNetV3Small at alpha 0.35 with a 5-class head on 32x32 images, as Keras wrote
+    it (squeeze-excite blocks, hard-swish, Rescaling, the convolutional classifier)."""
+    with backend.global_state.deferred_initializers():
+        return mobilenet_v3.MobileNetV3Small(
+            input_shape=(32, 32, 3),
+            alpha=0.35,
+            classes=5,
+            classifier_activation=None,
+            weights=weights,
+        )
+
+
+@slow_on_jax
+def test_keras_mobilenet_v3_files_in_both_layouts():
+    """Keras 3's ``.weights.h5`` (through ``weights=<path>``) gives Keras's logits; the
+    Keras 2 layout of the same weights loads the same values (no second forward pass)."""
+    with np.load(os.path.join(FILES, "mobilenet_v3_small_035.npz")) as data:
+        images, logits = data["images"], data["logits"]
+    model = small_mobilenet_v3(os.path.join(FILES, "mobilenet_v3_small_035.weights.h5"))
+    assert_close(model(images, training=False), logits, atol=1e-4)
+    legacy = small_mobilenet_v3()
+    legacy.load_weights(os.path.join(FILES, "mobilenet_v3_small_035.h5"))
+    for ours, keras_2 in zip(model.weights, legacy.weights):
+        np.testing.assert_array_equal(to_numpy(keras_2), to_numpy(ours), err_msg=ours.path)
 
 
 @slow_on_jax

@@ -29,13 +29,63 @@ def test_active_engine_keeps_the_contract():
     assert contract.check_engine(backend.engine) == []
 
 
+# The libraries each engine folder needs: an engine whose library is not installed here is
+# skipped; one whose library is installed must import (an import error is a failure).
+_FOLDER_LIBRARIES = {"torch": ("torch",), "jax": ("jax", "jaxlib"), "tensorflow": ("tensorflow",)}
+
+
 @pytest.mark.parametrize("name", ENGINE_FOLDERS)
 def test_every_engine_folder_keeps_the_contract(name):
-    try:
-        engine = importlib.import_module(f"lamina.backend.{name}")
-    except ImportError as error:  # the engine's library is not installed here
-        pytest.skip(f"engine {name!r} cannot be imported: {error}")
+    missing = [
+        library
+        for library in _FOLDER_LIBRARIES.get(name, ())
+        if importlib.util.find_spec(library) is None
+    ]
+    if missing:
+        pytest.skip(f"engine {name!r} needs {', '.join(missing)}, not installed here")
+    engine = importlib.import_module(f"lamina.backend.{name}")
     assert contract.check_engine(engine) == []
+
+
+def test_contract_lists_what_the_trainer_calls_on_an_engine():
+    """Each ``backend.engine.<submodule>.<name>`` the trainers, models and data adapters use
+    is in the contract, so an engine without it fails the test above."""
+    listed = {name for functions in contract.SUBMODULES.values() for name in functions}
+    optional_constants = {"BATCHES_ON_HOST"}  # read with a default (getattr)
+    used = set()
+    for folder in ("trainers", "models"):
+        for path in (SOURCE / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(node, ast.Attribute) and ast.unparse(node.value) in (
+                    "backend.engine.trainer",
+                    "backend.engine.core",
+                    "_engine_trainer",
+                ):
+                    used.add((path.name, node.attr))
+    assert ("trainer.py", "check_can_train") in used
+    unlisted = [f"{file}: {name}" for file, name in sorted(used) if name not in listed]
+    assert not [u for u in unlisted if u.split(": ")[1] not in optional_constants], unlisted
+
+
+def test_engines_reach_no_private_model_attribute():
+    """Engines ask a model for the step's loss and variables through
+    backend/common/step_interface.py, never through its private attributes."""
+    offenders = []
+    for path in sorted(BACKEND.rglob("*.py")):
+        relative = path.relative_to(BACKEND)
+        if relative.parts[0] not in ENGINE_FOLDERS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "model"
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
+                offenders.append(f"backend/{relative.as_posix()}:{node.lineno} model.{node.attr}")
+    assert not offenders, "\n".join(offenders)
 
 
 def test_check_engine_reports_missing_and_wrong_functions():
@@ -51,6 +101,7 @@ def test_check_engine_reports_missing_and_wrong_functions():
     assert "fake_engine.LayerBase is missing" in problems
     assert "fake_engine.nn.relu is missing" in problems
     assert "fake_engine.core.SUPPORTS_TRAINING is missing" in problems
+    assert "fake_engine.trainer.check_can_train is missing" in problems
     assert any(p.startswith("fake_engine.numpy.add: expected") for p in problems)
     assert not any(p.startswith("fake_engine.numpy.sum") for p in problems)
 

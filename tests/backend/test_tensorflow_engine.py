@@ -147,3 +147,17 @@ def test_compiled_step_matches_eager_with_dropout_and_callback_writes():
     np.testing.assert_allclose(histories[0], histories[1], rtol=1e-5)
     for eager, compiled in zip(*weights):
         np.testing.assert_allclose(eager, compiled, rtol=1e-5, atol=1e-6)
+
+
+def test_steps_per_execution_stacks_only_batches_alike_in_a_graph_loop(rng):
+    from lamina.backend.tensorflow.trainer import _stack_batches
+
+    x = rng.standard_normal((2, 3)).astype("float32")
+    first, second = (tf.constant(x), None), (tf.constant(x + 1.0), None)
+    stacked, absent = _stack_batches([first, second])
+    np.testing.assert_array_equal(stacked.numpy(), np.stack([x, x + 1.0]))
+    assert absent is None  # a batch without sample weights stays without
+    assert _stack_batches([first, (tf.constant(x[:1]), None)]) is None  # a smaller batch
+    assert _stack_batches([first, (tf.constant(x),)]) is None  # another structure
+    text = np.array([b"a", b"b"], dtype=object)  # text runs through the step as it is
+    assert _stack_batches([(text,), (text,)]) is None

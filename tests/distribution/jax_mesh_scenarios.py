@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 import traceback
 
 os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=" + (
@@ -37,6 +38,9 @@ X = RNG.standard_normal((32, 6)).astype("float32")
 Y = RNG.standard_normal((32, 8)).astype("float32")
 SEQ_X = RNG.standard_normal((16, 4, 8)).astype("float32")
 SEQ_Y = RNG.standard_normal((16, 3)).astype("float32")
+
+
+LAST_MODEL: list = []  # the model mlp_trained trained last
 
 
 def mlp():
@@ -114,6 +118,21 @@ def mlp_outputs(weights, x):
     return np.maximum(x @ kernel1 + bias1, 0.0) @ kernel2 + bias2
 
 
+def global_inference(model, distribution) -> dict:
+    """predict (29 rows: an uneven last batch) and evaluate of ``model`` under
+    ``distribution`` against the same weights in a model without one, in this process."""
+    plain = mlp()
+    plain.set_weights(model.get_weights())
+    with distribution.scope():
+        predicted = model.predict(X[:29], batch_size=16, verbose=0)
+        evaluated = model.evaluate(X, Y, batch_size=16, verbose=0)
+    return {
+        "predict_rows": len(predicted),
+        "predict": max_difference([plain.predict(X[:29], verbose=0)], [predicted]),
+        "evaluate": abs(plain.evaluate(X, Y, batch_size=16, verbose=0) - evaluated),
+    }
+
+
 def mlp_trained(distribution, batch_size, epochs, predict=True):
     """An MLP made and trained under ``distribution`` against the float64 reference."""
     keras.backend.clear_session(free_memory=False)  # layer names from dense (it also
@@ -123,6 +142,7 @@ def mlp_trained(distribution, batch_size, epochs, predict=True):
         # predict is not split per process (trainer.predict): one process only.
         outputs = model.predict(X, verbose=0) if predict else mlp_outputs(initial, X)
         model.fit(X, Y, batch_size=batch_size, epochs=epochs, shuffle=False, verbose=0)
+    LAST_MODEL[:] = [model]
     expected = sgd_reference(initial, X, Y, batch_size, epochs)
     return {
         "outputs": max_difference([mlp_outputs(initial, X)], [outputs]),
@@ -148,6 +168,11 @@ def data_parallel():
         {tuple(shard.data.shape) for shard in placed.addressable_shards}
     )
     result["batch_devices"] = len(placed.sharding.device_set)
+    model = LAST_MODEL[0]
+    with distribution.scope():  # a last batch of 13 over 8 devices: filled up to 16
+        predicted = model.predict(X[:29], batch_size=16, verbose=0)
+    expected = mlp_outputs(model.get_weights(), X[:29])
+    result["uneven_predict"] = max_difference([expected], [predicted])
     return result
 
 
@@ -260,14 +285,31 @@ def two_processes():
     """Run in each of two processes of 2 devices: the same trainings as in one process."""
     layout_map = dist.LayoutMap(dist.DeviceMesh((2, 2), ["batch", "model"]))
     layout_map[".*dense.*kernel"] = (None, "model")  # a replica per process, split in two
-    return {
-        "devices": dist.list_devices(),
-        "process": jax.process_index(),
-        "data_parallel": mlp_trained(dist.DataParallel(), 16, epochs=2, predict=False),
-        "model_parallel": mlp_trained(
-            dist.ModelParallel(layout_map=layout_map), 8, epochs=1, predict=False
-        ),
-    }
+    found = {"devices": dist.list_devices(), "process": jax.process_index()}
+    for name, distribution, batch_size, epochs in (
+        ("data_parallel", dist.DataParallel(), 16, 2),
+        ("model_parallel", dist.ModelParallel(layout_map=layout_map), 8, 1),
+    ):
+        found[name] = mlp_trained(distribution, batch_size, epochs, predict=False)
+        found[name].update(global_inference(LAST_MODEL[0], distribution))
+    return found
+
+
+def fail_in_fit(how: str) -> None:
+    """Process 1 leaves fit mid-epoch: ``raise`` (a callback raises) or ``die``
+    (``os._exit``); process 0 must then end with an error naming process 1."""
+
+    class Fail(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if jax.process_index() == 1 and batch == 1:
+                if how == "die":
+                    os._exit(3)
+                raise ValueError("a failure in process 1")
+
+    print(f"FIT {time.monotonic()}", flush=True)
+    with dist.DataParallel().scope():
+        model = mlp()
+        model.fit(X, Y, batch_size=4, epochs=1000, verbose=0, callbacks=[Fail()])
 
 
 # The cheap ones, run by default; model_parallel_attention only when named.
@@ -285,13 +327,19 @@ SCENARIOS = {
 
 if __name__ == "__main__":
     names = sys.argv[1:]
+    failure = None
     if PROCESS:
         dist.initialize(f"127.0.0.1:{PROCESS[1]}", num_processes=2, process_id=int(PROCESS[0]))
         names = names[3:]
+        # "--process ID PORT [scenario ...] fail:raise|die": the scenarios, then a failure.
+        if names and names[-1].startswith("fail:"):
+            failure = names.pop()[len("fail:") :]
     results = {}
-    for name in names or DEFAULT:
+    for name in names if names or failure else DEFAULT:
         try:
             results[name] = SCENARIOS[name]()
         except Exception:
             results[name] = {"crashed": traceback.format_exc()}
-    print("RESULTS " + json.dumps(results, default=str))
+    print("RESULTS " + json.dumps(results, default=str), flush=True)
+    if failure:
+        fail_in_fit(failure)

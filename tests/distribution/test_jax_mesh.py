@@ -13,6 +13,7 @@ import pathlib
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -65,6 +66,7 @@ def test_data_parallel_trains_as_one_device(results):
         assert placement["devices"] == 8
     assert found["batch_shards"] == [[2, 6]]
     assert found["batch_devices"] == 8
+    assert found["uneven_predict"] < TOLERANCE  # 29 rows, the last 13 filled up to 16
 
 
 def test_model_parallel_shards_dense_kernels_and_trains_as_unsharded(results):
@@ -125,29 +127,39 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_two_processes_train_as_one():
-    """jax.distributed on 127.0.0.1: 2 processes of 2 CPU devices each, every one running
-    the same script (each gives its own part of each global batch)."""
+def run_two_processes(*names: str, env=None) -> list:
+    """``jax_mesh_scenarios.py --process ID PORT *names`` in 2 processes on 127.0.0.1; per
+    process: (returncode, stdout, stderr, monotonic time its end was seen)."""
     port = str(_free_port())
     processes = [
         subprocess.Popen(
-            [sys.executable, str(SCRIPT), "--process", str(index), port, "two_processes"],
-            env=ENV,
+            [sys.executable, str(SCRIPT), "--process", str(index), port, *names],
+            env=env or ENV,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for index in range(2)
     ]
-    found = []
+    ended = []
     try:
-        for process in processes:
+        # Process 1 first: the failure tests time how long process 0 outlives it.
+        for process in reversed(processes):
             stdout, stderr = process.communicate(timeout=300)
-            found.append(read_results(process.returncode, stdout, stderr)["two_processes"])
+            ended.append((process.returncode, stdout, stderr, time.monotonic()))
     finally:
         for process in processes:
             if process.poll() is None:
                 process.kill()
+    return ended[::-1]
+
+
+def test_two_processes_train_predict_and_evaluate_as_one():
+    """jax.distributed on 127.0.0.1: 2 processes of 2 CPU devices each, every one running
+    the same script (each gives its own part of each global batch). Then process 1 raises
+    inside fit, and process 0 must stop at once, naming it."""
+    ended = run_two_processes("two_processes", "fail:raise")
+    found = [read_results(0, stdout, stderr)["two_processes"] for _, stdout, stderr, _ in ended]
     assert [result["process"] for result in found] == [0, 1]
     for result in found:
         assert len(result["devices"]) == 4  # the run's devices: both processes'
@@ -155,7 +167,30 @@ def test_two_processes_train_as_one():
             assert result[name]["weights"] < TOLERANCE
             assert result[name]["rows_seen"] == 32.0  # the data once, not once per process
             assert result[name]["loss"] == found[0][name]["loss"]  # the same History
+            # predict: every row once, in order (the last batch of 13 filled up to 2 x 8)
+            assert result[name]["predict_rows"] == 29
+            assert result[name]["predict"] < 1e-6
+            assert result[name]["evaluate"] < 1e-6  # the global loss, in every process
         kernel = result["model_parallel"]["placements"]["dense/kernel"]
         assert kernel["spec"] == [None, "model"]
         assert kernel["shard"] == [6, 8]
         assert kernel["devices"] == 4
+    (code_0, _, stderr_0, end_0), (code_1, _, stderr_1, end_1) = ended
+    assert code_1 == 1, stderr_1[-2000:]
+    assert "ValueError: a failure in process 1" in stderr_1
+    assert code_0 == 1, stderr_0[-2000:]
+    assert "stopping process 0 because process 1 raised ValueError: a failure" in stderr_0
+    assert end_0 - end_1 < 60
+
+
+def test_a_process_that_dies_ends_the_other():
+    """os._exit in process 1 mid-epoch: JAX's coordination service misses its heartbeats
+    and ends process 0 (an abort whose message names task 1) after the heartbeat timeout
+    (LAMINA_DISTRIBUTED_HEARTBEAT_TIMEOUT, 3 s here; 30 s by default)."""
+    env = {**ENV, "LAMINA_DISTRIBUTED_HEARTBEAT_TIMEOUT": "3"}
+    (code_0, _, stderr_0, end_0), (code_1, _, _, end_1) = run_two_processes("fail:die", env=env)
+    assert code_1 == 3
+    assert code_0 != 0
+    assert "stopped sending heartbeats" in stderr_0, stderr_0[-2000:]
+    assert stderr_0.split("stopped sending heartbeats):", 1)[1].split()[0] == "1"
+    assert end_0 - end_1 < 60

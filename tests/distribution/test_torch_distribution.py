@@ -64,7 +64,7 @@ def test_environment_of_torchrun_and_slurm(monkeypatch):
     assert distribution._from_environment() == ("127.0.0.1", 4000, 2, 1, 1)
 
 
-def test_replicated_layouts_place_values_whole_and_sharded_ones_are_refused(
+def test_one_device_layouts_place_values_whole_and_larger_meshes_need_processes(
     engine_distribution,
 ):
     import numpy as np
@@ -72,10 +72,13 @@ def test_replicated_layouts_place_values_whole_and_sharded_ones_are_refused(
     from lamina.distribution import DeviceMesh, TensorLayout
 
     mesh = DeviceMesh((1,), ["model"], ["cpu:0"])
-    value = np.ones((2, 3), "float32")
+    value = np.ones((2, 4), "float32")
     assert engine_distribution.distribute_variable(value, TensorLayout([None, None], mesh)) is value
-    with pytest.raises(NotImplementedError, match=r"layout \(None, 'model'\) shards it"):
-        engine_distribution.distribute_tensor(value, TensorLayout([None, "model"], mesh))
+    split = TensorLayout([None, "model"], mesh)
+    assert engine_distribution.distribute_tensor(value, split) is value
+    two = DeviceMesh((2,), ["model"], ["cpu:0", "cpu:1"])
+    with pytest.raises(ValueError, match=r"needs 2 processes .* but the run has 1"):
+        engine_distribution.distribute_tensor(value, TensorLayout([None, "model"], two))
 
 
 def test_a_custom_train_step_needs_a_built_model_under_data_parallel(monkeypatch):

@@ -36,8 +36,15 @@ def test_mnist_model_summary(capsys):
     assert "Total params: 55,050" in out
 
 
-def test_plot_model():
-    pytest.skip("needs keras.utils.plot_model (pydot/graphviz)")
+def test_plot_model(tmp_path):
+    pytest.importorskip("pydot", reason="plot_model needs pydot")
+    model = mnist_model()
+    # The guide writes a PNG (which needs Graphviz's `dot`); a .dot file needs pydot only.
+    path = tmp_path / "my_first_model.dot"
+    keras.utils.plot_model(model, str(path), show_shapes=True)
+    text = path.read_text()
+    assert text.count("Dense") >= 3
+    assert "784" in text
 
 
 @pytest.mark.training

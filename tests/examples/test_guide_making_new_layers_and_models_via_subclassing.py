@@ -179,13 +179,21 @@ def test_add_loss_is_used_by_fit():
     outputs = ActivityRegularizationLayer()(inputs)
     model = keras.Model(inputs, outputs)
 
+    rng = np.random.default_rng(0)
+    x = rng.random((2, 3)).astype("float32")
+    y = rng.random((2, 3)).astype("float32")
+    activity = 1e-2 * x.astype(np.float64).mean()
+
     # With a loss in compile, the regularization loss is added to it.
     model.compile(optimizer="adam", loss="mse")
-    model.fit(np.random.random((2, 3)), np.random.random((2, 3)), verbose=0)
+    history = model.fit(x, y, verbose=0)
+    expected = ((x.astype(np.float64) - y) ** 2).mean() + activity
+    np.testing.assert_allclose(history.history["loss"][0], expected, rtol=1e-5)
 
-    # Without one, the model still has a loss to minimize.
+    # Without one, the model still has a loss to minimize: the activity loss alone.
     model.compile(optimizer="adam")
-    model.fit(np.random.random((2, 3)), np.random.random((2, 3)), verbose=0)
+    history = model.fit(x, y, verbose=0)
+    np.testing.assert_allclose(history.history["loss"][0], activity, rtol=1e-5)
 
 
 class SerializableLinear(keras.layers.Layer):

@@ -96,6 +96,11 @@ def test_custom_loss_function(mnist):
     model.compile(optimizer=keras.optimizers.Adam(), loss=custom_mean_squared_error)
     y_train_one_hot = ops.one_hot(y_train, num_classes=10)
     model.fit(x_train, y_train_one_hot, batch_size=64, epochs=1, verbose=0)
+    # evaluate reports the custom loss: the mean squared error of the predictions.
+    x, y = x_train[:64], np.eye(10)[y_train[:64].astype(int)]
+    predictions = np.asarray(model.predict(x, verbose=0), np.float64)
+    loss = model.evaluate(x, y, batch_size=64, verbose=0)
+    np.testing.assert_allclose(loss, ((y - predictions) ** 2).mean(), rtol=1e-4)
 
 
 class CustomMSE(keras.losses.Loss):
@@ -192,8 +197,18 @@ def test_validation_split(mnist):
     assert "val_loss" in history.history
 
 
-def test_tf_data_datasets():
-    pytest.skip("needs tf.data (TensorFlow)")
+def test_tf_data_datasets(mnist):
+    tf = pytest.importorskip("tensorflow", reason="tf.data needs TensorFlow")
+    x_train, y_train, x_val, y_val, x_test, y_test = mnist
+    model = get_compiled_model()
+    train_dataset = tf.data.Dataset.from_tensor_slices((x_train, y_train)).batch(64)
+    val_dataset = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(64)
+    history = model.fit(train_dataset, epochs=1, validation_data=val_dataset, verbose=0)
+    assert set(history.history) >= {"loss", "val_loss"}
+    assert np.isfinite(history.history["loss"][0])
+    result = model.evaluate(tf.data.Dataset.from_tensor_slices((x_test, y_test)).batch(64),
+                            return_dict=True, verbose=0)  # fmt: skip
+    assert np.isfinite(result["loss"])
 
 
 class ExamplePyDataset(keras.utils.PyDataset):
@@ -256,7 +271,18 @@ def test_class_weights(mnist):
     # Set weight "2" for class "5", making this class 2x more important.
     class_weight[5] = 2.0
     model = get_compiled_model()
-    model.fit(x_train, y_train, class_weight=class_weight, batch_size=64, epochs=1, verbose=0)
+    start = model.get_weights()
+    weighted = model.fit(x_train, y_train, class_weight=class_weight, batch_size=64, epochs=1,
+                         shuffle=False, verbose=0).history  # fmt: skip
+    # The same as giving each sample its class's weight.
+    same = get_compiled_model()
+    same.set_weights(start)
+    sample_weight = np.where(y_train == 5, 2.0, 1.0)
+    expected = same.fit(x_train, y_train, sample_weight=sample_weight, batch_size=64, epochs=1,
+                        shuffle=False, verbose=0).history  # fmt: skip
+    np.testing.assert_allclose(weighted["loss"], expected["loss"], rtol=1e-5)
+    for a, b in zip(model.get_weights(), same.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 def test_sample_weights(mnist):
@@ -264,7 +290,18 @@ def test_sample_weights(mnist):
     sample_weight = np.ones(shape=(len(y_train),))
     sample_weight[y_train == 5] = 2.0
     model = get_compiled_model()
-    model.fit(x_train, y_train, sample_weight=sample_weight, batch_size=64, epochs=1, verbose=0)
+    start = model.get_weights()
+    # The loss of one batch, with the weights: the per-sample losses' weighted mean.
+    x, y, w = x_train[:64], y_train[:64], sample_weight[:64]
+    probabilities = np.asarray(model.predict(x, verbose=0), np.float64)
+    per_sample = -np.log(probabilities[np.arange(64), y.astype(int)])
+    loss = model.evaluate(x, y, sample_weight=w, batch_size=64, verbose=0)
+    loss = loss[0] if isinstance(loss, list) else loss
+    np.testing.assert_allclose(loss, (w * per_sample).sum() / 64, rtol=1e-4)
+    model.set_weights(start)
+    history = model.fit(x_train, y_train, sample_weight=sample_weight, batch_size=64, epochs=1,
+                        verbose=0)  # fmt: skip
+    assert np.isfinite(history.history["loss"][0])
 
 
 def multi_io_model():
@@ -351,13 +388,25 @@ def test_multi_output_without_a_loss_for_one_output(multi_io_data):
         optimizer=keras.optimizers.RMSprop(1e-3),
         loss=[None, keras.losses.CategoricalCrossentropy()],
     )
+    score_kernel = model.get_layer("score_output").get_weights()
+    class_kernel = model.get_layer("class_output").get_weights()
     model.fit([img_data, ts_data], [score_targets, class_targets], epochs=1, verbose=0)
+    # The output without a loss is not trained; the other one is.
+    for a, b in zip(model.get_layer("score_output").get_weights(), score_kernel):
+        np.testing.assert_array_equal(a, b)
+    assert any(
+        not np.allclose(a, b)
+        for a, b in zip(model.get_layer("class_output").get_weights(), class_kernel)
+    )
     # Or dict loss version
     model.compile(
         optimizer=keras.optimizers.RMSprop(1e-3),
         loss={"class_output": keras.losses.CategoricalCrossentropy()},
     )
-    model.fit([img_data, ts_data], [score_targets, class_targets], epochs=1, verbose=0)
+    history = model.fit([img_data, ts_data], [score_targets, class_targets], epochs=1, verbose=0)
+    for a, b in zip(model.get_layer("score_output").get_weights(), score_kernel):
+        np.testing.assert_array_equal(a, b)
+    assert np.isfinite(history.history["loss"][0])
 
 
 def test_early_stopping_callback(mnist):
@@ -483,5 +532,12 @@ def test_learning_rate_schedule(mnist):
     np.testing.assert_allclose(float(optimizer.learning_rate), 0.1, rtol=1e-6)
 
 
-def test_tensorboard_callback():
-    pytest.skip("needs keras.callbacks.TensorBoard")
+def test_tensorboard_callback(mnist, tmp_path):
+    pytest.importorskip("tensorboard", reason="TensorBoard writes event files with tensorboard")
+    x_train, y_train = mnist[:2]
+    model = get_compiled_model()
+    callback = keras.callbacks.TensorBoard(log_dir=str(tmp_path), histogram_freq=0,
+                                           update_freq="epoch")  # fmt: skip
+    model.fit(x_train, y_train, batch_size=64, epochs=1, callbacks=[callback], verbose=0)
+    written = list(tmp_path.rglob("events.out.tfevents.*"))
+    assert written, f"no event file under {tmp_path}"

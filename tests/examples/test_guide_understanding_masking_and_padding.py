@@ -5,7 +5,6 @@ The guide reads masks as ``x._keras_mask``; NumPy arrays take no attributes, so 
 checks read them with ``backend.get_keras_mask(x)``, which works on every engine."""
 
 import numpy as np
-import pytest
 
 import lamina as keras
 from lamina import backend, layers, ops
@@ -22,8 +21,6 @@ padded_inputs = np.array(
 
 
 def test_padding_sequence_data():
-    if not hasattr(keras.utils, "pad_sequences"):
-        pytest.skip("needs keras.utils.pad_sequences")
     raw_inputs = [[711, 632, 71], [73, 8, 3215, 55, 927], [83, 91, 1, 645, 1253, 927]]
     np.testing.assert_array_equal(
         keras.utils.pad_sequences(raw_inputs, padding="post"), padded_inputs

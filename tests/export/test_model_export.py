@@ -1,7 +1,9 @@
-"""Model.export's formats besides SavedModel: ONNX (torch engine, checked in onnxruntime),
-torch.export programs, and the errors for formats an engine cannot write."""
+"""Model.export's formats besides SavedModel: ONNX (torch; TensorFlow through tf2onnx;
+checked in onnxruntime), torch.export programs, and the errors for formats an engine cannot
+write."""
 
 import importlib.util
+import sys
 
 import numpy as np
 import pytest
@@ -58,6 +60,36 @@ def test_onnx_export_matches_in_onnxruntime(tmp_path, rng, kind, capsys):
     (outputs,) = session.run(None, {feed.name: x})
     np.testing.assert_allclose(outputs, y, rtol=1e-5, atol=1e-5)
     assert model.training  # the export's eval() is undone
+
+
+@pytest.mark.engine("tensorflow")
+@pytest.mark.skipif(
+    importlib.util.find_spec("onnxruntime") is None or importlib.util.find_spec("tf2onnx") is None,
+    reason="tf2onnx and onnxruntime are not installed",
+)
+@pytest.mark.parametrize("kind", sorted(MODELS))
+def test_onnx_export_on_tensorflow_matches_predict_in_onnxruntime(tmp_path, rng, kind):
+    import onnxruntime
+
+    model, x, _ = model_and_data(kind, rng)
+    path = tmp_path / f"{kind}.onnx"
+    model.export(path, format="onnx", verbose=False)
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    (feed,) = session.get_inputs()
+    assert feed.shape[0] == "batch"
+    x = np.concatenate([x, x[:2] + 1.0])  # batch 5: the batch axis is free
+    (outputs,) = session.run(None, {feed.name: x})
+    np.testing.assert_allclose(outputs, model.predict(x, verbose=0), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.engine("tensorflow")
+def test_onnx_on_tensorflow_without_tf2onnx_says_what_to_install(
+    dense_model, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "tf2onnx", None)  # import tf2onnx now fails
+    with pytest.raises(ImportError, match=r"`tf2onnx` package \(`pip install tf2onnx`\)"):
+        dense_model.export(tmp_path / "m.onnx", format="onnx")
+    assert not (tmp_path / "m.onnx").exists()
 
 
 @pytest.mark.engine("torch")

@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from lamina import backend, metrics
+from lamina import metrics
 from lamina.trainers.compile_utils import CompileMetrics
 from tests.harness import assert_close, to_numpy
 
@@ -13,7 +13,6 @@ def values_of(metric):
     return [variable.value for variable in metric.variables]
 
 
-@pytest.mark.engine("jax")
 @pytest.mark.parametrize(
     ("make_metric", "args"),
     [
@@ -55,7 +54,6 @@ def test_equal_the_stateful_methods_and_change_nothing(make_metric, args, rng):
     assert float(np.abs(to_numpy(stateful.variables[0])).sum()) > 0.0
 
 
-@pytest.mark.engine("jax")
 def test_sample_weight_and_kwargs_pass_through(rng):
     metric = metrics.Mean()
     values, weights = rng.random(6), rng.random(6)
@@ -82,7 +80,6 @@ def test_under_jit(rng):
     assert float(to_numpy(metric.count)) == 0.0
 
 
-@pytest.mark.engine("jax")
 def test_one_value_per_variable():
     metric = metrics.Mean(name="m")
     with pytest.raises(ValueError, match=r"Metric 'm': stateless_update_state expects 2 values"):
@@ -91,7 +88,6 @@ def test_one_value_per_variable():
         metric.stateless_result([])
 
 
-@pytest.mark.engine("jax")
 def test_compiled_metrics_have_them_and_return_dict_results(rng):
     compiled = CompileMetrics(["mae", "mse"], None)
     y_true, y_pred = rng.random((5, 1)), rng.random((5, 1))
@@ -102,15 +98,3 @@ def test_compiled_metrics_have_them_and_return_dict_results(rng):
     assert float(result["mae"]) == pytest.approx(float(np.mean(np.abs(y_true - y_pred))), 1e-5)
     assert float(to_numpy(compiled.result()["mae"])) == 0.0
     assert len(compiled.stateless_reset_state()) == len(compiled.variables) == 4
-
-
-@pytest.mark.engine("torch", "numpy")
-def test_engines_without_a_stateless_scope_say_so():
-    metric = metrics.Mean()
-    pattern = rf"Metric\.stateless_update_state.*jax.*{backend.backend()}"
-    with pytest.raises(NotImplementedError, match=pattern):
-        metric.stateless_update_state(values_of(metric), 1.0)
-    with pytest.raises(NotImplementedError, match="stateless_result"):
-        metric.stateless_result(values_of(metric))
-    with pytest.raises(NotImplementedError, match="stateless_reset_state"):
-        metric.stateless_reset_state()

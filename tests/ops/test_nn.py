@@ -8,7 +8,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from lamina import backend, ops
 from lamina.ops import nn as ops_nn
-from tests.harness import assert_close
+from tests.harness import assert_close, check_gradients
 from tests.layers.convolutional.conv_transpose_reference import conv_transpose_reference
 from tests.ops.op_harness import OpCase, case_ids, check_eager, check_symbolic, uncovered
 from tests.ops.test_activations import CASES as ACTIVATION_CASES
@@ -64,8 +64,7 @@ def _activation(name, reference, kinds="normal", **options):
 
 ACTIVATIONS = [
     _activation("relu", lambda x: np.maximum(x, 0)),
-    _activation("relu", lambda x: np.maximum(x, 0).astype(np.float32), "int", dtype="float32",
-                label="int"),
+    _activation("relu", lambda x: np.maximum(x, 0), "int", dtype="int32", label="int"),  # Keras
     OpCase("relu6", lambda x: ops.relu6(ops.multiply(x, 4.0)), lambda x: np.clip(4 * x, 0, 6),
            (M,)),
     _activation("sigmoid", _sigmoid),
@@ -383,3 +382,64 @@ def test_cross_entropies_keep_float64_inputs_as_in_keras(rng, from_logits):
         clipped = np.clip(output, EPS, 1 - EPS)
         expected = -(target * np.log(clipped) + (1 - target) * np.log1p(-clipped))
         assert_close(results["binary"], expected, rtol=1e-12, atol=1e-12)
+
+
+def _log_softmax64(x, axis=-1):
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def _softplus64(x):
+    return np.logaddexp(0.0, x)
+
+
+def _gradient_cases(rng):
+    """(name, op on tensors, float64 NumPy reference, inputs): the differentiable nn ops,
+    each on one small input; targets and other non-differentiated arguments are constants."""
+    probabilities = rng.dirichlet(np.ones(4), size=3)
+    binary = rng.uniform(0.1, 0.9, size=(3, 4))
+    labels = np.array([0, 3, 1])
+    mean, variance = rng.standard_normal(4), rng.uniform(0.5, 1.5, size=4)
+    offset, scale = rng.standard_normal(4), rng.uniform(0.5, 1.5, size=4)
+    kernel = rng.standard_normal((3, 2, 2))  # conv1d: width 3, 2 -> 2 channels
+
+    def conv_reference(x):
+        windows = sliding_window_view(x, 3, axis=1)  # (batch, out, in, width)
+        return np.einsum("bock,kcd->bod", windows, kernel)
+
+    def constant(value, dtype="float64"):
+        return ops.convert_to_tensor(value, dtype=dtype)
+
+    return [
+        ("categorical_crossentropy", lambda x: ops.categorical_crossentropy(
+            constant(probabilities), x, from_logits=True),
+         lambda x: -(probabilities * _log_softmax64(x)).sum(-1), rng.standard_normal((3, 4))),
+        ("sparse_categorical_crossentropy", lambda x: ops.sparse_categorical_crossentropy(
+            constant(labels, "int32"), x, from_logits=True),
+         lambda x: -_log_softmax64(x)[np.arange(3), labels], rng.standard_normal((3, 4))),
+        ("binary_crossentropy", lambda x: ops.binary_crossentropy(
+            constant(binary), x, from_logits=True),
+         lambda x: binary * _softplus64(-x) + (1 - binary) * _softplus64(x),
+         rng.standard_normal((3, 4))),
+        ("log_softmax", ops.log_softmax, _log_softmax64, rng.standard_normal((3, 4))),
+        ("moments", lambda x: sum(ops.moments(x, axes=[0])),
+         lambda x: x.mean(0) + x.var(0), rng.standard_normal((3, 4))),
+        ("batch_normalization", lambda x: ops.batch_normalization(
+            x, constant(mean), constant(variance), axis=-1, offset=constant(offset),
+            scale=constant(scale), epsilon=1e-3),
+         lambda x: (x - mean) / np.sqrt(variance + 1e-3) * scale + offset,
+         rng.standard_normal((3, 4))),
+        ("normalize", ops.normalize,
+         lambda x: x / np.linalg.norm(x, axis=-1, keepdims=True), rng.standard_normal((3, 4))),
+        ("conv", lambda x: ops.conv(x, constant(kernel)), conv_reference,
+         rng.standard_normal((2, 5, 2))),
+        ("average_pool", lambda x: ops.average_pool(x, 2),
+         lambda x: x.reshape(2, 2, 2, 2).mean(2), rng.standard_normal((2, 4, 2))),
+    ]  # fmt: skip
+
+
+def test_gradients_match_central_differences(rng):
+    """The engine's gradients of the differentiable nn ops (torch, JAX, TF) equal float64
+    central differences of the NumPy formulas."""
+    for name, fn, reference, x in _gradient_cases(rng):
+        check_gradients(fn, reference, [x], rtol=1e-5, atol=1e-6, err_msg=name)

@@ -11,8 +11,11 @@ KERNELS = getattr(backend.engine, "optimizer_kernels", None)
 
 
 def run_adam(monkeypatch, use_kernel, amsgrad, steps=4):
-    if not use_kernel:
+    from lamina.optimizers import optimizer as optimizer_module
+
+    if not use_kernel:  # neither the Adam kernel nor the weight-decay one
         monkeypatch.setattr(adam_module, "_KERNELS", None)
+        monkeypatch.setattr(optimizer_module, "_KERNELS", None)
     rng = np.random.default_rng(7)
     variables = [
         backend.Variable(rng.standard_normal(shape).astype("float32"), name=f"w{i}")

@@ -38,7 +38,6 @@ OPTIMIZERS = [
 IDS = ["sgd-nesterov", "adam-amsgrad", "adamw", "rmsprop-centered", "adagrad", "schedule", "ema"]
 
 
-@pytest.mark.engine("jax")
 @pytest.mark.parametrize("make_optimizer", OPTIMIZERS, ids=IDS)
 def test_equals_a_stateful_apply_and_changes_nothing(make_optimizer, rng):
     steps = [gradients(rng) for _ in range(3)]
@@ -101,7 +100,6 @@ def test_under_jit_and_the_optimizer_still_applies_statefully_afterwards(rng):
     assert not np.allclose(to_numpy(variables[0]), initial[0])
 
 
-@pytest.mark.engine("jax")
 def test_constraints_apply_to_the_returned_values(rng):
     variables = make_variables(rng)
     for variable in variables:
@@ -116,7 +114,6 @@ def test_constraints_apply_to_the_returned_values(rng):
         assert float(np.min(to_numpy(value))) >= 0.0
 
 
-@pytest.mark.engine("jax")
 def test_needs_a_built_optimizer_and_one_value_per_variable(rng):
     variables = make_variables(rng)
     optimizer = Adam()
@@ -128,14 +125,3 @@ def test_needs_a_built_optimizer_and_one_value_per_variable(rng):
         optimizer.stateless_apply(optimizer_values[:-1], gradients(rng), variables)
     with pytest.raises(ValueError, match="expects 2 values in trainable_variables"):
         optimizer.stateless_apply(optimizer_values, gradients(rng), [variables[0].value])
-
-
-@pytest.mark.engine("torch", "numpy")
-def test_engines_without_a_stateless_scope_say_so(rng):
-    variables = make_variables(rng)
-    optimizer = SGD()
-    optimizer.build(variables)
-    with pytest.raises(NotImplementedError, match=rf"stateless_apply.*{backend.backend()}"):
-        optimizer.stateless_apply(
-            [v.value for v in optimizer.variables], gradients(rng), [v.value for v in variables]
-        )

@@ -130,6 +130,48 @@ def test_jax_runs_a_full_execution_as_one_compiled_scan(fitted):
 
 
 @pytest.mark.training
+@pytest.mark.engine("tensorflow")
+def test_tensorflow_runs_a_full_execution_as_one_graph_loop(fitted):
+    from lamina.backend.tensorflow.trainer import GraphLoopSteps
+
+    steps = fitted[2]._executions["train"][1].function
+    assert isinstance(steps, GraphLoopSteps)
+    assert steps.graph_function.experimental_get_tracing_count() == 1
+    (traced,) = steps.graph_function._list_all_concrete_functions()
+    op_types = [op.type for op in traced.graph.get_operations()]
+    assert op_types.count("While") == 1  # the N steps: a loop, not N copies of the step
+
+
+@pytest.mark.training
+@pytest.mark.engine("tensorflow")
+def test_tensorflow_graph_loop_returns_the_last_steps_outputs():
+    x, y = data()
+
+    class LastLoss(keras.Sequential):
+        def train_step(self, data):  # logs as tensors, as a custom Keras train_step returns
+            super().train_step(data)
+            logs = {metric.name: metric.result() for metric in self.metrics}
+            return {**logs, "step": self.optimizer.iterations + 0}
+
+    def fitted_model(steps_per_execution):
+        keras.utils.set_random_seed(1)
+        result = LastLoss([keras.Input(shape=(3,)), layers.Dense(2)])
+        result.compile(optimizer="sgd", loss="mse", steps_per_execution=steps_per_execution)
+        steps_seen = []
+        at_end = keras.callbacks.LambdaCallback(
+            on_train_batch_end=lambda batch, logs: steps_seen.append((batch, int(logs["step"])))
+        )
+        result.fit(x, y, batch_size=BATCH, epochs=2, shuffle=False, verbose=0, callbacks=[at_end])
+        return result, steps_seen
+
+    (grouped, steps_seen), (reference, _) = fitted_model(STEPS), fitted_model(1)
+    for actual, expected in zip(grouped.get_weights(), reference.get_weights()):
+        assert_close(actual, expected, rtol=1e-6, atol=1e-7)
+    # Each call's logs are its last step's: batch 3 ran as the 4th step, batch 7 the 8th ...
+    assert steps_seen == [(3, 4), (7, 8), (9, 10), (3, 14), (7, 18), (9, 20)]
+
+
+@pytest.mark.training
 def test_stop_training_takes_effect_after_the_execution():
     x, y = data()
     trained = model(STEPS, dropout=False, jit_compile=False)

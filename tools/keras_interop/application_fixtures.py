@@ -9,7 +9,13 @@ real Keras 3 (not part of CI):
 - ``application_blocks.keras``: a small Functional model of the layers applications define
   for themselves (ConvNeXt's block with LayerScale and StochasticDepth, an
   Inception-ResNet block with CustomScaleLayer), saved with ``model.save``;
-- ``expected.npz``: seeded inputs and Keras's outputs for both.
+- ``expected.npz``: seeded inputs and Keras's outputs for both;
+- ``mobilenet_v3_small_035.weights.h5`` and ``mobilenet_v3_small_035.h5``:
+  MobileNetV3Small(alpha=0.35, classes=5, classifier_activation=None) on 32x32 images
+  (squeeze-excite blocks, hard-swish, its Rescaling and classifier head) with random
+  weights, in Keras 3's layout and in the Keras 2 layout, and
+  ``mobilenet_v3_small_035.npz``: its inputs and Keras's logits. (Every full-size
+  architecture in both layouts: application_interop.py; those files are too big to commit.)
 """
 
 import os
@@ -18,6 +24,7 @@ import sys
 import h5py
 import keras
 import numpy as np
+from application_interop import random_images, random_values
 from keras.src.applications import convnext, inception_resnet_v2
 from keras.src.legacy.saving import legacy_h5_format
 
@@ -64,6 +71,26 @@ def main(out_dir):
         mobilenet=keras.ops.convert_to_numpy(mobilenet(images, training=False)),
         features=features,
         blocks=keras.ops.convert_to_numpy(blocks(features, training=False)),
+    )
+    small_mobilenet_v3(out_dir)
+
+
+def small_mobilenet_v3(out_dir):
+    rng = np.random.default_rng(12)  # its own stream: the files above stay as they were
+    model = keras.applications.MobileNetV3Small(
+        input_shape=(32, 32, 3), alpha=0.35, classes=5, classifier_activation=None, weights=None
+    )
+    # Scaled by fan-in: through this many layers, unscaled values would overflow.
+    model.set_weights(random_values(model.weights, rng))
+    stem = os.path.join(out_dir, "mobilenet_v3_small_035")
+    model.save_weights(stem + ".weights.h5")
+    with h5py.File(stem + ".h5", "w") as f:
+        legacy_h5_format.save_weights_to_hdf5_group(f, model)
+    images = random_images(rng, 2, 32, 32)
+    np.savez(
+        stem + ".npz",
+        images=images,
+        logits=keras.ops.convert_to_numpy(model(images, training=False)),
     )
 
 

@@ -53,17 +53,12 @@ device = engine.core.device_scope
 compute_output_spec = engine.core.compute_output_spec
 
 
-def stateless_scope_class(what: str, instead: str = ""):
-    """The active engine's ``StatelessScope`` class (engines that run code on swapped-in
-    variable values: JAX), or a NotImplementedError saying ``what`` needs one and what to
-    do ``instead``."""
-    scope_class = getattr(engine.core, "StatelessScope", None)
-    if scope_class is None:
-        raise NotImplementedError(
-            f"{what} needs an engine that runs code on swapped-in variable values (jax); "
-            f"the active engine is {backend()!r}.{' ' + instead if instead else ''}"
-        )
-    return scope_class
+def stateless_scope_class(what: str = "", instead: str = ""):
+    """The ``StatelessScope`` class: the engines share one (``common/stateless_scope``).
+    ``what`` and ``instead`` are kept for callers that name the feature asking."""
+    from lamina.backend.common.stateless_scope import StatelessScope
+
+    return StatelessScope
 
 
 def convert_data(x):

@@ -251,6 +251,8 @@ TRAINER: dict[str, Signature] = {
     "no_grad": (),
     "compile_function": ("function", "jit_compile"),
     "default_jit_compile": (),
+    # Raises a clear error naming the engine where it cannot train (fit, train_on_batch).
+    "check_can_train": (),
     # Data input (trainers/data_adapters): one host batch leaf onto the model's device without
     # blocking the host (pinned memory on CUDA), and the multiprocessing start method that
     # is safe for PyDataset worker processes under this engine.
@@ -305,6 +307,7 @@ OPTIONAL: dict[str, dict[str, Signature]] = {
             "beta_2",
             "epsilon",
         ),  # fmt: skip
+        "weight_decay_update": ("variables", "decay"),
     },
     # The fused attention kernel behind ops.nn.dot_product_attention: (B, T, N, H) query,
     # (B, S, K, H) key and value (K divides N), a boolean mask and an additive bias; None
@@ -342,6 +345,23 @@ OPTIONAL: dict[str, dict[str, Signature]] = {
         "export_program": ("model", "filepath", "input_signature", "options"),
         # layers.TFSMLayer: the endpoints of a SavedModel, callable on this engine's arrays.
         "load_saved_model": ("filepath", "call_endpoint", "call_training_endpoint"),
+    },
+}
+
+# Optional functions of a required submodule, found by getattr where they are used: an
+# engine may leave any out (the caller then does without); when present, they must take
+# these parameters. distribution: what lamina.trainers.distributed asks of the engine.
+OPTIONAL_FUNCTIONS: dict[str, dict[str, Signature]] = {
+    "distribution": {
+        "shared_random_seed": (),
+        "reduce_metric_variables": ("variables",),
+        "check_fit": ("model",),
+        "fit_scope": ("model",),
+        "report_failure": ("error",),
+        "process_part_multiple": ("distribution",),
+        "gather_predictions": ("outputs",),
+        # (parts the data is cut into, this process's part): torch's ModelParallel.
+        "data_parts": ("distribution",),
     },
 }
 
@@ -408,6 +428,15 @@ def check_engine(engine: ModuleType) -> list[str]:
             function = getattr(submodule, name, None)
             if function is None or not callable(function):
                 problems.append(f"{submodule.__name__}.{name} is missing")
+                continue
+            mismatch = check_signature(function, expected)
+            if mismatch:
+                problems.append(f"{submodule.__name__}.{name}: {mismatch}")
+    for submodule_name, functions in OPTIONAL_FUNCTIONS.items():
+        submodule = getattr(engine, submodule_name, None)
+        for name, expected in functions.items():
+            function = getattr(submodule, name, None)
+            if submodule is None or function is None:
                 continue
             mismatch = check_signature(function, expected)
             if mismatch:

@@ -11,7 +11,7 @@ import inspect
 
 from lamina import backend
 from lamina.backend import KerasTensor, KerasVariable, any_symbolic_tensors, global_state
-from lamina.backend.common import remat as remat_scopes, tree
+from lamina.backend.common import remat as remat_scopes, stateless_scope, tree
 from lamina.backend.common.masking import get_keras_mask, set_keras_mask
 from lamina.dtype_policies import (
     DTypePolicyMap,
@@ -26,18 +26,23 @@ from lamina.serialization import deserialize_keras_object, objects, serialize_ke
 
 _core = backend.engine.core
 _FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
-_SIGNATURES: dict = {}
 
 
 def _call_signature(cls):
-    """(call takes training, call takes mask, the class defines compute_mask), once per class."""
-    flags = _SIGNATURES.get(cls)
-    if flags is None:
+    """(call takes training, call takes mask, the class defines compute_mask), once per class.
+
+    Kept on the class as ``(cls, flags)`` (a subclass inherits its parent's entry, so the
+    class is checked), not in a dict keyed by class: torch.compile guarded such a lookup
+    on the dict's key but not on ``type(self)``, and replayed Dropout's flags for a Dense
+    (issue 8: "Dense.call() got an unexpected keyword argument 'training'").
+    """
+    entry = getattr(cls, "_call_signature_entry", None)
+    if entry is None or entry[0] is not cls:
         parameters = inspect.signature(cls.call).parameters
         computes_mask = cls.compute_mask is not Layer.compute_mask
-        flags = ("training" in parameters, "mask" in parameters, computes_mask)
-        _SIGNATURES[cls] = flags
-    return flags
+        entry = (cls, ("training" in parameters, "mask" in parameters, computes_mask))
+        cls._call_signature_entry = entry
+    return entry[1]
 
 
 def _shape_of(x):
@@ -456,6 +461,11 @@ class Layer(backend.LayerBase, Operation):  # type: ignore[misc,valid-type]  # e
         """Adds a loss tensor (computed in ``call`` from its inputs) to the ones training
         minimizes; ``fit`` adds every such loss to the compiled loss.
         """
+        if stateless_scope.scopes_open:
+            scope = stateless_scope.current_scope()
+            if scope is not None and scope.collect_losses:
+                scope.add_loss(loss)  # StatelessScope(collect_losses=True) takes it instead
+                return
         self._losses.append(loss)
 
     @property

@@ -2,12 +2,13 @@
 
 Every function here is a composite of other ops, wrapped by ``op`` so that a symbolic call
 records one graph node and gets its shape from the engine's abstract evaluation. Integer
-inputs compute in floatx, as the engines' own activations do.
+inputs compute in floatx, as the engines' own activations do, except where Keras keeps the
+integer dtype (hard_tanh, threshold).
 """
 
 from __future__ import annotations
 
-from lamina.backend import floatx, is_float_dtype
+from lamina.backend import floatx, is_float_dtype, is_int_dtype
 from lamina.ops import numpy as _np
 from lamina.ops.core import cast, convert_to_tensor, dtype
 from lamina.ops.dispatch import op
@@ -38,8 +39,18 @@ def _glu(x, axis=-1):
     return _np.multiply(values, sigmoid(gates))
 
 
+def _integral(x):
+    """``x`` with an integer dtype kept (Keras's hard_tanh and threshold keep it); bool and
+    floats as ``_float``."""
+    x = convert_to_tensor(x)
+    return x if is_int_dtype(dtype(x)) else _float(x)
+
+
 def _hard_tanh(x):
-    return _np.clip(_float(x), -1.0, 1.0)
+    x = _integral(x)
+    if is_int_dtype(dtype(x)):
+        return _np.clip(x, -1, 1)
+    return _np.clip(x, -1.0, 1.0)
 
 
 def _hard_shrink(x, threshold=0.5):
@@ -76,7 +87,7 @@ def _tanh_shrink(x):
 
 
 def _threshold(x, threshold, default_value):
-    x = _float(x)
+    x = _integral(x)
     return _np.where(_np.greater(x, threshold), x, _np.full_like(x, default_value))
 
 

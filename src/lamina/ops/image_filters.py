@@ -135,6 +135,7 @@ _SOBEL_X = ((-1.0, 0.0, 1.0), (-2.0, 0.0, 2.0), (-1.0, 0.0, 1.0))  # derivative 
 
 
 def _sobel_edges(images, data_format):
+    original = _numpy.get_dtype_name(engine.core.convert_to_tensor(images))
     images, dtype = _float(images)
     images, _ = _batched_channels_last(images, data_format)
     batch, height, width, channels = images.shape
@@ -146,6 +147,9 @@ def _sobel_edges(images, data_format):
     edges = _numpy.reshape(edges, (batch, height, width, channels, 2))
     if data_format == "channels_first":
         edges = _numpy.transpose(edges, (0, 3, 1, 2, 4))  # (N, C, H, W, 2)
+    if original != dtype and original != "bool":
+        # Keras keeps integer images integer; their Sobel sums are exact in float32.
+        edges = engine.core.cast(edges, original)
     return edges
 
 

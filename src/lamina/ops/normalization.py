@@ -69,12 +69,15 @@ def _normalize(x, axis=-1, order=2, epsilon=None):
     if axis is not None:
         axis = tuple(_axes("normalize", axis, len(shape(x))))
     epsilon = _epsilon(epsilon)
+    # Half floats compute in float32: 1 / epsilon and the squares overflow float16.
+    original, compute = _compute_dtype(x)
+    x = cast(x, compute)
     if order == 2:
         # x * min(1 / ||x||, 1 / epsilon) is x / max(||x||, epsilon), with no division by 0.
         inverse_norm = rsqrt(_sum(square(x), axis=axis, keepdims=True))
-        return multiply(x, minimum(inverse_norm, 1.0 / epsilon))
+        return cast(multiply(x, minimum(inverse_norm, 1.0 / epsilon)), original)
     denominator = maximum(norm(x, ord=order, axis=axis, keepdims=True), epsilon)
-    return x / denominator
+    return cast(x / denominator, original)
 
 
 normalize = op(

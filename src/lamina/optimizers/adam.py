@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from lamina import backend, ops
+from lamina.backend.common import stateless_scope
 from lamina.optimizers.optimizer import Optimizer, _update_step_is_builtin
 
 # The engine's multi-tensor Adam, when it has one (tested to agree with ``Adam._update``).
@@ -114,6 +115,7 @@ class Adam(Optimizer):
         dtypes = {variable.dtype for variable in trainable_variables}
         if (
             kernel is None
+            or stateless_scope.scopes_open  # the kernel writes the variables' memory
             or type(self)._update is not Adam._update
             or not _update_step_is_builtin(type(self))
             or len(dtypes) != 1

@@ -14,6 +14,7 @@ import warnings
 
 from lamina import backend, initializers, ops
 from lamina.backend import global_state
+from lamina.backend.common import stateless_scope
 from lamina.optimizers import gradient_clipping
 from lamina.optimizers.schedules import learning_rate_schedule as schedules
 from lamina.optimizers.schedules.lookup import (
@@ -538,8 +539,8 @@ class Optimizer:
         the rule (``_update``) is the class's own (not a subclass's override) and the
         variables share a dtype (the step constants are per dtype). False otherwise."""
         kernel = getattr(_KERNELS, self._kernel or "", None)
-        if kernel is None or not trainable_variables:
-            return False
+        if kernel is None or not trainable_variables or stateless_scope.scopes_open:
+            return False  # (a kernel writes the variables' memory: not inside a scope)
         owner = next(c for c in type(self).__mro__ if "_kernel" in c.__dict__)
         if getattr(type(self), "_update", None) is not owner.__dict__.get("_update"):
             return False
@@ -626,6 +627,7 @@ class Optimizer:
         if not self.weight_decay:
             return
         decay_by_dtype: dict = {}
+        decayed_by_dtype: dict = {}
         for variable in variables:
             if not self._use_weight_decay(variable):
                 continue
@@ -633,7 +635,18 @@ class Optimizer:
             if decay is None:
                 decay = ops.multiply(ops.cast(learning_rate, variable.dtype), self.weight_decay)
                 decay_by_dtype[variable.dtype] = decay
-            variable.assign(ops.subtract(variable, ops.multiply(variable, decay)))
+            decayed_by_dtype.setdefault(variable.dtype, []).append(variable)
+        # The engine's multi-tensor kernel, when it has one (tested to agree with the rule).
+        kernel = getattr(_KERNELS, "weight_decay_update", None)
+        if stateless_scope.scopes_open:
+            kernel = None  # it writes the variables' memory: not inside a StatelessScope
+        for dtype, decayed in decayed_by_dtype.items():
+            decay = decay_by_dtype[dtype]
+            if kernel is not None:
+                kernel(decayed, decay)
+                continue
+            for variable in decayed:
+                variable.assign(ops.subtract(variable, ops.multiply(variable, decay)))
 
     # ---- exponential moving average --------------------------------------------------------
 

@@ -23,6 +23,7 @@ class EpochIterator:
         steps_per_epoch=None,
         shuffle=False,
         class_weight=None,
+        check_split=True,
     ):
         if steps_per_epoch is not None and steps_per_epoch <= 0:
             raise ValueError(
@@ -51,7 +52,7 @@ class EpochIterator:
         self._exhausted_warned = False
         for opened in getattr(_CALLS, "opened", ())[-1:]:
             opened.append(self)  # released when the trainer call that made it ends
-        if distribution is not None:
+        if distribution is not None and check_split:  # predict fills its last batch up
             _check_batches_split(distribution, self.adapter)
 
     @property

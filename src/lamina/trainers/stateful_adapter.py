@@ -52,11 +52,13 @@ def takes_state(step) -> bool:
 
 
 def _check_engine(kind: str):
-    return backend.stateless_scope_class(
-        f"{kind}_step(self, state, data), a JAX-style step (it takes `state` before `data`),",
-        f"Write it as `{kind}_step(self, data)`, updating the variables in place, or use "
-        "the jax engine.",
-    )
+    if backend.backend() != "jax":
+        raise NotImplementedError(
+            f"{kind}_step(self, state, data), a JAX-style step (it takes `state` before "
+            "`data`), needs the jax engine, whose compiled step threads the state through; "
+            f"the active engine is {backend.backend()!r}. Write it as `{kind}_step(self, "
+            "data)`, updating the variables in place, or use the jax engine."
+        )
 
 
 def make_function(model, kind: str):
@@ -127,7 +129,7 @@ class _StatefulStep:
             compile_metrics = None  # nothing to build there
         if not model.built or compile_metrics is not None:
             # One forward pass whose state changes are dropped, for shapes and weights.
-            with _check_engine(self.kind)():
+            with backend.stateless_scope_class()():
                 y_pred = model(x, training=False)
                 if compile_metrics is not None:
                     compile_metrics.build(y, y_pred)

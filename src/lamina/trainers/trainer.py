@@ -665,8 +665,15 @@ class Trainer:
         """
         from lamina.callbacks import CallbackList
 
-        verbose = _resolve_verbose(verbose)
-        iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps, shuffle=False)
+        verbose = distributed.chief_verbose(_resolve_verbose(verbose))
+        iterator = EpochIterator(
+            x,
+            batch_size=batch_size,
+            steps_per_epoch=steps,
+            shuffle=False,
+            check_split=not distributed.splits_predict(),
+        )
+        gather = distributed.split_predict(iterator)  # each process its part of each batch
         callbacks = CallbackList(
             callbacks,
             add_progbar=verbose != 0,
@@ -686,6 +693,8 @@ class Trainer:
             if batch_begin:
                 callbacks.on_predict_batch_begin(first)
             outputs = execute(data)
+            if gather is not None:
+                outputs = gather(outputs)  # the whole batch's, as in one process
             batches.append(outputs)
             if batch_end:
                 callbacks.on_predict_batch_end(last, {"outputs": outputs})

@@ -8,7 +8,7 @@ import pytest
 
 from lamina import backend
 from lamina.trainers.data_adapters import get_data_adapter
-from lamina.trainers.data_adapters.process_shard import shard_adapter
+from lamina.trainers.data_adapters.process_shard import ProcessPredictParts, shard_adapter
 from lamina.utils import PyDataset
 
 
@@ -105,3 +105,30 @@ def test_a_stream_without_a_length_is_refused():
 
     with pytest.raises(ValueError, match="of unknown length"):
         shard_adapter(get_data_adapter(stream()), 2, 0, 0, True)
+
+
+def _predict_parts(source, num_processes, multiple, **kwargs):
+    """Per batch, the rows of every process's part joined in process order (as one global
+    array holds them), and the sizes each process reported."""
+    adapters = [
+        ProcessPredictParts(get_data_adapter(source, **kwargs), num_processes, index, multiple)
+        for index in range(num_processes)
+    ]
+    joined = [
+        [row for batch in batches for row in _rows(batch)]
+        for batches in zip(*(adapter.get_iterator() for adapter in adapters))
+    ]
+    return joined, [adapter.take_sizes() for adapter in adapters]
+
+
+def test_predict_parts_join_into_each_batch_with_the_last_filled_up_at_its_end():
+    joined, sizes = _predict_parts(_samples(13), 2, 2, batch_size=8)
+    assert joined[0] == list(range(8))  # 4 + 4 rows: no filler
+    assert joined[1] == [8, 9, 10, 11, 12, 12, 12, 12]  # 5 rows into 2 parts of 2 x 2
+    assert sizes == [[(8, 8), (5, 8)]] * 2  # alike in every process
+
+
+def test_predict_parts_of_a_py_dataset_fill_up_every_batch():
+    joined, sizes = _predict_parts(_Batches(3), 3, 1)
+    assert joined == [[0, 0, 0], [1, 1, 1], [2, 2, 2]]  # 1 row per batch, filled to 3 x 1
+    assert sizes == [[(1, 3)] * 3] * 3

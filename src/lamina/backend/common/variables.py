@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from lamina.backend.common import global_state
+from lamina.backend.common import global_state, stateless_scope
 from lamina.backend.common.dtypes import FLOAT_DTYPES, standardize_dtype
 
 
@@ -154,9 +154,12 @@ class KerasVariable:
 
     @property
     def value(self):
+        value = self._value
+        if stateless_scope.scopes_open:
+            value = stateless_scope.read(self, value)
         if global_state.autocast_scopes_open and global_state.autocast_dtype():
-            return self._autocast_read(self._value)
-        return self._value
+            return self._autocast_read(value)
+        return value
 
     def _autocast_read(self, value):
         """``value`` in the autocast scope's dtype, for a floating variable that allows it

@@ -9,7 +9,6 @@ over the state can be handed to ``jax.jit`` or ``jax.grad`` while layers stay un
 from __future__ import annotations
 
 import contextlib
-import threading
 
 import jax
 import jax.numpy as jnp
@@ -19,6 +18,13 @@ from lamina.backend import config
 from lamina.backend.common import global_state, shape_inference
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
+
+# StatelessScope is the engines' common one; this Variable reads its thread's stack directly.
+from lamina.backend.common.stateless_scope import (
+    StatelessScope as StatelessScope,
+    _local,
+    current_scope as current_scope,
+)
 from lamina.backend.common.variables import KerasVariable
 
 # float64 must mean float64 (weights, references in tests); every default this engine
@@ -57,78 +63,6 @@ def dtype_name(x) -> str:
 
 
 # ---- the stateless scope ------------------------------------------------------------------
-
-_local = threading.local()
-
-
-def _scopes() -> list:
-    stack = getattr(_local, "scopes", None)
-    if stack is None:
-        stack = _local.scopes = []
-    return stack
-
-
-def current_scope():
-    stack = getattr(_local, "scopes", None)
-    return stack[-1] if stack else None
-
-
-class StatelessScope:
-    """Variables read the values given in ``state_mapping`` and write into the scope.
-
-    ``with StatelessScope(state_mapping=[(variable, value), ...]) as scope:`` runs layer code
-    without touching any variable: reads of a mapped variable return its mapped value, reads
-    of others fall through to an enclosing scope (or the variable itself), and every
-    ``assign`` is recorded, readable afterwards with ``scope.get_current_value(variable)``
-    and ``scope.updates()``.
-    """
-
-    def __init__(self, state_mapping=None):
-        self._values: dict[int, object] = {}
-        self._written: dict[int, KerasVariable] = {}
-        for variable, value in state_mapping or ():
-            if not isinstance(variable, KerasVariable):
-                raise ValueError(
-                    "StatelessScope(state_mapping=...) expects (Variable, value) pairs; "
-                    f"received a key of type {type(variable).__name__}."
-                )
-            value = convert_to_tensor(value, dtype=variable.dtype)
-            if tuple(value.shape) != tuple(variable.shape):
-                raise ValueError(
-                    f"StatelessScope: variable {variable.path!r} has shape {variable.shape}; "
-                    f"received a value of shape {tuple(value.shape)}."
-                )
-            self._values[id(variable)] = value
-        self._parent = None
-
-    def __enter__(self):
-        stack = _scopes()
-        self._parent = stack[-1] if stack else None
-        stack.append(self)
-        return self
-
-    def __exit__(self, *exc):
-        _scopes().pop()
-        return False
-
-    def lookup(self, variable):
-        """The value ``variable`` has in this scope, or None to read the variable itself."""
-        value = self._values.get(id(variable))
-        if value is not None:
-            return value
-        return None if self._parent is None else self._parent.lookup(variable)
-
-    def record(self, variable, value) -> None:
-        self._values[id(variable)] = value
-        self._written[id(variable)] = variable
-
-    def get_current_value(self, variable):
-        return self._values.get(id(variable))
-
-    def updates(self) -> list:
-        """(variable, new value) for every variable assigned inside the scope."""
-        return [(variable, self._values[key]) for key, variable in self._written.items()]
-
 
 class RecordingScope(StatelessScope):
     """An eager pass that notes every variable read or written (and writes through), so the

@@ -8,7 +8,12 @@ step needs. Several processes join through ``jax.distributed.initialize``.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import random
+import sys
+import threading
 import weakref
 
 import jax
@@ -44,9 +49,29 @@ def initialize(job_addresses, num_processes, process_id) -> None:
             )
         coordinator = addresses[0]
     jax.distributed.initialize(
-        coordinator_address=coordinator, num_processes=num_processes, process_id=process_id
+        coordinator_address=coordinator,
+        num_processes=num_processes,
+        process_id=process_id,
+        heartbeat_timeout_seconds=_heartbeat_timeout(),
     )
     _agree_on_seed()
+
+
+def _heartbeat_timeout() -> int:
+    """Seconds without a heartbeat after which JAX's coordination service declares a
+    process dead and ends the others (``LAMINA_DISTRIBUTED_HEARTBEAT_TIMEOUT``, default 30;
+    JAX's own default, 100, is longer than a dying process should stall a run)."""
+    value = os.environ.get("LAMINA_DISTRIBUTED_HEARTBEAT_TIMEOUT", "30")
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = 0
+    if seconds < 1:
+        raise ValueError(
+            "LAMINA_DISTRIBUTED_HEARTBEAT_TIMEOUT must be a positive whole number of seconds; "
+            f"received {value!r}."
+        )
+    return seconds
 
 
 def _agree_on_seed() -> None:
@@ -145,3 +170,90 @@ def shared_random_seed() -> int:
 
         seed = multihost_utils.broadcast_one_to_all(seed)
     return int(seed)
+
+
+def process_part_multiple(distribution) -> int:
+    """How many rows each process's part of a batch must be a multiple of: the devices it
+    splits its part over. The processes' parts join into one global array
+    (``make_array_from_process_local_data``), so they must also be of one size (see
+    trainers/distributed.py)."""
+    return max(distribution.num_model_replicas // distribution.num_processes, 1)
+
+
+def gather_predictions(outputs):
+    """A predict step's outputs as the whole batch's: they are global arrays already (every
+    process's rows, in process order), which ``convert_to_numpy`` gathers into each
+    process."""
+    return outputs
+
+
+# Failures during fit (trainers/distributed.py calls report_failure and fit_scope). A
+# process that dies stops sending heartbeats, and JAX's coordination service ends the
+# others after the heartbeat timeout, naming it ("tasks are unhealthy ...: 1"). A process
+# that raises is still alive: it writes why under this key of the service's key-value
+# store, and a thread in each other process, waiting on the key while fit runs, ends its
+# process with that message (their main threads wait inside a collective that would never
+# complete, and cannot be interrupted).
+_FAILURE_KEY = "lamina/failure"
+
+
+def _client():
+    # JAX has no public accessor for the coordination service's client (its key-value
+    # store is what jax.experimental.multihost_utils uses internally too).
+    from jax._src import distributed
+
+    return distributed.global_state.client
+
+
+def report_failure(error) -> None:
+    """Tells the other processes why this one left fit; at exit this process then skips
+    JAX's shutdown barrier, which would wait for the others until its timeout."""
+    client = _client()
+    if client is None:
+        return
+    message = f"process {jax.process_index()} raised {type(error).__name__}: {error}"
+    with contextlib.suppress(Exception):  # another process's report came first
+        client.key_value_set(_FAILURE_KEY, message)
+    atexit.register(_exit_at_once)
+
+
+def _exit_at_once() -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(1)
+
+
+@contextlib.contextmanager
+def fit_scope(model):
+    """While fit runs, a thread ends this process when another reports a failure."""
+    client = _client()
+    if client is None:
+        yield
+        return
+    done = threading.Event()
+    watcher = threading.Thread(
+        target=_watch_for_failure, args=(client, done), name="lamina-failure-watch", daemon=True
+    )
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()  # within one wait (0.1 s): none may still call the client at exit
+
+
+def _watch_for_failure(client, done: threading.Event) -> None:
+    own = f"process {jax.process_index()} "
+    while not done.is_set():
+        try:
+            message = client.blocking_key_value_get(_FAILURE_KEY, 100)
+        except Exception:  # not there yet (or the client is shutting down)
+            done.wait(0.05)
+            continue
+        if message.startswith(own) or done.is_set():
+            return  # this process's own report (it is leaving fit), or fit ended here
+        sys.stderr.write(
+            f"lamina.distribution: stopping process {jax.process_index()} because {message} "
+            "during fit (the other processes cannot continue without it).\n"
+        )
+        _exit_at_once()

@@ -40,10 +40,15 @@ def _float(x):
 
 
 def relu(x):
-    return jax.nn.relu(_float(x))
+    x = _t(x)
+    # Integers keep their dtype, as in Keras (jax.nn.relu); only bool computes in floatx.
+    return jax.nn.relu(_float(x) if x.dtype == jnp.bool_ else x)
 
 
 def relu6(x):
+    x = _t(x)
+    if jnp.issubdtype(x.dtype, jnp.integer):
+        return jnp.clip(x, 0, 6)  # jax.nn.relu6 computes integers in float
     return jax.nn.relu6(_float(x))
 
 

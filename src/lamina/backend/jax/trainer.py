@@ -15,7 +15,7 @@ import contextlib
 import jax
 import numpy as np
 
-from lamina.backend.common import global_state
+from lamina.backend.common import global_state, step_interface
 from lamina.backend.common.looped_steps import LoopedSteps
 from lamina.backend.jax import core, distribution as engine_distribution, numpy as engine_numpy
 from lamina.backend.jax.core import RecordingScope, StatelessScope
@@ -24,22 +24,21 @@ compiled_steps_ran = False  # once True, Python-side step counters are stale (se
 
 
 def train_step(model, x, y, sample_weight):
-    if not model.built:
+    building = not model.built
+    if building:
         # A subclassed model makes its weights on its first call: make them before
         # differentiating with respect to them (the scope drops this call's state changes).
         with StatelessScope():
             model(x, training=True)
-        model._trainable_variables_cache = None
-    variables = model._trainable_variables_for_step()
+    variables = step_interface.trainable_variables(model, refresh=building)
     written: list = []
 
     def loss_and_updates(values):
         with StatelessScope(state_mapping=zip(variables, values)) as scope:
             y_pred = model(x, training=True)
-            loss = model._compute_loss(
-                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
-            )
-        model._clear_losses()  # add_loss values are traced here: none may outlive the step
+            loss = step_interface.step_loss(model, x, y, y_pred, sample_weight, training=True)
+        # add_loss values are traced here: none may outlive the step
+        step_interface.clear_losses(model)
         updates = scope.updates()
         written[:] = [variable for variable, _ in updates]
         # As Keras: differentiate the scaled loss (the optimizer divides the gradients
@@ -60,7 +59,7 @@ def train_step(model, x, y, sample_weight):
 
 def test_step(model, x, y, sample_weight):
     y_pred = model(x, training=False)
-    loss = model._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+    loss = step_interface.step_loss(model, x, y, y_pred, sample_weight, training=False)
     _forget_traced_losses(model)
     return loss, y_pred
 
@@ -75,7 +74,7 @@ def _forget_traced_losses(model) -> None:
     """add_loss values made while a compiled step is traced must not outlive the trace
     (eager steps keep them, as on the other engines)."""
     if isinstance(core.current_scope(), _TracingScope):
-        model._clear_losses()
+        step_interface.clear_losses(model)
 
 
 def no_grad():

@@ -13,7 +13,7 @@ import functools
 import numpy as np
 
 from lamina.backend import config
-from lamina.backend.common import global_state, shape_inference
+from lamina.backend.common import global_state, shape_inference, stateless_scope
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.variables import KerasVariable
@@ -163,6 +163,8 @@ class Variable(KerasVariable):
     def _direct_assign(self, value):
         if global_state.in_symbolic_scope():
             return  # shape inference must not change state
+        if stateless_scope.scopes_open and stateless_scope.intercept_write(self, value):
+            return
         with np.errstate(all="ignore"):
             np.copyto(self._value, value, casting="unsafe")
 

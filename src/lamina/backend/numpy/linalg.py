@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.backend.common import global_state
-from lamina.backend.numpy.core import to_array, to_numpy_dtype
+from lamina.backend.numpy.core import kind, to_array, to_numpy_dtype
 
 
 def _t(x):
     """A float array: integer matrices give floatx, as on the torch engine."""
     x = to_array(x)
-    return x if x.dtype.kind in "fc" else x.astype(to_numpy_dtype(None))
+    return x if kind(x.dtype) in "fc" else x.astype(to_numpy_dtype(None))
 
 
 def _invertible(x):
@@ -24,7 +24,8 @@ def _invertible(x):
 
 def norm(x, ord=None, axis=None, keepdims=False):
     x = _t(x)
-    dtype = x.real.dtype  # a complex norm is real
+    # A complex norm is real; ``.real`` of a bfloat16 array would be float32.
+    dtype = x.real.dtype if np.iscomplexobj(x) else x.dtype
     if isinstance(axis, list):
         axis = tuple(axis)
     if ord is None and axis is None:

@@ -46,12 +46,15 @@ def _float(x):
 
 
 def relu(x):
-    x = _float(x)
+    x = _t(x)
+    # Integers keep their dtype, as in Keras (jax.nn.relu); only bool computes in floatx.
+    x = _float(x) if x.dtype == np.bool_ else x
     return np.maximum(x, 0, dtype=x.dtype)
 
 
 def relu6(x):
-    x = _float(x)
+    x = _t(x)
+    x = _float(x) if x.dtype == np.bool_ else x
     return np.clip(x, 0, 6).astype(x.dtype, copy=False)
 
 

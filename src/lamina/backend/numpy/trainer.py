@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
+from lamina.backend.common import step_interface
 from lamina.backend.common.looped_steps import LoopedSteps
 from lamina.backend.numpy import core, numpy as engine_numpy
 
@@ -24,7 +25,7 @@ def train_step(model, x, y, sample_weight):
 
 def test_step(model, x, y, sample_weight):
     y_pred = model(x, training=False)
-    loss = model._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+    loss = step_interface.step_loss(model, x, y, y_pred, sample_weight, training=False)
     return loss, y_pred
 
 

@@ -59,6 +59,16 @@ def _subsample(x, strides):
 # ---- convolution --------------------------------------------------------------------------
 
 
+def _both_integer(x, kernel) -> bool:
+    return x.dtype.is_integer and kernel.dtype.is_integer
+
+
+def _as_float64(x, kernel):
+    """Integer operands in float64: TF's CPU kernels refuse most integer dtypes (Keras's
+    torch engine takes them), and float64 holds their sums of products exactly."""
+    return tf.cast(x, tf.float64), tf.cast(kernel, tf.float64)
+
+
 def _match_dtypes(x, kernel):
     if not x.dtype.is_floating:
         return tf.cast(x, kernel.dtype), kernel  # integer images: compute in the kernel's dtype
@@ -122,6 +132,9 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     ``bias`` (filters,), when given, is added to the output channels."""
     data_format = standardize_data_format(data_format)
     inputs, kernel = _t(inputs), _t(kernel)
+    if _both_integer(inputs, kernel):
+        out = conv(*_as_float64(inputs, kernel), strides, padding, data_format, dilation_rate, bias)
+        return tf.cast(out, kernel.dtype)
     rank = inputs.shape.rank - 2
     strides = per_axis(strides, rank, "strides")
     dilation = per_axis(dilation_rate, rank, "dilation_rate")
@@ -163,6 +176,10 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     """Depthwise convolution; ``kernel`` is (*spatial, in_channels, depth_multiplier)."""
     data_format = standardize_data_format(data_format)
     inputs, kernel = _t(inputs), _t(kernel)
+    if _both_integer(inputs, kernel):
+        x, weights = _as_float64(inputs, kernel)
+        out = depthwise_conv(x, weights, strides, padding, data_format, dilation_rate)
+        return tf.cast(out, kernel.dtype)
     rank = inputs.shape.rank - 2
     if rank == 3:  # tf.nn has no 3-D depthwise kernel: a grouped convolution, one group each
         in_channels, multiplier = kernel.shape[-2], kernel.shape[-1]

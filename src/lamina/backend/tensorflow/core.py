@@ -13,10 +13,11 @@ import numpy as np
 import tensorflow as tf
 
 from lamina.backend import config
-from lamina.backend.common import global_state, shape_inference
+from lamina.backend.common import global_state, shape_inference, stateless_scope
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.variables import KerasVariable
+from lamina.backend.tensorflow.graph_scan import scan_in_graph
 
 
 def _autograph_leaves_lamina_alone() -> None:
@@ -126,11 +127,15 @@ class Variable(KerasVariable):
     def _direct_assign(self, value):
         if global_state.in_symbolic_scope():
             return  # shape inference must not change state
+        if stateless_scope.scopes_open and stateless_scope.intercept_write(self, value):
+            return
         self._value.assign(value)
 
     def assign_add(self, value):
         if global_state.in_symbolic_scope():
             return self._value
+        if stateless_scope.scopes_open and stateless_scope.in_stateless_scope():
+            return super().assign_add(value)
         self._value.assign_add(self._operand(value))
         if self._on_write is not None:
             self._on_write()
@@ -139,6 +144,8 @@ class Variable(KerasVariable):
     def assign_sub(self, value):
         if global_state.in_symbolic_scope():
             return self._value
+        if stateless_scope.scopes_open and stateless_scope.in_stateless_scope():
+            return super().assign_sub(value)
         self._value.assign_sub(self._operand(value))
         if self._on_write is not None:
             self._on_write()
@@ -339,11 +346,15 @@ def cond(pred, true_fn, false_fn):
 
 
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
-    """As ``jax.lax.scan``: a Python loop over the leading axis (eager, or unrolled into a
-    graph being traced: the length is static in both)."""
+    """As ``jax.lax.scan``: eagerly a Python loop over the leading axis; in a graph being
+    traced, one ``tf.while_loop`` (see graph_scan.py)."""
+    if xs is None and length is None:
+        raise ValueError("scan needs xs or length.")
+    if in_graph():
+        if isinstance(xs, list):
+            xs = tuple(xs)  # each step's items as a tuple, as the eager loop gives them
+        return scan_in_graph(f, init, xs, length, reverse, convert_to_tensor)
     if xs is None:
-        if length is None:
-            raise ValueError("scan needs xs or length.")
         steps = [None] * int(length)
     elif isinstance(xs, (tuple, list)):  # several sequences, stepped together (as lax.scan)
         steps = list(zip(*(tf.unstack(convert_to_tensor(x), axis=0) for x in xs)))

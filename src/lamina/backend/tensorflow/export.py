@@ -41,11 +41,34 @@ def saved_model_archive():
 
 
 def export_onnx(model, filepath, input_signature, opset_version=None, verbose=True):
-    raise NotImplementedError(
-        "export(format='onnx') is not available on the tensorflow engine yet: it needs the "
-        "tf2onnx converter, which Lamina does not use yet. Run the model on the torch engine "
-        "(LAMINA_BACKEND=torch) and export ONNX there."
+    """The model's inference call as an ONNX file, as Keras does on TensorFlow: the
+    ``serve`` endpoint of a SavedModel export (a ``tf.function`` over the model's variables)
+    converted by ``tf2onnx``. Axes left free in ``input_signature`` stay free in the file;
+    a free leading axis is named ``batch`` there."""
+    tf2onnx = _import_tf2onnx()
+    writer = TensorFlowSavedModelWriter()
+    writer.track_layer(model)
+    function = writer.add_endpoint("serve", model.__call__, input_signature)
+    onnx_model, _ = tf2onnx.convert.from_function(
+        function, input_signature=list(function.input_signature), opset=opset_version
     )
+    for value in [*onnx_model.graph.input, *onnx_model.graph.output]:
+        dims = value.type.tensor_type.shape.dim
+        if dims and not dims[0].HasField("dim_value"):
+            dims[0].dim_param = "batch"  # tf2onnx names every free axis "unk__<n>"
+    with open(filepath, "wb") as file:
+        file.write(onnx_model.SerializeToString())
+
+
+def _import_tf2onnx():
+    try:
+        import tf2onnx
+    except ImportError as error:
+        raise ImportError(
+            "Model.export(format='onnx') on the tensorflow engine converts the model with the "
+            "`tf2onnx` package (`pip install tf2onnx`), which is not installed."
+        ) from error
+    return tf2onnx
 
 
 def export_program(model, filepath, input_signature, options=None):

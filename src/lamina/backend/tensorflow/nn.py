@@ -42,11 +42,14 @@ def _float(x):
 
 
 def relu(x):
-    return tf.nn.relu(_float(x))
+    x = _t(x)
+    # Integers keep their dtype, as in Keras (jax.nn.relu); only bool computes in floatx.
+    return tf.nn.relu(_float(x) if x.dtype == tf.bool else x)
 
 
 def relu6(x):
-    return tf.nn.relu6(_float(x))
+    x = _t(x)
+    return tf.nn.relu6(_float(x) if x.dtype == tf.bool else x)
 
 
 def sigmoid(x):
@@ -128,7 +131,7 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     # Dense only: ops.one_hot refuses sparse=True before calling here. tf.one_hot gives
     # all-zero rows for ids outside [0, num_classes), negative ones included, as Keras.
     x = _t(x)
-    if not x.dtype.is_integer:
+    if x.dtype not in (tf.uint8, tf.int8, tf.int32, tf.int64):  # tf.one_hot's index dtypes
         x = tf.cast(x, tf.int32)  # float labels (a guide's y_train) name classes too
     tf_dtype = to_tf_dtype(dtype)
     if tf_dtype == tf.bool:

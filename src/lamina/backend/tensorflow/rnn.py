@@ -1,8 +1,10 @@
 """Fused recurrent kernels: none on TensorFlow. Its fused LSTM/GRU (cuDNN) exists only on a
-GPU; the layers' time loop runs here, step by step, eagerly or traced into a
-``tf.function``. These return None to say so."""
+GPU; the layers' time loop runs here: step by step eagerly, one ``tf.while_loop`` (the
+engine's ``scan``) when traced into a ``tf.function``. These return None to say so."""
 
 from __future__ import annotations
+
+import tensorflow as tf
 
 
 def lstm(
@@ -18,6 +20,7 @@ def gru(
 
 
 def is_traced(x) -> bool:
-    """The engine's ``scan`` is a Python loop (unrolled into a graph being traced), so the
-    layer's own step loop is no worse: never hand the loop to ``scan``."""
-    return False
+    """In a graph being traced the layer's time loop is handed to ``scan`` (a
+    ``tf.while_loop``: the graph does not grow with the sequence); eagerly it steps in
+    Python, which a while loop would only slow down."""
+    return tf.is_tensor(x) and not tf.executing_eagerly()

@@ -10,6 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
+from lamina.backend.torch import core
+
 # flash_attention=False keeps torch off its flash kernel and lets it choose among the rest.
 _NOT_FLASH = [
     SDPBackend.EFFICIENT_ATTENTION,
@@ -52,6 +54,15 @@ def dot_product_attention(
         "enable_gqa": key.shape[2] != query.shape[2],
     }
     q, k, v = (torch.transpose(x, 1, 2) for x in (query, key, value))  # (B, N, T, H) views
+    if (
+        flash_attention is None
+        and core.dtensor_type is not None
+        and any(isinstance(x, core.dtensor_type) for x in (q, k, v))
+    ):
+        # Split by ModelParallel (DTensors): the math kernel, whose ops DTensor can split
+        # (it has no backward rule for the fused CPU kernel).
+        with sdpa_kernel([SDPBackend.MATH]):
+            return torch.transpose(F.scaled_dot_product_attention(q, k, v, **arguments), 1, 2)
     if flash_attention is None:
         outputs = F.scaled_dot_product_attention(q, k, v, **arguments)
     else:

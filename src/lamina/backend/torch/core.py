@@ -9,7 +9,7 @@ import torch
 from torch._subclasses.fake_tensor import FakeTensorMode, unset_fake_temporarily
 
 from lamina.backend import config
-from lamina.backend.common import global_state, shape_inference
+from lamina.backend.common import global_state, shape_inference, stateless_scope
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.variables import KerasVariable
@@ -69,6 +69,19 @@ def dtype_name(tensor) -> str:
     return _DTYPE_NAMES[tensor.dtype]
 
 
+# torch.distributed.tensor.DTensor once ModelParallel has split a variable (set by
+# distribution.py), else None: values of split variables meet plain ones only then.
+dtensor_type = None
+
+
+def _whole(value):
+    """A DTensor written into a plain variable (a metric's, from a split model's outputs)
+    as the whole tensor."""
+    if dtensor_type is not None and isinstance(value, dtensor_type):
+        return value.full_tensor()
+    return value
+
+
 class Variable(KerasVariable):
     """A KerasVariable whose value is a ``torch.nn.Parameter`` (so autograd and modules see it)."""
 
@@ -80,6 +93,25 @@ class Variable(KerasVariable):
 
     _engine = None  # set in lamina.backend.torch.__init__ once numpy is importable
 
+    @property
+    def value(self):
+        if (
+            dtensor_type is not None
+            and isinstance(self._value, dtensor_type)
+            and global_state.in_symbolic_scope()
+        ):
+            # Shapes are inferred on fake tensors, where a split variable's collectives
+            # cannot run: a stand-in of its whole shape.
+            return torch.empty(self._shape, dtype=self._value.dtype)
+        # KerasVariable.value's body, not a call of its fget: torch.compile cannot trace
+        # ``property.fget`` (it broke the compiled step's graph at every variable read).
+        value = self._value
+        if stateless_scope.scopes_open:
+            value = stateless_scope.read(self, value)
+        if global_state.autocast_scopes_open and global_state.autocast_dtype():
+            return self._autocast_read(value)
+        return value
+
     def _initialize(self, value):
         tensor = convert_to_tensor(value, dtype=self._dtype)
         requires_grad = self._trainable and tensor.is_floating_point()
@@ -87,6 +119,8 @@ class Variable(KerasVariable):
 
     def _allocate(self):
         tensor = torch.empty(self._shape, dtype=to_torch_dtype(self._dtype), device=get_device())
+        if self._layout is not None:
+            tensor = self._place(tensor)  # split now when ModelParallel splits it
         requires_grad = self._trainable and tensor.is_floating_point()
         self._value = torch.nn.Parameter(tensor, requires_grad=requires_grad)
 
@@ -99,8 +133,10 @@ class Variable(KerasVariable):
             and value.flags.writeable
             and tuple(value.shape) == self._shape
             and self._value.device.type == "cpu"
+            and type(self._value.data) is torch.Tensor  # not a split (DTensor) variable
             and value.dtype.name == self._dtype
             and not global_state.in_symbolic_scope()
+            and not stateless_scope.scopes_open
         ):
             self._value.data = torch.from_numpy(value)
             if self._on_write is not None:
@@ -111,6 +147,10 @@ class Variable(KerasVariable):
     def _direct_assign(self, value):
         if global_state.in_symbolic_scope():
             return  # shape inference must not change state
+        if stateless_scope.scopes_open and stateless_scope.intercept_write(self, value):
+            return
+        if dtensor_type is not None and not isinstance(self._value, dtensor_type):
+            value = _whole(value)
         with torch.no_grad():
             self._value.copy_(value)
 
@@ -119,6 +159,8 @@ class Variable(KerasVariable):
         # every step).
         if global_state.in_symbolic_scope():
             return self._value
+        if stateless_scope.scopes_open and stateless_scope.in_stateless_scope():
+            return super().assign_add(value)  # out of place, into the scope
         value = self._in_place_operand(value)
         with torch.no_grad():
             self._value.add_(value)
@@ -129,6 +171,8 @@ class Variable(KerasVariable):
     def assign_sub(self, value):
         if global_state.in_symbolic_scope():
             return self._value
+        if stateless_scope.scopes_open and stateless_scope.in_stateless_scope():
+            return super().assign_sub(value)  # out of place, into the scope
         value = self._in_place_operand(value)
         with torch.no_grad():
             self._value.sub_(value)
@@ -141,6 +185,8 @@ class Variable(KerasVariable):
             value = value.value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return value
+        if dtensor_type is not None and not isinstance(self._value, dtensor_type):
+            value = _whole(value)
         value = convert_to_tensor(value, dtype=self._dtype)
         if (
             value.shape != self._value.shape
@@ -262,7 +308,7 @@ def convert_to_numpy(x) -> np.ndarray:
     if isinstance(x, KerasVariable):
         x = x.value
     if isinstance(x, torch.Tensor):
-        x = x.detach()
+        x = _whole(x.detach())
         if x.dtype == torch.bfloat16:
             x = x.float()
         if x.device.type != "cpu":

@@ -24,6 +24,8 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
+from lamina.backend.common import step_interface
+
 _BUCKET_BYTES = 25 * 1024**2
 _FIRST_BUCKET_BYTES = 1024**2  # as DDP: the last layers' gradients start communicating early
 _FAILED_KEY = "lamina/failed/"
@@ -37,8 +39,9 @@ def is_active() -> bool:
     """Whether steps run data-parallel: a distribution is set and the group has peers."""
     from lamina.backend.common import global_state
 
-    if global_state.get_global_attribute("distribution") is None:
-        return False
+    distribution = global_state.get_global_attribute("distribution")
+    if distribution is None or getattr(distribution, "_layout_map", None) is not None:
+        return False  # ModelParallel: DTensor's own backward makes the gradients
     return dist.is_initialized() and dist.get_world_size() > 1
 
 
@@ -174,7 +177,9 @@ def reducer_for(model, variables):
     if entry is not None:
         entry[1].remove()
     broadcast_variables(model.weights)
-    reducer = GradientReducer([variable.value for variable in variables])
+    # Variables split by ModelParallel (DTensors) get their gradients from DTensor's own
+    # backward; only the whole ones are averaged here.
+    reducer = GradientReducer([v.value for v in variables if not _is_dtensor(v.value)])
     _reducers[model] = (variables, reducer, key)
     return reducer
 
@@ -184,7 +189,7 @@ def reducer_before_forward(model):
     weights exist and can be broadcast first); None when the forward pass builds it."""
     if not getattr(model, "built", False):
         return None
-    return reducer_for(model, model._trainable_variables_for_step())
+    return reducer_for(model, step_interface.trainable_variables(model))
 
 
 def check_fit(model) -> None:
@@ -228,7 +233,7 @@ def _grouped_by_dtype(tensors: list):
 
 def broadcast_variables(variables) -> None:
     """Every process takes process 0's values of ``variables`` (one broadcast per dtype)."""
-    tensors = [variable.value.data for variable in variables]
+    tensors = [v.value.data for v in variables if not _is_dtensor(v.value)]
     for group in _grouped_by_dtype(tensors):
         flat = torch.cat([tensor.reshape(-1) for tensor in group])
         wait(dist.broadcast(flat, src=0, async_op=True))
@@ -323,3 +328,11 @@ def report_failure(error) -> None:
     except Exception:  # the store is gone too: leaving the group still helps the others
         pass
     dist.destroy_process_group()
+
+
+def _is_dtensor(value) -> bool:
+    """Whether ``value`` is a ``torch.distributed.tensor.DTensor`` (a variable split by
+    ModelParallel, whose process 0 value was scattered when it was made)."""
+    from lamina.backend.torch import core
+
+    return core.dtensor_type is not None and isinstance(value, core.dtensor_type)

@@ -5,8 +5,13 @@ A process group is made from torchrun's environment (``RANK``, ``WORLD_SIZE``,
 ``SLURM_NTASKS``, ``SLURM_LOCALID``), or from Keras's ``job_addresses`` / ``num_processes``
 / ``process_id``; gloo on the CPU, NCCL on CUDA. ``DataParallel`` keeps a whole replica in
 every process (variables are replicated, so placing them is the identity) and the training
-step averages gradients across processes (see data_parallel.py). Layouts that shard a
-variable (``ModelParallel``) are refused with a clear error for now.
+step averages gradients across processes (see data_parallel.py). ``ModelParallel`` makes
+each variable whose layout splits it a ``torch.distributed.tensor.DTensor`` on a torch
+``DeviceMesh`` of the same shape and axis names (process ``r`` is the mesh's device ``r``):
+each process holds only its shard, and ops meeting a DTensor run through DTensor's own
+dispatch, other tensors there being taken as replicated (``implicit_replication``, turned
+on once the first variable is split). Values leave as whole arrays (``convert_to_numpy``
+gathers a DTensor), so ``get_weights`` and saving see ordinary arrays.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import atexit
 import datetime
 import os
 
+import numpy as np
 import torch
 import torch.distributed as dist
 
@@ -173,29 +179,183 @@ def process_id() -> int:
     return dist.get_rank() if dist.is_initialized() else 0
 
 
-def _check_replicated(layout, what: str) -> None:
+def _is_split(layout) -> bool:
+    """Whether ``layout`` splits a tensor over more than one device."""
     axes = getattr(layout, "axes", None)
     if layout is None or axes is None or all(axis is None for axis in axes):
-        return
-    raise NotImplementedError(
-        f"The torch engine places every {what} whole in each process (DataParallel); the "
-        f"layout {tuple(axes)} shards it, which needs ModelParallel on torch, not built yet "
-        "(issue 10). Use DataParallel, or the jax engine for ModelParallel."
+        return False
+    mesh = layout.device_mesh
+    return mesh is None or int(np.prod(mesh.shape)) > 1
+
+
+_meshes: dict = {}  # (shape, axis names) -> torch DeviceMesh
+_implicit_replication = None  # the context entered once the first variable is split
+
+
+def torch_mesh(device_mesh):
+    """The torch ``DeviceMesh`` of a lamina ``DeviceMesh`` (made once per shape and axis
+    names): process ``r`` is device ``r`` of the grid. A ValueError when the mesh needs more
+    processes than the run has."""
+    from torch.distributed.device_mesh import DeviceMesh as TorchDeviceMesh
+
+    key = (tuple(device_mesh.shape), tuple(device_mesh.axis_names))
+    mesh = _meshes.get(key)
+    if mesh is not None:
+        return mesh
+    size = int(np.prod(device_mesh.shape))
+    world_size = num_processes()
+    if size > world_size or not dist.is_initialized():
+        raise ValueError(
+            f"The device mesh {device_mesh} needs {size} processes (one per device on the "
+            f"torch engine), but the run has {world_size}: start {size} processes "
+            "(torchrun, `python -m lamina.distribution.launch`) and call "
+            "lamina.distribution.initialize() first."
+        )
+    device_type = "cuda" if dist.get_backend() == "nccl" else "cpu"
+    mesh = TorchDeviceMesh(
+        device_type,
+        torch.arange(size).reshape(device_mesh.shape),
+        mesh_dim_names=tuple(device_mesh.axis_names),
     )
+    _meshes[key] = mesh
+    return mesh
+
+
+def placements(layout, shape) -> list:
+    """The DTensor placements of ``layout`` for a tensor of ``shape``, one per mesh axis:
+    ``Shard(dim)`` where a dimension is split along that axis, else ``Replicate()``."""
+    from torch.distributed.tensor import Replicate, Shard
+
+    mesh = layout.device_mesh
+    shape = tuple(shape)
+    if len(layout.axes) != len(shape):
+        raise ValueError(
+            f"A tensor of shape {shape} has rank {len(shape)}, but its layout has "
+            f"{len(layout.axes)} axes: {tuple(layout.axes)}."
+        )
+    result: list = []
+    for axis_name in mesh.axis_names:
+        dims = [dim for dim, axis in enumerate(layout.axes) if axis == axis_name]
+        if not dims:
+            result.append(Replicate())
+            continue
+        parts = mesh.axis_size(axis_name)
+        if shape[dims[0]] % parts:
+            raise ValueError(
+                f"A tensor of shape {shape}: dimension {dims[0]} (size {shape[dims[0]]}) "
+                f"cannot be split evenly along mesh axis {axis_name!r} of {parts} devices "
+                f"(layout axes {tuple(layout.axes)})."
+            )
+        result.append(Shard(dims[0]))
+    return result
+
+
+def _split(tensor, layout):
+    global _implicit_replication
+    from torch.distributed.tensor import distribute_tensor as to_dtensor
+    from torch.distributed.tensor.experimental import implicit_replication
+
+    tensor = core.convert_to_tensor(tensor)
+    shards = placements(layout, tensor.shape)
+    mesh = torch_mesh(layout.device_mesh)
+    if _implicit_replication is None:
+        # Plain tensors (inputs, unsplit variables, constants) meet split variables in
+        # every op from now on: DTensor takes them as replicated, as they are.
+        from torch.distributed.tensor import DTensor
+
+        _implicit_replication = implicit_replication()
+        _implicit_replication.__enter__()
+        core.dtensor_type = DTensor
+    return to_dtensor(tensor, mesh, shards)
+
+
+def is_dtensor(value) -> bool:
+    return core.dtensor_type is not None and isinstance(value, core.dtensor_type)
+
+
+def _model_parallel():
+    """The active distribution when it places variables by a layout map (ModelParallel)
+    over several processes, else None."""
+    from lamina.backend.common import global_state
+
+    distribution = global_state.get_global_attribute("distribution")
+    if getattr(distribution, "_layout_map", None) is None or num_processes() <= 1:
+        return None
+    return distribution
+
+
+def _check_batch_axis(distribution) -> None:
+    mesh, name = distribution.device_mesh, distribution.batch_dim_name
+    if name is not None and mesh.axis_size(name) > 1:
+        raise NotImplementedError(
+            f"ModelParallel on the torch engine needs the batch axis {name!r} of the mesh "
+            f"to have 1 device (every process reads the whole batch); received the mesh "
+            f"{mesh} with {mesh.axis_size(name)} devices on it. Splitting the batch as well "
+            "is not built yet on torch: use the jax engine, or a mesh such as "
+            f"DeviceMesh((1, {num_processes()}), ['batch', 'model'])."
+        )
 
 
 def distribute_variable(value, layout):
-    """A variable's initial value as this process holds it: whole (replicated)."""
-    _check_replicated(layout, "variable")
-    return value
+    """A variable's initial value as this process holds it: whole under DataParallel, a
+    DTensor under ModelParallel (this process's shard where the layout splits it,
+    ``Replicate`` placements elsewhere, so that every op sees DTensors only)."""
+    distribution = _model_parallel()
+    if distribution is None or layout is None or layout.device_mesh is None:
+        if _is_split(layout) and layout.device_mesh is not None:
+            torch_mesh(layout.device_mesh)  # a ValueError: the run lacks the processes
+        return value
+    _check_batch_axis(distribution)
+    return _split(value, layout)
 
 
 def distribute_tensor(tensor, layout):
-    _check_replicated(layout, "tensor")
-    return tensor
+    if not _is_split(layout):
+        return tensor
+    if layout.device_mesh is None:
+        raise ValueError(f"The layout {tuple(layout.axes)} has no device_mesh.")
+    return _split(tensor, layout)
 
 
 def distribute_data_input(per_process_batch, layout, batch_dim_name):
     """The batch this process trains on: its own part, which ``fit`` already cut (each
     process reads only its rows), so it stays as it is."""
     return core.convert_to_tensor(per_process_batch)
+
+
+def data_parts(distribution) -> tuple[int, int]:
+    """(how many parts the data is cut into, this process's part): one per position along
+    the mesh's batch axis, the processes of one model replica reading the same part."""
+    mesh = distribution.device_mesh
+    batch_dim_name = getattr(distribution, "batch_dim_name", None)
+    if batch_dim_name is None or int(np.prod(mesh.shape)) != num_processes():
+        return num_processes(), process_id()
+    axis = mesh.axis_names.index(batch_dim_name)
+    position = np.argwhere(np.arange(mesh.devices.size).reshape(mesh.shape) == process_id())
+    return mesh.shape[axis], int(position[0][axis])
+
+
+def gather_predictions(outputs):
+    """A predict step's outputs as the whole batch, in process order: split values made
+    whole, then the parts of the processes along the batch axis joined."""
+    from lamina.backend.common import global_state, tree
+
+    distribution = global_state.get_global_attribute("distribution")
+    count, _ = data_parts(distribution)
+
+    def gather(value):
+        if not isinstance(value, torch.Tensor):
+            return value
+        if is_dtensor(value):
+            value = value.full_tensor()
+        if count <= 1:
+            return value
+        if count == num_processes():
+            group = None
+        else:
+            group = torch_mesh(distribution.device_mesh).get_group(distribution.batch_dim_name)
+        parts = [torch.empty_like(value) for _ in range(count)]
+        dist.all_gather(parts, value.contiguous(), group=group)
+        return torch.cat(parts, dim=0)
+
+    return tree.map_structure(gather, outputs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import torch
 import torch.nn.functional as F
 
 from lamina.backend.config import standardize_data_format
@@ -24,7 +25,12 @@ def resize(images, size, interpolation="bilinear", antialias=False, data_format=
     if data_format == "channels_last":
         x = x.permute(0, 3, 1, 2)
     extra = {} if interpolation == "nearest" else {"align_corners": False, "antialias": antialias}
+    original = x.dtype
+    if not x.is_floating_point():  # torch interpolates floats only; Keras rounds back
+        x = x.to(torch.float32)
     out = F.interpolate(x, size=tuple(size), mode=_MODES[interpolation], **extra)
+    if original != out.dtype:
+        out = (out if original == torch.bool else torch.round(out)).to(original)
     if data_format == "channels_last":
         out = out.permute(0, 2, 3, 1)
     return out if batched else out.squeeze(0)

@@ -38,11 +38,16 @@ def _float(x):
 
 
 def relu(x):
-    return F.relu(_float(x))
+    x = _t(x)
+    # Integers keep their dtype, as in Keras (jax.nn.relu); only bool computes in floatx.
+    return F.relu(_float(x) if x.dtype == torch.bool else x)
 
 
 def relu6(x):
-    return F.relu6(_float(x))
+    x = _t(x)
+    if x.is_floating_point() or x.dtype == torch.bool:
+        return F.relu6(_float(x))
+    return torch.clamp(x, 0, 6)  # hardtanh refuses unsigned integers
 
 
 def sigmoid(x):

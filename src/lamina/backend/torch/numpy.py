@@ -9,6 +9,7 @@ import torch
 
 from lamina.backend.common.dtypes import result_type
 from lamina.backend.common.variables import KerasVariable
+from lamina.backend.torch import core
 from lamina.backend.torch.core import (
     convert_to_tensor,
     dtype_name,
@@ -326,7 +327,30 @@ def tensordot(x1, x2, axes=2):
 
 
 def einsum(subscripts, *operands):
-    return torch.einsum(subscripts, *[_t(x) for x in operands])
+    operands = [_t(x) for x in operands]
+    if core.dtensor_type is not None and builtins.any(
+        isinstance(x, core.dtensor_type) for x in operands
+    ):
+        return _dtensor_einsum(subscripts, operands)
+    return torch.einsum(subscripts, *operands)
+
+
+def _dtensor_einsum(subscripts, operands):
+    """einsum with a variable split by ModelParallel: DTensor's own einsum where its
+    sharding rules apply, else on the operands made whole (``Replicate``) first, which
+    some layouts need (its decomposition views a split dimension)."""
+    try:
+        return torch.einsum(subscripts, *operands)
+    except RuntimeError:
+        from torch.distributed.tensor import Replicate
+
+        whole = [
+            x.redistribute(x.device_mesh, [Replicate()] * x.device_mesh.ndim)
+            if isinstance(x, core.dtensor_type)
+            else x
+            for x in operands
+        ]
+        return torch.einsum(subscripts, *whole)
 
 
 def outer(x1, x2):

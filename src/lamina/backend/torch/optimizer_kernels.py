@@ -67,9 +67,10 @@ def adam_update(
         v = v_hat
     denominators = torch._foreach_sqrt(v)
     torch._foreach_add_(denominators, epsilon)
-    steps = torch._foreach_div(m, denominators)
-    torch._foreach_mul_(steps, alpha)
-    torch._foreach_sub_(params, steps)
+    # w += m / (denominator / -alpha): one fused pass over the weights (addcdiv) instead of
+    # a division into a new list, a multiplication and a subtraction.
+    torch._foreach_div_(denominators, -alpha)
+    torch._foreach_addcdiv_(params, m, denominators)
 
 
 # The kernels below share one form: ``kernel(variables, gradients, constants, *slots,
@@ -210,3 +211,10 @@ def adadelta_update(variables, gradients, learning_rate, accumulated_grads, accu
     torch._foreach_lerp_(acc_delta, torch._foreach_mul(deltas, deltas), 1.0 - rho)
     torch._foreach_mul_(deltas, learning_rate)
     torch._foreach_sub_(params, deltas)
+
+
+def weight_decay_update(variables, decay):
+    """Decoupled weight decay for variables of one dtype: ``w *= 1 - decay`` in one
+    multi-tensor pass (``decay`` = learning rate * weight_decay, a device scalar), as
+    ``Optimizer._apply_weight_decay``'s ``w -= w * decay``."""
+    torch._foreach_mul_(_tensors(variables), 1.0 - _value(decay))

@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import torch
 
+from lamina.backend.common import step_interface
 from lamina.backend.common.looped_steps import LoopedSteps
 from lamina.backend.torch import core, data_parallel, numpy as engine_numpy
 from lamina.backend.torch.core import get_device
@@ -22,16 +23,14 @@ def train_step(model, x, y, sample_weight):
     # first forward pass, and gradients are averaged across processes during backward.
     reducer = data_parallel.reducer_before_forward(model) if data_parallel.is_active() else None
     y_pred = model(x, training=True)
-    loss = model._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
-    variables = model._trainable_variables_for_step()
+    loss = step_interface.step_loss(model, x, y, y_pred, sample_weight, training=True)
+    variables = step_interface.trainable_variables(model)
     for variable in variables:
         variable.value.grad = None
     if reducer is None and data_parallel.is_active():  # the model was built by this call
         reducer = data_parallel.reducer_for(model, variables)
         y_pred = model(x, training=True)  # again, on process 0's weights
-        loss = model._compute_loss(
-            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
-        )
+        loss = step_interface.step_loss(model, x, y, y_pred, sample_weight, training=True)
     if reducer is not None:
         reducer.begin()
     if loss.requires_grad:
@@ -49,9 +48,7 @@ def train_step(model, x, y, sample_weight):
 def test_step(model, x, y, sample_weight):
     with torch.no_grad():
         y_pred = model(x, training=False)
-        loss = model._compute_loss(
-            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
-        )
+        loss = step_interface.step_loss(model, x, y, y_pred, sample_weight, training=False)
     return loss, y_pred
 
 

@@ -262,7 +262,7 @@ class RNN(Layer):
             stacked = ops.stack(outputs, axis=1) if self.return_sequences else None
             return carry[1], stacked, carry[0]
         rest = None
-        if timesteps > 1:
+        if not isinstance(timesteps, int) or timesteps > 1:  # a graph's free time axis: scan
             xs = time_major[1:] if keep is None else (time_major[1:], keep[1:])
             carry, rest = ops.scan(step, carry, xs)
         stacked = None

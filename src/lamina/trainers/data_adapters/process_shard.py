@@ -14,6 +14,10 @@ own slice of it, so the processes together see each sample once per epoch:
   N-th batch of the stream, as many as the shortest process gets. A DataLoader that already
   has a ``DistributedSampler`` is left alone. A stream without a length cannot be split
   safely (the processes would disagree on when the epoch ends) and is refused.
+
+``predict``, on an engine that gathers the outputs (trainers/distributed.py), splits every
+source alike (ProcessPredictParts): each process reads each batch and keeps its own
+contiguous rows, filled up to equal parts where a batch does not divide.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import warnings
 
 import numpy as np
 
+from lamina.backend.common import tree
 from lamina.trainers.data_adapters.adapter import DataAdapter
 from lamina.trainers.data_adapters.array_adapter import ArrayDataAdapter
 from lamina.trainers.data_adapters.py_dataset import PyDatasetAdapter
@@ -151,3 +156,57 @@ class ProcessStridedBatches(DataAdapter):
 
     def on_epoch_end(self):
         self.adapter.on_epoch_end()
+
+
+class ProcessPredictParts(DataAdapter):
+    """``predict`` in several processes: every process reads each batch and keeps its own
+    contiguous part, so that the parts, joined in process order, are the batch again.
+
+    Each part holds the same number of rows, a multiple of ``multiple`` (the devices one
+    process splits its part over): a batch that does not divide so (the last, smaller one)
+    is filled up with copies of its last row, which land at the end of the joined batch.
+    ``take_sizes()`` gives, per batch, its rows and its rows once filled up, so that the
+    filler outputs can be dropped.
+    """
+
+    def __init__(self, adapter, num_processes: int, process_id: int, multiple: int = 1):
+        self.adapter = adapter
+        self.num_batches = adapter.num_batches
+        self.batch_size = adapter.batch_size
+        self._count = num_processes
+        self._process_id = process_id
+        self._multiple = multiple
+        self._sizes: list[tuple[int, int]] = []
+
+    def take_sizes(self) -> list[tuple[int, int]]:
+        """``(rows, rows filled up)`` of each batch yielded since the last call."""
+        sizes, self._sizes = self._sizes, []
+        return sizes
+
+    def get_iterator(self):
+        for batch in self.adapter.get_iterator():
+            leaves = [leaf for leaf in tree.flatten(batch) if leaf is not None]
+            num_rows = len(leaves[0]) if leaves else 0
+            part = -(-num_rows // self._count)  # ceil
+            part = -(-part // self._multiple) * self._multiple
+            self._sizes.append((num_rows, part * self._count))
+            start = min(self._process_id * part, num_rows)
+            stop = min(start + part, num_rows)
+            yield tree.map_structure(
+                lambda leaf, start=start, stop=stop, size=part: _rows(leaf, start, stop, size),
+                batch,
+            )
+
+    def on_epoch_end(self):
+        self.adapter.on_epoch_end()
+
+
+def _rows(leaf, start: int, stop: int, size: int):
+    """Rows ``start:stop`` of ``leaf``, filled up to ``size`` with copies of its last row."""
+    if leaf is None or not hasattr(leaf, "shape") or not len(leaf.shape):
+        return leaf
+    if stop - start == size:
+        return leaf[start:stop]
+    rows = np.asarray(leaf)
+    filler = np.repeat(rows[-1:], size - (stop - start), axis=0)
+    return np.concatenate([rows[start:stop], filler], axis=0)
