@@ -30,6 +30,11 @@ def _parse():
     parser.add_argument("--engine", choices=("torch", "jax"), default="torch")
     parser.add_argument("--quick", action="store_true", help="small images, few repeats")
     parser.add_argument("--repeats", type=int, default=None, help="timed batches per row")
+    parser.add_argument(
+        "--cpu-time",
+        action="store_true",
+        help="time this thread's CPU seconds on one torch thread (steadier on a loaded machine)",
+    )
     return parser.parse_args()
 
 
@@ -44,13 +49,14 @@ BATCH = 32  # --quick: 4
 
 
 def median_ms(step, repeats: int, warmup: int = 2) -> float:
+    clock = time.thread_time if ARGS is not None and ARGS.cpu_time else time.perf_counter
     for _ in range(warmup):
         step()
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         step()
-        times.append((time.perf_counter() - start) * 1e3)
+        times.append((clock() - start) * 1e3)
     return statistics.median(times)
 
 
@@ -164,6 +170,8 @@ TORCH_REFERENCES = {"ResNet50": torch_resnet50, "MobileNetV2": torch_mobilenet_v
 def predict_torch(name: str, size: int, batch: int, repeats: int):
     import torch
 
+    if ARGS is not None and ARGS.cpu_time:
+        torch.set_num_threads(1)  # all the work on the timed thread
     model = lamina_model(name, size)
     reference = TORCH_REFERENCES[name]().eval()
     images = np.random.default_rng(1).uniform(0, 255, (batch, size, size, 3)).astype("float32")
@@ -207,8 +215,9 @@ def main() -> None:
     size, batch = (64, 4) if ARGS.quick else (224, BATCH)
     repeats = ARGS.repeats or (2 if ARGS.quick else 10)
     print(describe())
+    clock = "CPU ms of one thread" if ARGS.cpu_time else "ms"
     print(
-        f"predict, batch {batch}, {size}x{size}, median of {repeats}; reference: "
+        f"predict, batch {batch}, {size}x{size}, median {clock} of {repeats}; reference: "
         f"{REFERENCE[ARGS.engine]}"
     )
     print(f"{'model':<14}{'lamina ms':>12}{'reference ms':>15}{'ratio':>8}")

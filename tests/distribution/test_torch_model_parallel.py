@@ -6,6 +6,7 @@ writes is compared here with the same models trained in this one process.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,21 +16,22 @@ import pytest
 
 import lamina as keras
 from tests.distribution import torch_model_parallel_worker as worker
-from tests.distribution.test_torch_data_parallel import _environment, _free_port, _results
+from tests.distribution.test_torch_data_parallel import _environment, _free_port
 from tests.harness import assert_close
 
 pytestmark = [pytest.mark.engine("torch"), pytest.mark.training]
 
 
-def _spawn(out_dir: Path, reference_dir: Path) -> list[dict | None]:
+def _spawn(out_dir: Path, *arguments: str, count: int = 2) -> list[dict]:
+    """``count`` worker processes on a free port; what each wrote (all must write)."""
     port = _free_port()
     processes = [
         subprocess.Popen(
-            [sys.executable, worker.__file__, str(out_dir), str(reference_dir)],
+            [sys.executable, worker.__file__, *arguments],
             env=_environment(
                 RANK=str(rank),
                 LOCAL_RANK=str(rank),
-                WORLD_SIZE="2",
+                WORLD_SIZE=str(count),
                 MASTER_ADDR="127.0.0.1",
                 MASTER_PORT=str(port),
                 PYTHONPATH=str(Path(worker.__file__).parents[2]),
@@ -37,7 +39,7 @@ def _spawn(out_dir: Path, reference_dir: Path) -> list[dict | None]:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
-        for rank in (0, 1)
+        for rank in range(count)
     ]
     outputs = []
     for process in processes:
@@ -46,8 +48,13 @@ def _spawn(out_dir: Path, reference_dir: Path) -> list[dict | None]:
         except subprocess.TimeoutExpired:
             for other in processes:
                 other.kill()
-            pytest.fail("the two-process ModelParallel run did not end within 150 s")
-    return _results(out_dir, outputs[0] + outputs[1])
+            pytest.fail(f"the {count}-process ModelParallel run did not end within 150 s")
+    results = []
+    for rank in range(count):
+        path = out_dir / f"rank{rank}.json"
+        assert path.exists(), f"process {rank} wrote no result:\n{outputs[rank][-3000:]}"
+        results.append(json.loads(path.read_text()))
+    return results
 
 
 def _one_process(make, x, y, reference_dir: Path, name: str) -> dict:
@@ -80,8 +87,7 @@ def test_split_models_match_one_process_and_files_move_between_them(tmp_path):
         "mlp": _one_process(worker.make_mlp, x, y, reference_dir, "mlp"),
         "block": _one_process(worker.make_block, tokens, token_targets, reference_dir, "block"),
     }
-    first, second = _spawn(tmp_path, reference_dir)
-    assert second is not None
+    first, second = _spawn(tmp_path, str(tmp_path), str(reference_dir))
     shards = {"mlp": ([4, 8], [4, 4]), "block": ([4, 2, 2], [4, 1, 2])}
     for result in (first, second):
         for name, want in expected.items():
@@ -102,14 +108,55 @@ def test_split_models_match_one_process_and_files_move_between_them(tmp_path):
     for name, want in expected.items():
         loaded = keras.saving.load_model(tmp_path / f"{name}_split.keras")
         _assert_weights(loaded.get_weights(), want["trained"])
-    for result in (first, second):
-        assert "batch axis 'batch' of the mesh to have 1 device" in result["batch_axis_error"]
     # DataParallel predict: each process predicts its part of every batch, and every
     # process returns all the rows, in order (13 rows: the last batch is uneven).
     model = worker.make_mlp()
     want = model.predict(x[:13], batch_size=4, verbose=0)
     for result in (first, second):
         assert_close(np.asarray(result["data_parallel_predict"]), want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_mesh_splitting_the_batch_trains_as_one_process_and_process_zero_saves(tmp_path):
+    """Four processes on a (2, 2) mesh: two model replicas, each of two processes."""
+    results = _spawn(tmp_path, "split_batch", str(tmp_path), count=4)
+    x, y, _, _ = worker.data()
+    model = worker.make_mlp()
+    initial = model.get_weights()
+    history = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    path = str(tmp_path / "split_batch.keras")
+    weights_path = str(tmp_path / "split_batch.weights.h5")
+    checkpoint = str(tmp_path / "checkpoint.weights.h5")
+    backup = str(tmp_path / "backup" / "latest.weights.h5")
+    for rank, result in enumerate(results):
+        assert result["placements"] == ["R", "S(1)"]  # whole along "batch", split on "model"
+        assert result["local_shape"] == [4, 4]
+        _assert_weights(result["initial"], initial)
+        _assert_weights(result["trained"], model.get_weights())
+        for name, values in history.history.items():  # every process logs global values
+            assert_close(result["history"][name], values, rtol=1e-5, atol=1e-6)
+        assert_close(result["evaluate"], model.evaluate(x, y, batch_size=8, verbose=0))
+        want = model.predict(x[:13], batch_size=4, verbose=0)
+        assert_close(np.asarray(result["predict"]), want, rtol=1e-5, atol=1e-6)
+        # Saving: every process gathers, process 0 alone writes the files, and they are
+        # there when save returns in every process.
+        # ModelCheckpoint and BackupAndRestore (each epoch) too.
+        if rank == 0:
+            assert result["written"] == [checkpoint, backup, checkpoint, backup, path, weights_path]
+        else:
+            assert not [p for p in result["written"] if p.startswith(str(tmp_path))]
+            assert len(result["written"]) == 6
+        assert result["leftovers"] == []
+        assert result["exists_after_save"]
+        _assert_weights(result["loaded"], model.get_weights())
+        assert result["loaded_local_shape"] == [4, 4]
+        assert "OwnStep.train_step overrides the training step" in result["own_step_error"]
+        assert "other than the batch axis 'batch'" in result["batch_layout_error"]
+    _assert_weights(keras.saving.load_model(path).get_weights(), model.get_weights())
+    reloaded = worker.make_mlp()
+    reloaded.fit(x, y, batch_size=8, epochs=1, verbose=0)  # builds the optimizer's slots
+    for saved in (weights_path, checkpoint, backup):
+        reloaded.load_weights(saved)
+        _assert_weights(reloaded.get_weights(), model.get_weights())
 
 
 def test_a_split_layout_needs_one_process_per_device():

@@ -56,8 +56,8 @@ def make_block():
     return model
 
 
-def layout_map(keras):
-    mesh = keras.distribution.DeviceMesh((1, 2), ["batch", "model"])
+def layout_map(keras, shape=(1, 2)):
+    mesh = keras.distribution.DeviceMesh(shape, ["batch", "model"])
     layouts = keras.distribution.LayoutMap(mesh)
     layouts["up/kernel"] = (None, "model")
     layouts["up/bias"] = ("model",)
@@ -123,17 +123,6 @@ def main(out_dir, reference_dir=None):
     if reference_dir:
         result["mlp"].update(load_unsplit(keras, "mlp", make_mlp, reference_dir))
         result["block"].update(load_unsplit(keras, "block", make_block, reference_dir))
-    split_batch = keras.distribution.LayoutMap(
-        keras.distribution.DeviceMesh((2, 1), ["batch", "model"])
-    )
-    split_batch["up/kernel"] = (None, "model")
-    keras.distribution.set_distribution(
-        keras.distribution.ModelParallel(layout_map=split_batch, batch_dim_name="batch")
-    )
-    try:  # a mesh that splits the batch as well: refused on torch for now
-        make_mlp()
-    except NotImplementedError as error:
-        result["batch_axis_error"] = str(error)
     keras.distribution.set_distribution(keras.distribution.DataParallel())
     model = make_mlp()
     result["data_parallel_predict"] = model.predict(x[:13], batch_size=4, verbose=0).tolist()
@@ -141,5 +130,102 @@ def main(out_dir, reference_dir=None):
         json.dump(result, file)
 
 
+def _record_destinations(keras):
+    """Where each save of this process wrote: the paths handed to the writers."""
+    from lamina.saving import keras_archive, weights
+
+    written: list = []
+    write_zip, write_weights = keras_archive._write_zip, weights._write_replacing
+
+    def record_zip(model, members, weights_name, filepath, directory):
+        written.append(filepath)
+        write_zip(model, members, weights_name, filepath, directory)
+
+    def record_weights(model, filepath):
+        written.append(filepath)
+        write_weights(model, filepath)
+
+    keras_archive._write_zip, weights._write_replacing = record_zip, record_weights
+    return written
+
+
+def split_batch_main(out_dir):
+    """Four processes, a (2, 2) mesh: each batch split in two along "batch", each kernel
+    in two along "model"; then saving from every process (process 0 writes)."""
+    import torch
+
+    torch.set_num_threads(1)
+    import lamina as keras
+
+    rank = int(os.environ["RANK"])
+    keras.distribution.initialize()
+    x, y, _, _ = data()
+    keras.distribution.set_distribution(
+        keras.distribution.ModelParallel(
+            layout_map=layout_map(keras, (2, 2)), batch_dim_name="batch"
+        )
+    )
+    model = make_mlp()
+    kernel = model.get_layer("up").kernel
+    result = {
+        "rank": rank,
+        "placements": [str(p) for p in kernel.value.placements],
+        "local_shape": list(kernel.value.to_local().shape),
+        "initial": _weights(model),
+    }
+    written = _record_destinations(keras)
+    checkpoint = keras.callbacks.ModelCheckpoint(
+        os.path.join(out_dir, "checkpoint.weights.h5"), save_weights_only=True
+    )  # runs in every process: saving gathers the split kernels
+    backup = keras.callbacks.BackupAndRestore(
+        os.path.join(out_dir, "backup"), delete_checkpoint=False
+    )
+    history = model.fit(
+        x, y, batch_size=8, epochs=2, shuffle=False, verbose=0, callbacks=[checkpoint, backup]
+    )
+    result["history"] = history.history
+    result["trained"] = _weights(model)
+    result["evaluate"] = model.evaluate(x, y, batch_size=8, verbose=0)
+    result["predict"] = model.predict(x[:13], batch_size=4, verbose=0).tolist()
+    path = os.path.join(out_dir, "split_batch.keras")
+    model.save(path)  # the same path in every process
+    model.save_weights(os.path.join(out_dir, "split_batch.weights.h5"))
+    result["written"] = written
+    result["exists_after_save"] = os.path.exists(path)
+    result["leftovers"] = [p for p in written if os.path.exists(p) and out_dir not in p]
+    loaded = keras.saving.load_model(path)  # split again, by the layout map
+    result["loaded"] = _weights(loaded)
+    result["loaded_local_shape"] = list(loaded.get_layer("up").kernel.value.to_local().shape)
+    own_step = make_own_step(keras)
+    try:
+        own_step.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    except ValueError as error:
+        result["own_step_error"] = str(error)
+    split_on_batch = keras.distribution.LayoutMap(layout_map(keras, (2, 2)).device_mesh)
+    split_on_batch["up/kernel"] = ("batch", None)
+    keras.distribution.set_distribution(
+        keras.distribution.ModelParallel(layout_map=split_on_batch, batch_dim_name="batch")
+    )
+    try:
+        make_mlp()
+    except NotImplementedError as error:
+        result["batch_layout_error"] = str(error)
+    with open(os.path.join(out_dir, f"rank{rank}.json"), "w") as file:
+        json.dump(result, file)
+
+
+def make_own_step(keras):
+    class OwnStep(keras.Sequential):
+        def train_step(self, data):
+            return {}
+
+    model = OwnStep([keras.Input((4,)), keras.layers.Dense(2, name="down")])
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    if sys.argv[1] == "split_batch":
+        split_batch_main(sys.argv[2])
+    else:
+        main(*sys.argv[1:])

@@ -1,6 +1,6 @@
 """Model.export's formats besides SavedModel: ONNX (torch; TensorFlow through tf2onnx;
-checked in onnxruntime), torch.export programs, and the errors for formats an engine cannot
-write."""
+checked in onnxruntime; JAX and NumPy in test_subprocess_archive.py), torch.export programs,
+and the errors for formats an engine cannot write."""
 
 import importlib.util
 import sys
@@ -27,12 +27,6 @@ def test_unknown_format_lists_the_supported_ones(dense_model, tmp_path):
 def test_formats_not_built_say_so(dense_model, tmp_path, fmt):
     with pytest.raises(NotImplementedError, match=f"format='{fmt}'"):
         dense_model.export(tmp_path / "m", format=fmt)
-
-
-@pytest.mark.engine("jax", "numpy")
-def test_onnx_elsewhere_names_the_engine_that_can(dense_model, tmp_path):
-    with pytest.raises(NotImplementedError, match="LAMINA_BACKEND=torch"):
-        dense_model.export(tmp_path / "m.onnx", format="onnx")
 
 
 @pytest.mark.engine("jax", "numpy")

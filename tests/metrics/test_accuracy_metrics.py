@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lamina import metrics
+from lamina import metrics, ops
 from tests.harness import assert_close, check_config_roundtrip
 from tests.metrics.streaming import check_streaming, weighted_mean
 
@@ -104,6 +104,15 @@ def test_function_forms(function, make_batch, per_sample, rng):
 def test_sparse_ids_without_trailing_axis(rng):
     ids, y_pred = rng.integers(0, NUM_CLASSES, size=8), rng.uniform(size=(8, NUM_CLASSES))
     assert_close(metrics.sparse_categorical_accuracy(ids, y_pred), ids == y_pred.argmax(-1))
+
+
+@pytest.mark.parametrize("ids_dtype", ["int32", "int64", "uint8", "float32"])
+def test_sparse_ids_of_any_number_dtype(rng, ids_dtype):
+    ids = rng.integers(0, NUM_CLASSES, size=8)
+    y_pred = rng.uniform(size=(8, NUM_CLASSES)).astype("float32")
+    found = metrics.sparse_categorical_accuracy(ops.convert_to_tensor(ids, ids_dtype), y_pred)
+    assert ops.dtype(found) == "float32"
+    assert_close(found, ids == y_pred.argmax(-1))
 
 
 def test_top_k_over_sequences(rng):

@@ -1,3 +1,5 @@
+import weakref
+
 import numpy as np
 import pytest
 
@@ -192,3 +194,58 @@ def test_keras_saved_op_with_an_unknown_argument_is_refused():
     config = _keras_ops_config({"name": "mean", "axis": -1, "bogus": 1})
     with pytest.raises(ValueError, match=r"ops.mean takes no argument \['bogus'\]"):
         keras.Model.from_config(config)
+
+
+class _Log:
+    """What the probe layers saw (a plain object: a Layer would track a list attribute)."""
+
+    def __init__(self):
+        self.seen, self.alive = [], []
+
+
+class _Remember(layers.Layer):
+    """Doubles its input and keeps a weak reference to the result."""
+
+    def __init__(self, log, **kwargs):
+        super().__init__(**kwargs)
+        self.log = log
+
+    def call(self, inputs):
+        outputs = inputs * 2.0
+        self.log.seen.append(weakref.ref(outputs))
+        return outputs
+
+
+class _IsAlive(layers.Layer):
+    """Adds one, and notes whether the value _Remember kept a reference to still exists."""
+
+    def __init__(self, log, **kwargs):
+        super().__init__(**kwargs)
+        self.log = log
+
+    def call(self, inputs):
+        if self.log.seen:  # building the model traces the layers symbolically first
+            self.log.alive.append(self.log.seen[-1]() is not None)
+        return inputs + 1.0
+
+
+@pytest.mark.parametrize("read_again_later", [False, True])
+def test_call_drops_each_activation_after_its_last_reader(rng, read_again_later):
+    # A forward must not hold every layer's output until the end (memory grows with depth).
+    log = _Log()
+    inputs = keras.Input(shape=(3,))
+    remembered = _Remember(log)(inputs)
+    # Rescaling keeps no reference to its input (a Dense would, for its kernel's gradient).
+    outputs = _IsAlive(log)(layers.Rescaling(0.5, offset=0.25)(remembered))
+    if read_again_later:
+        outputs = layers.Concatenate()([outputs, remembered])
+    model = keras.Model(inputs, outputs)
+    x = rng.standard_normal((2, 3)).astype("float32")
+    log.seen.clear()
+    log.alive.clear()
+    y = model(x)
+    expected = (2.0 * x) * 0.5 + 0.25 + 1.0
+    if read_again_later:
+        expected = np.concatenate([expected, 2.0 * x], axis=-1)
+    assert_close(y, expected)
+    assert log.alive == [read_again_later]

@@ -13,7 +13,13 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     """
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return ops.relu(x)
-    positive = ops.where(ops.greater(x, threshold), x, ops.zeros_like(x))
+    if threshold != 0.0:
+        positive = ops.where(ops.greater(x, threshold), x, ops.zeros_like(x))
+    elif max_value == 6:
+        positive = ops.relu6(x)  # one native kernel for MobileNet's ReLU(6.0), as Keras
+        max_value = None
+    else:
+        positive = ops.relu(x)
     if max_value is not None:
         positive = ops.clip(positive, 0.0, max_value)
     if negative_slope == 0.0:

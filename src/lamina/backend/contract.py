@@ -338,6 +338,8 @@ OPTIONAL: dict[str, dict[str, Signature]] = {
     # SavedModel writer (backend/tensorflow/saved_model.py's SavedModelWriter), or None where
     # the engine has none (export then re-runs the model on the TensorFlow engine in a
     # subprocess). input_signature: one structure of InputSpecs per positional argument.
+    # export_onnx returns False where the engine cannot write ONNX in-process (the
+    # TensorFlow engine then writes it in a subprocess, through tf2onnx).
     # A format the engine cannot write raises an error naming the engine that can.
     "export": {
         "saved_model_archive": (),
@@ -362,6 +364,15 @@ OPTIONAL_FUNCTIONS: dict[str, dict[str, Signature]] = {
         "gather_predictions": ("outputs",),
         # (parts the data is cut into, this process's part): torch's ModelParallel.
         "data_parts": ("distribution",),
+        # saving: every process waits until process 0 has written (saving/process_write.py).
+        "barrier": (),
+        # ModelCheckpoint: whether saving gathers variables split among the processes.
+        "gathers_to_save": (),
+    },
+    # Fused forms layers use where an engine has them (None from a call it cannot fuse):
+    # Dense's ``inputs @ kernel + bias`` as one kernel (torch: addmm).
+    "nn": {
+        "matmul_add": ("x1", "x2", "bias"),
     },
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -12,6 +13,7 @@ import numpy as np
 from lamina import backend
 from lamina.backend.common import process_rank
 from lamina.callbacks.callback import Callback
+from lamina.callbacks.model_checkpoint import saving_gathers
 
 _WEIGHTS_NAME = "latest.weights.h5"
 _METADATA_NAME = "training_metadata.json"
@@ -186,17 +188,17 @@ class BackupAndRestore(Callback):
         return False
 
     def _save(self, epoch: int, steps_done: int) -> None:
+        # Several processes: process 0 writes; every process restores. When saving gathers
+        # split variables, every process joins the weights' save (process 0 writes them).
+        gathers = saving_gathers()
+        if not process_rank.is_chief() and not gathers:
+            return
+        if process_rank.is_chief():
+            self._keep_previous()
+        with contextlib.nullcontext() if gathers else process_rank.chief_alone():
+            self.model.save_weights(self._weights_path, overwrite=True)
         if not process_rank.is_chief():
-            return  # several processes: process 0 writes; every process restores
-        os.makedirs(self.backup_dir, exist_ok=True)
-        if self.double_checkpoint:
-            for latest, previous in (
-                (self._weights_path, self._prev_weights_path),
-                (self._metadata_path, self._prev_metadata_path),
-            ):
-                if os.path.exists(latest):
-                    shutil.copyfile(latest, previous)
-        self.model.save_weights(self._weights_path, overwrite=True)
+            return
         random_state = {
             "python": random.getstate(),
             "numpy": _numpy_state_to_json(np.random.get_state()),
@@ -219,6 +221,16 @@ class BackupAndRestore(Callback):
         with open(temporary, "w", encoding="utf-8") as file:
             json.dump(metadata, file)
         os.replace(temporary, self._metadata_path)  # never half a file
+
+    def _keep_previous(self) -> None:
+        os.makedirs(self.backup_dir, exist_ok=True)
+        if self.double_checkpoint:
+            for latest, previous in (
+                (self._weights_path, self._prev_weights_path),
+                (self._metadata_path, self._prev_metadata_path),
+            ):
+                if os.path.exists(latest):
+                    shutil.copyfile(latest, previous)
 
     def on_train_end(self, logs=None):
         if not process_rank.is_chief():

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 
+from lamina import backend
+from lamina.backend.common import process_rank
 from lamina.callbacks._host import higher_is_better, is_scalar, to_float, to_host
 from lamina.callbacks.callback import Callback
 
@@ -25,7 +28,12 @@ class ModelCheckpoint(Callback):
         initial_value_threshold: the best value to beat at the start.
     """
 
-    _chief_only = True  # several processes: process 0 writes the file (callback_list.py)
+    @property
+    def _chief_only(self) -> bool:
+        """Several processes: process 0 alone runs this callback (callback_list.py), unless
+        saving gathers split variables, which needs every process: then all run it and
+        process 0 writes the file (saving/process_write.py)."""
+        return not saving_gathers()
 
     def __init__(
         self,
@@ -123,7 +131,7 @@ class ModelCheckpoint(Callback):
                 f"is an existing directory: {filepath}"
             )
         if not self.save_best_only:
-            if self.verbose > 0:
+            if self._announces():
                 print(f"\nEpoch {epoch + 1}: saving model to {filepath}", flush=True)
             self._write(filepath)
             return
@@ -141,7 +149,7 @@ class ModelCheckpoint(Callback):
         current = to_float(current)
         improved = current > self.best if self._maximize else current < self.best
         if improved:
-            if self.verbose > 0:
+            if self._announces():
                 print(
                     f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to "
                     f"{current:.5f}, saving model to {filepath}",
@@ -149,17 +157,22 @@ class ModelCheckpoint(Callback):
                 )
             self.best = current
             self._write(filepath)
-        elif self.verbose > 0:
+        elif self._announces():
             print(
                 f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}",
                 flush=True,
             )
 
+    def _announces(self) -> bool:
+        return self.verbose > 0 and process_rank.is_chief()
+
     def _write(self, filepath) -> None:
-        if self.save_weights_only:
-            self.model.save_weights(filepath, overwrite=True)
-        else:
-            self.model.save(filepath, overwrite=True)
+        alone = process_rank.chief_alone() if self._chief_only else contextlib.nullcontext()
+        with alone:  # alone: the other processes do not run this callback
+            if self.save_weights_only:
+                self.model.save_weights(filepath, overwrite=True)
+            else:
+                self.model.save(filepath, overwrite=True)
 
     def _get_file_path(self, epoch, batch, logs) -> str:
         if "{" not in self.filepath:
@@ -173,6 +186,14 @@ class ModelCheckpoint(Callback):
             raise KeyError(
                 f'Failed to format this callback filepath: "{self.filepath}". Reason: {error}'
             ) from error
+
+
+def saving_gathers() -> bool:
+    """Whether saving gathers variables split among the processes (torch's ModelParallel),
+    which needs every process: the callbacks that save then run in all of them."""
+    engine = getattr(backend.engine, "distribution", None)
+    gathers = getattr(engine, "gathers_to_save", None)
+    return gathers is not None and gathers()
 
 
 __all__ = ["ModelCheckpoint"]

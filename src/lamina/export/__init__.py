@@ -1,8 +1,9 @@
 """Floor 6: models out of Lamina for serving (``Model.export``, ``ExportArchive``).
 
 Formats: TensorFlow SavedModel from every engine (``jax2tf`` on JAX, ``tf.function`` on
-TensorFlow, a TensorFlow-engine subprocess on torch and NumPy), ONNX on torch
-(``torch.onnx.export``) and ``torch.export`` programs on torch. The engine-specific halves
+TensorFlow, a TensorFlow-engine subprocess on torch and NumPy), ONNX (``torch.onnx.export``
+on torch, ``tf2onnx`` on TensorFlow and, in a TensorFlow-engine subprocess, on JAX and
+NumPy) and ``torch.export`` programs on torch. The engine-specific halves
 are ``lamina.backend.<engine>.export``; ``layers.TFSMLayer`` reads a SavedModel back.
 """
 

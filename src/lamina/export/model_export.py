@@ -42,7 +42,11 @@ def export_model(model, filepath, format="tf_saved_model", verbose=None, input_s
     if format == "onnx":
         opset_version = kwargs.pop("opset_version", None)
         _no_extra_arguments(format, kwargs)
-        exporter.export_onnx(model, filepath, signature, opset_version, verbose)
+        if exporter.export_onnx(model, filepath, signature, opset_version, verbose) is False:
+            # The engine cannot write ONNX in-process (JAX, NumPy): the TensorFlow engine does.
+            from lamina.export.subprocess_archive import export_onnx_in_subprocess
+
+            export_onnx_in_subprocess([(model, filepath, signature, opset_version)])
     else:
         if not filepath.endswith(".pt2"):
             raise ValueError(

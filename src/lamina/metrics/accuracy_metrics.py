@@ -46,7 +46,10 @@ def sparse_categorical_accuracy(y_true, y_pred):
     """1.0 where argmax(y_pred) equals the integer id y_true, else 0.0."""
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = _squeeze_ids(ops.convert_to_tensor(y_true), y_pred)
-    predicted = ops.cast(ops.argmax(y_pred, axis=-1), ops.dtype(y_true))
+    predicted = ops.argmax(y_pred, axis=-1)
+    if not backend.is_int_dtype(ops.dtype(y_true)):
+        predicted = ops.cast(predicted, ops.dtype(y_true))  # float ids: compared as floats
+    # Integer ids of another width compare as they are (equal promotes): one cast fewer.
     return _matches(y_true, predicted)
 
 

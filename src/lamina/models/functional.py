@@ -91,6 +91,7 @@ class Functional(Model):
             if history is None or not isinstance(history[0], InputLayer):
                 raise ValueError(f"Model inputs must come from lamina.Input(); received {tensor}.")
         self._nodes, self._operations = _map_graph(self.outputs)
+        self._released_after = _release_plan(self._nodes, self.outputs)
         reached = {id(t) for node in self._nodes for t in node.output_tensors}
         for tensor in self.inputs:
             if id(tensor) not in reached:
@@ -175,7 +176,7 @@ class Functional(Model):
                 )
                 value = _adjusted_rank(value, tensor.shape)
             values[id(tensor)] = value
-        for node in self._nodes:
+        for node, released in zip(self._nodes, self._released_after):
             if node.is_input:
                 continue
             args, kwargs = node.substitute(values)
@@ -187,6 +188,9 @@ class Functional(Model):
             outputs = node.operation(*args, **kwargs)
             for tensor, value in zip(node.output_tensors, tree.flatten(outputs)):
                 values[id(tensor)] = value
+            del args, kwargs, outputs
+            for tensor_id in released:
+                del values[tensor_id]
         return tree.map_structure(lambda t: values[id(t)], self._outputs_struct)
 
     def compute_output_spec(self, inputs, training=None, mask=None):
@@ -199,6 +203,26 @@ class Functional(Model):
 
     def get_config(self) -> dict:
         return functional_config(self)
+
+
+def _release_plan(nodes, outputs) -> tuple:
+    """For each node, the ids of the tensors that no later node reads.
+
+    ``call`` drops their values once the node has run, so a forward holds only the activations
+    still to be read (as Keras's Functional does), not every layer's output until the end: a
+    ResNet50 batch then reuses memory the allocator already has instead of faulting in
+    gigabytes of fresh pages.
+    """
+    kept = {id(tensor) for tensor in outputs}
+    last_reader = {}
+    for index, node in enumerate(nodes):
+        for tensor in node.input_tensors:
+            last_reader[id(tensor)] = index
+    released: list[list[int]] = [[] for _ in nodes]
+    for tensor_id, index in last_reader.items():
+        if tensor_id not in kept:
+            released[index].append(tensor_id)
+    return tuple(tuple(ids) for ids in released)
 
 
 def _adjusted_rank(value, expected_shape):

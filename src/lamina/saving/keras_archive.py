@@ -33,7 +33,7 @@ import zipfile
 
 from lamina import backend
 from lamina.layers.preprocessing.feature_space import FeatureSpace
-from lamina.saving import archive, weights_h5, weights_safetensors
+from lamina.saving import archive, process_write, weights_h5, weights_safetensors
 from lamina.saving.archive import (
     CONFIG_FILENAME,
     METADATA_FILENAME,
@@ -135,11 +135,13 @@ def save_model(model, filepath, overwrite=True, zipped=None, weights_format="h5"
         **asset_members(saved_objects(model)),  # assets/<path>/vocabulary.txt, as Keras
     }
     weights_name = _WEIGHTS_MEMBERS[weights_format]
-    directory = os.path.dirname(os.path.abspath(filepath))
-    if zipped is None or zipped:
-        _write_zip(model, members, weights_name, filepath, directory)
-    else:
-        _write_directory(model, members, weights_name, filepath, directory)
+    # Several processes: all gather, process 0 writes (process_write.py).
+    with process_write.chief_destination(filepath) as destination:
+        directory = os.path.dirname(os.path.abspath(destination))
+        if zipped is None or zipped:
+            _write_zip(model, members, weights_name, destination, directory)
+        else:
+            _write_directory(model, members, weights_name, destination, directory)
 
 
 def _write_zip(model, members: dict, weights_name: str, filepath: str, directory: str) -> None:

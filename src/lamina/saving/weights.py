@@ -16,7 +16,14 @@ import tempfile
 
 import h5py
 
-from lamina.saving import archive, h5_safety, legacy_h5, weights_h5, weights_safetensors
+from lamina.saving import (
+    archive,
+    h5_safety,
+    legacy_h5,
+    process_write,
+    weights_h5,
+    weights_safetensors,
+)
 from lamina.saving.object_walk import saved_objects
 
 H5_SUFFIX = ".weights.h5"
@@ -74,6 +81,11 @@ def save_weights(model, filepath, overwrite=True) -> None:
     _check_save_path(filepath)
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"{filepath} exists and overwrite=False.")
+    with process_write.chief_destination(filepath) as destination:
+        _write_replacing(model, destination)
+
+
+def _write_replacing(model, filepath: str) -> None:
     objects = saved_objects(model)
     suffix = SAFETENSORS_SUFFIX if filepath.endswith(SAFETENSORS_SUFFIX) else H5_SUFFIX
     directory = os.path.dirname(os.path.abspath(filepath))

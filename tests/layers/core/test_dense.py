@@ -70,3 +70,26 @@ def test_dense_rejects_bad_units(units):
 def test_dense_symbolic_shape():
     out = Dense(4)(keras.Input((None, 3)))
     assert out.shape == (None, None, 4)
+
+
+def test_dense_without_autocast_promotes_mixed_dtypes_as_matmul_and_add(rng):
+    # float64 inputs and float32 weights: no fused kernel applies; the result promotes.
+    x, layer = rng.standard_normal((4, 3)), Dense(2, autocast=False)
+    y = layer(x)
+    kernel, bias = (np.asarray(w, np.float64) for w in layer.get_weights())
+    unfused = keras.ops.add(keras.ops.matmul(x, layer.kernel), layer.bias)
+    assert keras.ops.dtype(y) == keras.ops.dtype(unfused)  # float64 where the engine has it
+    assert_close(y, x @ kernel + bias, rtol=1e-5, atol=1e-6)
+
+
+def test_engine_fused_matmul_add_agrees_with_matmul_and_add(rng):
+    from lamina.backend import engine
+
+    fused = getattr(engine.nn, "matmul_add", None)
+    if fused is None:
+        pytest.skip(f"the {keras.backend.backend()} engine has no fused matmul_add")
+    x, kernel, bias = (rng.standard_normal(s).astype("float32") for s in ((4, 3), (3, 2), (2,)))
+    assert_close(fused(x, kernel, bias), x.astype(np.float64) @ kernel + bias, atol=1e-5)
+    # Calls it cannot fuse are declined (None), for Dense's matmul + add to run.
+    assert fused(x[None], kernel, bias) is None
+    assert fused(keras.ops.convert_to_tensor(x, "float64"), kernel, bias) is None

@@ -91,3 +91,39 @@ def call_gradient_function(grad_fn, args, upstream):
     else:
         grads = grad_fn(upstream)
     return tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+
+
+def cond(pred, true_fn, false_fn):
+    """The branch ``pred`` picks, run eagerly (``pred`` is read back to the host)."""
+    return true_fn() if bool(pred) else false_fn()
+
+
+def scan(f, init, xs, length, reverse, stack, unstack):
+    """``carry, output = f(carry, item)`` over the leading axis of ``xs`` (a tuple or list
+    of sequences is stepped together, as ``jax.lax.scan``); the outputs come back stacked,
+    or None when ``f`` gives None."""
+    if xs is None:
+        if length is None:
+            raise ValueError("scan needs xs or length; received xs=None and length=None.")
+        steps: list = [None] * int(length)
+    elif isinstance(xs, (tuple, list)):
+        steps = list(zip(*(unstack(x) for x in xs)))
+    else:
+        steps = list(unstack(xs))
+    if reverse:
+        steps = steps[::-1]
+    carry, outputs = init, []
+    for item in steps:
+        carry, output = f(carry, item)
+        outputs.append(output)
+    if reverse:
+        outputs = outputs[::-1]
+    return carry, (stack(outputs) if outputs and outputs[0] is not None else None)
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    """``value = body_fun(index, value)`` for each index in ``range(lower, upper)``."""
+    value = init_val
+    for index in range(lower, upper):
+        value = body_fun(index, value)
+    return value

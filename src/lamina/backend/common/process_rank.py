@@ -9,6 +9,8 @@ models.
 
 from __future__ import annotations
 
+import contextlib
+
 _process_id = 0
 _num_processes = 1
 
@@ -34,3 +36,24 @@ def num_processes() -> int:
 def is_chief() -> bool:
     """Whether this process is rank 0: the one that writes files and prints progress."""
     return _process_id == 0
+
+
+_alone_depth = 0  # > 0 inside chief_alone()
+
+
+@contextlib.contextmanager
+def chief_alone():
+    """Around work process 0 does without the others (the callbacks that write files):
+    a save there writes at once instead of meeting the other processes (saving's
+    process_write.py)."""
+    global _alone_depth
+    _alone_depth += 1
+    try:
+        yield
+    finally:
+        _alone_depth -= 1
+
+
+def is_alone() -> bool:
+    """Whether this process runs work the others do not (inside ``chief_alone``)."""
+    return _alone_depth > 0

@@ -4,6 +4,7 @@ An endpoint is the Lamina function run as a pure function of (variable values, i
 inside a ``StatelessScope``, converted by ``jax2tf`` and bound to ``tf.Variable`` copies of
 the tracked variables, so the artifact keeps its weights as variables (not constants) and
 runs with no JAX or Lamina installed. TensorFlow is imported only when an export runs.
+ONNX files come from a TensorFlow-engine subprocess (``export_onnx`` returns False).
 """
 
 from __future__ import annotations
@@ -101,12 +102,10 @@ def saved_model_archive():
 
 
 def export_onnx(model, filepath, input_signature, opset_version=None, verbose=True):
-    raise NotImplementedError(
-        "export(format='onnx') is not available on the jax engine: it needs a JAX-to-ONNX "
-        "converter (jax2onnx), which Lamina does not use yet. Export a SavedModel "
-        "(format='tf_saved_model') and convert it with tf2onnx, or run the model on the torch "
-        "engine (LAMINA_BACKEND=torch) and export ONNX there."
-    )
+    """False: not written in this process. ``jax2tf``'s graphs hold XLA calls that
+    ``tf2onnx`` cannot convert, so ``lamina.export`` writes the file from a
+    TensorFlow-engine subprocess instead."""
+    return False
 
 
 def export_program(model, filepath, input_signature, options=None):

@@ -16,6 +16,8 @@ import numpy as np
 from jax import lax
 
 from lamina.backend import config
+from lamina.backend.common import normalization
+from lamina.backend.common.argument_checks import check_same_shape, check_sparse_target_rank
 from lamina.backend.common.conv_shapes import (
     adaptive_output_size,
     adaptive_pool_windows,
@@ -26,7 +28,7 @@ from lamina.backend.common.conv_shapes import (
     same_padding,
 )
 from lamina.backend.config import standardize_data_format
-from lamina.backend.jax.core import convert_to_tensor, to_jax_dtype
+from lamina.backend.jax.core import cast, convert_to_tensor, dtype_name, to_jax_dtype
 
 _t = convert_to_tensor
 
@@ -300,32 +302,10 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
 # ---- normalization ------------------------------------------------------------------------
 
 
-def moments(x, axes, keepdims=False, synchronized=False):
-    # ``synchronized`` (cross-replica statistics) needs no work here: under jit with sharded
-    # inputs the reduction is already global.
-    x = _float(x)
-    axes = tuple(axes) if isinstance(axes, (list, tuple)) else (axes,)
-    compute = x.astype(jnp.float32) if x.dtype in (jnp.float16, jnp.bfloat16) else x
-    mean = jnp.mean(compute, axis=axes, keepdims=True)
-    variance = jnp.mean(jnp.square(compute - mean), axis=axes, keepdims=keepdims)
-    if not keepdims:
-        mean = jnp.squeeze(mean, axis=axes)
-    return mean.astype(x.dtype), variance.astype(x.dtype)
-
-
-def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
-    x = _t(x)
-    shape = [1] * x.ndim
-    shape[axis] = x.shape[axis]
-
-    def broadcast(v):
-        return None if v is None else _t(v).reshape(shape)
-
-    inv = lax.rsqrt(broadcast(variance) + epsilon)
-    if scale is not None:
-        inv = inv * broadcast(scale)
-    out = (x - broadcast(mean)) * inv
-    return out if offset is None else out + broadcast(offset)
+moments, batch_normalization = normalization.engine_functions(
+    to_float=_float, convert=_t, cast=cast, dtype_name=dtype_name,
+    mean_and_variance=normalization.numpy_statistics(jnp), rsqrt=lax.rsqrt,
+)  # fmt: skip
 
 
 # ---- losses -------------------------------------------------------------------------------
@@ -349,11 +329,7 @@ def _cross_entropy_input(x):
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _cross_entropy_input(target), _cross_entropy_input(output)
-    if target.shape != output.shape:
-        raise ValueError(
-            "categorical_crossentropy: target and output must have the same shape; received "
-            f"target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}."
-        )
+    check_same_shape("categorical_crossentropy", target.shape, output.shape)
     return -jnp.sum(target * _log_probabilities(output, from_logits, axis), axis=axis)
 
 
@@ -362,11 +338,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if target.ndim == output.ndim and target.shape[-1] == 1:
         target = jnp.squeeze(target, axis=-1)
     target = target.astype(jnp.int32)
-    if target.ndim != output.ndim - 1:
-        raise ValueError(
-            "sparse_categorical_crossentropy: target must have one dimension less than output; "
-            f"received target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}."
-        )
+    check_sparse_target_rank(target.shape, output.shape)
     log_prob = _log_probabilities(output, from_logits, axis)
     if axis != -1:
         log_prob = jnp.moveaxis(log_prob, axis, -1)
@@ -375,11 +347,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 def binary_crossentropy(target, output, from_logits=False):
     target, output = _cross_entropy_input(target), _cross_entropy_input(output)
-    if target.shape != output.shape:
-        raise ValueError(
-            "binary_crossentropy: target and output must have the same shape; received "
-            f"target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}."
-        )
+    check_same_shape("binary_crossentropy", target.shape, output.shape)
     if from_logits:
         # max(x, 0) - x * t + log(1 + exp(-|x|)): no overflow for large |x|.
         return jnp.maximum(output, 0) - output * target + jnp.log1p(jnp.exp(-jnp.abs(output)))

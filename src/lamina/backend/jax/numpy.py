@@ -8,13 +8,12 @@ function here names its result dtype where JAX would widen, to match the torch e
 
 from __future__ import annotations
 
-import builtins
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lamina.backend.common.dtypes import result_type
+from lamina.backend.common import numpy_like
+from lamina.backend.common.argument_checks import check_pad_mode
 from lamina.backend.common.variables import KerasVariable
 from lamina.backend.jax.core import convert_to_tensor, dtype_name, to_jax_dtype
 
@@ -417,9 +416,7 @@ def count_nonzero(x, axis=None):
 
 
 def reshape(x, newshape):
-    if isinstance(newshape, int):
-        newshape = (newshape,)
-    return jnp.reshape(_t(x), tuple(newshape))
+    return numpy_like.reshape(jnp, _t(x), newshape)
 
 
 def transpose(x, axes=None):
@@ -461,21 +458,11 @@ def stack(x, axis=0):
 
 
 def split(x, indices_or_sections, axis=0):
-    x = _t(x)
-    if isinstance(indices_or_sections, int):
-        size = x.shape[axis]
-        if size % indices_or_sections:
-            raise ValueError(
-                f"split: axis {axis} of size {size} does not divide into "
-                f"{indices_or_sections} equal sections."
-            )
-    return list(jnp.split(x, indices_or_sections, axis=axis))
+    return numpy_like.split(jnp, _t(x), indices_or_sections, axis)
 
 
 def tile(x, repeats):
-    if isinstance(repeats, int):
-        repeats = (repeats,)
-    return jnp.tile(_t(x), tuple(repeats))
+    return numpy_like.tile(jnp, _t(x), repeats)
 
 
 def repeat(x, repeats, axis=None):
@@ -507,60 +494,39 @@ def take_along_axis(x, indices, axis=None):
     return jnp.take_along_axis(x, indices, axis=axis)
 
 
-_PAD_MODES = ("constant", "reflect", "symmetric", "edge")
-
-
 def pad(x, pad_width, mode="constant", constant_values=None):
     x = _t(x)
-    if mode not in _PAD_MODES:
-        raise ValueError(
-            f"pad: mode must be 'constant', 'reflect', 'symmetric' or 'edge'; received {mode!r}."
-        )
+    check_pad_mode(mode, constant_values)
     pad_width = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
     pad_width = [(int(before), int(after)) for before, after in pad_width]
     if mode == "constant":
         return jnp.pad(x, pad_width, constant_values=constant_values or 0)
-    if constant_values is not None:
-        raise ValueError(f"pad: constant_values is only used with mode='constant'; got {mode!r}.")
     return jnp.pad(x, pad_width, mode=mode)
 
 
-def tril(x, k=0):
-    return jnp.tril(_t(x), k=k)
-
-
-def triu(x, k=0):
-    return jnp.triu(_t(x), k=k)
-
-
-def diag(x, k=0):
-    return jnp.diag(_t(x), k=k)
+tril, triu, diag = numpy_like.matrix_parts(jnp, _t, __name__)
 
 
 def size(x):
-    return builtins.int(np.prod(_t(x).shape))
+    return numpy_like.size(_t(x))
 
 
 # ---- creation -----------------------------------------------------------------------------
 
 
-def _shape_tuple(shape):
-    return (shape,) if isinstance(shape, int) else tuple(shape)
-
-
 def zeros(shape, dtype=None):
-    return jnp.zeros(_shape_tuple(shape), dtype=to_jax_dtype(dtype))
+    return jnp.zeros(numpy_like.shape_tuple(shape), dtype=to_jax_dtype(dtype))
 
 
 def ones(shape, dtype=None):
-    return jnp.ones(_shape_tuple(shape), dtype=to_jax_dtype(dtype))
+    return jnp.ones(numpy_like.shape_tuple(shape), dtype=to_jax_dtype(dtype))
 
 
 def full(shape, fill_value, dtype=None):
     if dtype is None and isinstance(fill_value, (bool, int)):
         # Python ints give int32, as convert_to_tensor and Keras do (not int64).
         dtype = "bool" if isinstance(fill_value, bool) else "int32"
-    return jnp.full(_shape_tuple(shape), fill_value, dtype=to_jax_dtype(dtype))
+    return jnp.full(numpy_like.shape_tuple(shape), fill_value, dtype=to_jax_dtype(dtype))
 
 
 def _like_dtype(dtype):
@@ -580,19 +546,12 @@ def full_like(x, fill_value, dtype=None):
 
 
 def arange(start, stop=None, step=None, dtype=None):
-    if stop is None:
-        start, stop = 0, start
-    step = 1 if step is None else step  # Keras's default step is None, meaning 1
-    if dtype is None:
-        is_int = builtins.all(isinstance(v, int) for v in (start, stop, step))
-        dtype = "int32" if is_int else None
+    start, stop, step, dtype = numpy_like.arange_arguments(start, stop, step, dtype, (int,))
     return jnp.arange(start, stop, step, dtype=to_jax_dtype(dtype))
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
-    if dtype is None:
-        dtype = result_type(getattr(start, "dtype", type(start)),
-                            getattr(stop, "dtype", type(stop)), float)  # fmt: skip
+    dtype = numpy_like.linspace_dtype(start, stop, dtype)
     return jnp.linspace(start, stop, num, endpoint=endpoint, retstep=retstep,
                         dtype=to_jax_dtype(dtype), axis=axis)  # fmt: skip
 

@@ -13,7 +13,12 @@ import functools
 import numpy as np
 
 from lamina.backend import config
-from lamina.backend.common import global_state, shape_inference, stateless_scope
+from lamina.backend.common import (
+    eager_control_flow,
+    global_state,
+    shape_inference,
+    stateless_scope,
+)
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.variables import KerasVariable
@@ -302,38 +307,16 @@ def stop_gradient(variable):
     return to_array(variable)
 
 
-def cond(pred, true_fn, false_fn):
-    return true_fn() if bool(pred) else false_fn()
+cond = eager_control_flow.cond
+fori_loop = eager_control_flow.fori_loop
+
+
+def _stack_outputs(outputs):
+    return np.stack([to_array(output) for output in outputs])
 
 
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
-    if xs is None:
-        if length is None:
-            raise ValueError("scan needs xs or length.")
-        steps = [None] * length
-    elif isinstance(xs, (tuple, list)):  # several sequences, stepped together (as lax.scan)
-        steps = list(zip(*(to_array(x) for x in xs)))
-    else:
-        steps = list(to_array(xs))
-    if reverse:
-        steps = steps[::-1]
-    carry, outputs = init, []
-    for item in steps:
-        carry, output = f(carry, item)
-        outputs.append(output)
-    if reverse:
-        outputs = outputs[::-1]
-    stacked = (
-        np.stack([to_array(o) for o in outputs]) if outputs and outputs[0] is not None else None
-    )
-    return carry, stacked
-
-
-def fori_loop(lower, upper, body_fun, init_val):
-    value = init_val
-    for index in range(lower, upper):
-        value = body_fun(index, value)
-    return value
+    return eager_control_flow.scan(f, init, xs, length, reverse, _stack_outputs, to_array)
 
 
 def get_item(x, key):

@@ -1,6 +1,6 @@
-"""The NumPy engine's half of ``lamina.export``: SavedModels go through a TensorFlow-engine
-subprocess (``saved_model_archive`` returns None); ONNX and ``torch.export`` need an engine
-that traces the model."""
+"""The NumPy engine's half of ``lamina.export``: SavedModels and ONNX files go through a
+TensorFlow-engine subprocess (``saved_model_archive`` returns None, ``export_onnx`` False);
+``torch.export`` needs the torch engine."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ def saved_model_archive():
 
 
 def export_onnx(model, filepath, input_signature, opset_version=None, verbose=True):
-    raise NotImplementedError(
-        "export(format='onnx') is not available on the numpy engine, which cannot trace a "
-        "model; load the model on the torch engine (LAMINA_BACKEND=torch) and export there."
-    )
+    """False: this engine cannot trace a model, so ``lamina.export`` writes the ONNX file
+    from a TensorFlow-engine subprocess."""
+    return False
 
 
 def export_program(model, filepath, input_signature, options=None):

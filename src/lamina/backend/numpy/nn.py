@@ -12,7 +12,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from lamina.backend import config
-from lamina.backend.common import global_state
+from lamina.backend.common import global_state, normalization
+from lamina.backend.common.argument_checks import check_same_shape, check_sparse_target_rank
 from lamina.backend.common.conv_shapes import (
     adaptive_output_size,
     adaptive_pool_windows,
@@ -27,6 +28,8 @@ from lamina.backend.config import standardize_data_format
 from lamina.backend.numpy.core import (
     as_dtype,
     bfloat16_via_float32,
+    cast,
+    dtype_name,
     kind,
     quiet,
     to_array,
@@ -400,32 +403,22 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
 # ---- normalization ------------------------------------------------------------------------
 
 
-@bfloat16_via_float32
-def moments(x, axes, keepdims=False, synchronized=False):
-    x = _float(x)
-    axes = tuple(axes) if isinstance(axes, (list, tuple)) else (axes,)
-    compute = x.astype(np.float32) if x.dtype == np.float16 else x
-    mean = np.mean(compute, axis=axes, keepdims=keepdims)
-    variance = np.var(compute, axis=axes, keepdims=keepdims)
-    return np.asarray(mean, dtype=x.dtype), np.asarray(variance, dtype=x.dtype)
+def _rsqrt(x):
+    return 1 / np.sqrt(x)
+
+
+_moments, _batch_normalization = normalization.engine_functions(
+    to_float=_float, convert=_t, cast=cast, dtype_name=dtype_name,
+    mean_and_variance=normalization.numpy_statistics(np), rsqrt=_rsqrt,
+)  # fmt: skip
+moments = bfloat16_via_float32(_moments)
 
 
 @bfloat16_via_float32
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
     x = _t(x)
-    shape = [1] * x.ndim
-    shape[axis] = x.shape[axis]
-
-    def broadcast(v):
-        return None if v is None else _t(v).reshape(shape)
-
-    inverse = 1 / np.sqrt(broadcast(variance) + epsilon)
-    if scale is not None:
-        inverse = inverse * broadcast(scale)
-    out = (x - broadcast(mean)) * inverse
-    if offset is not None:
-        out = out + broadcast(offset)
-    return np.asarray(out, dtype=x.dtype) if kind(x.dtype) == "f" else out
+    out = _batch_normalization(x, mean, variance, axis, offset, scale, epsilon)
+    return np.asarray(out, dtype=x.dtype) if kind(x.dtype) == "f" else out  # mixed dtypes
 
 
 # ---- losses -------------------------------------------------------------------------------
@@ -443,11 +436,7 @@ def _log_probabilities(output, axis, from_logits):
 @bfloat16_via_float32
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _float(target), _float(output)
-    if target.shape != output.shape:
-        raise ValueError(
-            "categorical_crossentropy: target and output must have the same shape; received "
-            f"target.shape={target.shape}, output.shape={output.shape}."
-        )
+    check_same_shape("categorical_crossentropy", target.shape, output.shape)
     log_prob = _log_probabilities(output, axis, from_logits)
     return np.asarray(-np.sum(target * log_prob, axis=axis), dtype=output.dtype)
 
@@ -458,11 +447,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _t(target), _float(output)
     if target.ndim == output.ndim and target.shape[-1] == 1:
         target = target[..., 0]
-    if target.ndim != output.ndim - 1:
-        raise ValueError(
-            "sparse_categorical_crossentropy: target must have one dimension less than output; "
-            f"received target.shape={target.shape}, output.shape={output.shape}."
-        )
+    check_sparse_target_rank(target.shape, output.shape)
     log_prob = _log_probabilities(output, axis, from_logits)
     if axis != -1:
         log_prob = np.moveaxis(log_prob, axis, -1)
@@ -474,11 +459,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 @bfloat16_via_float32
 def binary_crossentropy(target, output, from_logits=False):
     target, output = _float(target), _float(output)
-    if target.shape != output.shape:
-        raise ValueError(
-            "binary_crossentropy: target and output must have the same shape; received "
-            f"target.shape={target.shape}, output.shape={output.shape}."
-        )
+    check_same_shape("binary_crossentropy", target.shape, output.shape)
     if from_logits:
         # max(x, 0) - x * z + log(1 + exp(-|x|)): no overflow for large |x|.
         out = np.maximum(output, 0) - output * target + np.log1p(np.exp(-np.abs(output)))

@@ -15,6 +15,8 @@ import functools
 
 import numpy as np
 
+from lamina.backend.common import numpy_like
+from lamina.backend.common.argument_checks import check_pad_mode
 from lamina.backend.common.dtypes import result_type
 from lamina.backend.common.variables import KerasVariable
 from lamina.backend.numpy.core import (
@@ -578,9 +580,7 @@ def count_nonzero(x, axis=None):
 
 
 def reshape(x, newshape):
-    if isinstance(newshape, int):
-        newshape = (newshape,)
-    return np.reshape(_t(x), tuple(newshape))
+    return numpy_like.reshape(np, _t(x), newshape)
 
 
 def transpose(x, axes=None):
@@ -622,21 +622,11 @@ def stack(x, axis=0):
 
 
 def split(x, indices_or_sections, axis=0):
-    x = _t(x)
-    if isinstance(indices_or_sections, int):
-        size = x.shape[axis]
-        if size % indices_or_sections:
-            raise ValueError(
-                f"split: axis {axis} of size {size} does not divide into "
-                f"{indices_or_sections} equal sections."
-            )
-    return list(np.split(x, indices_or_sections, axis=axis))
+    return numpy_like.split(np, _t(x), indices_or_sections, axis)
 
 
 def tile(x, repeats):
-    if isinstance(repeats, int):
-        repeats = (repeats,)
-    return np.tile(_t(x), tuple(repeats))
+    return numpy_like.tile(np, _t(x), repeats)
 
 
 def repeat(x, repeats, axis=None):
@@ -672,49 +662,29 @@ def take_along_axis(x, indices, axis=None):
 
 def pad(x, pad_width, mode="constant", constant_values=None):
     x = _t(x)
+    check_pad_mode(mode, constant_values)
     pad_width = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
     if mode == "constant":
         return np.pad(x, pad_width, mode="constant", constant_values=constant_values or 0)
-    if mode in ("reflect", "symmetric", "edge"):
-        if constant_values is not None:
-            raise ValueError(
-                f"pad: constant_values is only used with mode='constant'; got {mode!r}."
-            )
-        return np.pad(x, pad_width, mode=mode)
-    raise ValueError(
-        f"pad: mode must be 'constant', 'reflect', 'symmetric' or 'edge'; received {mode!r}."
-    )
+    return np.pad(x, pad_width, mode=mode)
 
 
-def tril(x, k=0):
-    return np.tril(_t(x), k=k)
-
-
-def triu(x, k=0):
-    return np.triu(_t(x), k=k)
-
-
-def diag(x, k=0):
-    return np.diag(_t(x), k=k)
+tril, triu, diag = numpy_like.matrix_parts(np, _t, __name__)
 
 
 def size(x):
-    return builtins.int(np.prod(_t(x).shape))
+    return numpy_like.size(_t(x))
 
 
 # ---- creation -----------------------------------------------------------------------------
 
 
-def _shape_tuple(shape):
-    return (shape,) if isinstance(shape, int) else tuple(shape)
-
-
 def zeros(shape, dtype=None):
-    return np.zeros(_shape_tuple(shape), dtype=to_numpy_dtype(dtype))
+    return np.zeros(numpy_like.shape_tuple(shape), dtype=to_numpy_dtype(dtype))
 
 
 def ones(shape, dtype=None):
-    return np.ones(_shape_tuple(shape), dtype=to_numpy_dtype(dtype))
+    return np.ones(numpy_like.shape_tuple(shape), dtype=to_numpy_dtype(dtype))
 
 
 def _fill_dtype(fill_value, dtype):
@@ -733,7 +703,7 @@ def full(shape, fill_value, dtype=None):
     dtype = _fill_dtype(fill_value, dtype)
     if isinstance(fill_value, KerasVariable):
         fill_value = fill_value.value
-    return np.full(_shape_tuple(shape), fill_value, dtype=dtype)
+    return np.full(numpy_like.shape_tuple(shape), fill_value, dtype=dtype)
 
 
 def zeros_like(x, dtype=None):
@@ -753,19 +723,13 @@ def full_like(x, fill_value, dtype=None):
 
 
 def arange(start, stop=None, step=None, dtype=None):
-    if stop is None:
-        start, stop = 0, start
-    step = 1 if step is None else step  # Keras's default step is None, meaning 1
-    if dtype is None:
-        is_int = builtins.all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
-        dtype = "int32" if is_int else None
+    int_types = (int, np.integer)
+    start, stop, step, dtype = numpy_like.arange_arguments(start, stop, step, dtype, int_types)
     return np.arange(start, stop, step, dtype=to_numpy_dtype(dtype))
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
-    if dtype is None:
-        dtype = result_type(getattr(start, "dtype", type(start)),
-                            getattr(stop, "dtype", type(stop)), float)  # fmt: skip
+    dtype = numpy_like.linspace_dtype(start, stop, dtype)
     return np.linspace(start, stop, num, endpoint=endpoint, retstep=retstep,
                        dtype=to_numpy_dtype(dtype), axis=axis)  # fmt: skip
 

@@ -13,7 +13,12 @@ import numpy as np
 import tensorflow as tf
 
 from lamina.backend import config
-from lamina.backend.common import global_state, shape_inference, stateless_scope
+from lamina.backend.common import (
+    eager_control_flow,
+    global_state,
+    shape_inference,
+    stateless_scope,
+)
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.variables import KerasVariable
@@ -354,31 +359,20 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         if isinstance(xs, list):
             xs = tuple(xs)  # each step's items as a tuple, as the eager loop gives them
         return scan_in_graph(f, init, xs, length, reverse, convert_to_tensor)
-    if xs is None:
-        steps = [None] * int(length)
-    elif isinstance(xs, (tuple, list)):  # several sequences, stepped together (as lax.scan)
-        steps = list(zip(*(tf.unstack(convert_to_tensor(x), axis=0) for x in xs)))
-    else:
-        steps = tf.unstack(convert_to_tensor(xs), axis=0)
-    if reverse:
-        steps = steps[::-1]
-    carry, outputs = init, []
-    for item in steps:
-        carry, output = f(carry, item)
-        outputs.append(output)
-    if reverse:
-        outputs = outputs[::-1]
-    if not outputs or outputs[0] is None:
-        return carry, None
-    return carry, tf.nest.map_structure(lambda *leaves: tf.stack(leaves), *outputs)
+    return eager_control_flow.scan(f, init, xs, length, reverse, _stack_steps, _unstack)
+
+
+def _unstack(x):
+    return tf.unstack(convert_to_tensor(x), axis=0)
+
+
+def _stack_steps(outputs):
+    return tf.nest.map_structure(lambda *leaves: tf.stack(leaves), *outputs)
 
 
 def fori_loop(lower, upper, body_fun, init_val):
     if _is_concrete(lower) and _is_concrete(upper):
-        value = init_val
-        for index in range(int(lower), int(upper)):
-            value = body_fun(index, value)
-        return value
+        return eager_control_flow.fori_loop(int(lower), int(upper), body_fun, init_val)
     _, value = tf.while_loop(
         lambda index, _: index < upper,
         lambda index, value: (index + 1, body_fun(index, value)),

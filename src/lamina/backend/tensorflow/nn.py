@@ -11,6 +11,8 @@ import numpy as np
 import tensorflow as tf
 
 from lamina.backend import config
+from lamina.backend.common import normalization
+from lamina.backend.common.argument_checks import check_same_shape, check_sparse_target_rank
 from lamina.backend.common.conv_shapes import (
     adaptive_output_size,
     adaptive_pool_windows,
@@ -28,7 +30,7 @@ from lamina.backend.tensorflow.convolution import (
     shape_list,
     to_channels_last,
 )
-from lamina.backend.tensorflow.core import convert_to_tensor, dtype_name, to_tf_dtype
+from lamina.backend.tensorflow.core import cast, convert_to_tensor, dtype_name, to_tf_dtype
 
 _t = convert_to_tensor
 
@@ -218,32 +220,31 @@ def adaptive_max_pool(inputs, output_size, data_format=None):
 # ---- normalization ------------------------------------------------------------------------
 
 
+def _mean_and_variance(x, axes, keepdims):
+    # tf.nn.moments is TensorFlow's own two-pass kernel (shifted by the mean).
+    mean, variance = tf.nn.moments(x, axes=list(axes), keepdims=keepdims)
+    return mean, variance
+
+
 def moments(x, axes, keepdims=False, synchronized=False):
     # ``synchronized`` (cross-replica statistics) would need a distribution strategy; a
     # single-device call reduces over everything it holds.
-    x = _float(x)
-    axes = list(axes) if isinstance(axes, (list, tuple)) else [axes]
-    compute = tf.cast(x, tf.float32) if x.dtype in (tf.float16, tf.bfloat16) else x
-    mean = tf.reduce_mean(compute, axis=axes, keepdims=True)
-    variance = tf.reduce_mean(tf.square(compute - mean), axis=axes, keepdims=keepdims)
-    if not keepdims:
-        mean = tf.squeeze(mean, axis=axes)
-    return tf.cast(mean, x.dtype), tf.cast(variance, x.dtype)
+    return normalization.moments(
+        _float(x), axes, keepdims, mean_and_variance=_mean_and_variance, cast=cast,
+        dtype_name=dtype_name,
+    )  # fmt: skip
 
 
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
     x = _t(x)
-    shape = [1] * x.shape.rank
-    shape[axis] = x.shape[axis]
 
-    def broadcast(v):
-        return None if v is None else tf.reshape(tf.cast(_t(v), x.dtype), shape)
+    def to_channel_shape(value, shape):
+        return tf.reshape(tf.cast(_t(value), x.dtype), shape)  # TensorFlow ops take one dtype
 
-    inv = tf.math.rsqrt(broadcast(variance) + tf.cast(epsilon, x.dtype))
-    if scale is not None:
-        inv = inv * broadcast(scale)
-    out = (x - broadcast(mean)) * inv
-    return out if offset is None else out + broadcast(offset)
+    return normalization.batch_normalization(
+        x, mean, variance, axis, offset, scale, epsilon,
+        to_channel_shape=to_channel_shape, rsqrt=tf.math.rsqrt,
+    )  # fmt: skip
 
 
 # ---- losses -------------------------------------------------------------------------------
@@ -265,15 +266,6 @@ def _cross_entropy_input(x):
     return _float(x)
 
 
-def _same_shape(name, target, output):
-    if target.shape.as_list() != output.shape.as_list():
-        raise ValueError(
-            f"{name}: target and output must have the same shape; received "
-            f"target.shape={tuple(target.shape.as_list())}, "
-            f"output.shape={tuple(output.shape.as_list())}."
-        )
-
-
 def _common_float(target, output):
     """Both in their promoted float dtype (TensorFlow's ops take one dtype)."""
     if target.dtype == output.dtype:
@@ -284,7 +276,7 @@ def _common_float(target, output):
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _cross_entropy_input(target), _cross_entropy_input(output)
-    _same_shape("categorical_crossentropy", target, output)
+    check_same_shape("categorical_crossentropy", target.shape, output.shape)
     target, output = _common_float(target, output)
     return -tf.reduce_sum(target * _log_probabilities(output, from_logits, axis), axis=axis)
 
@@ -294,12 +286,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if target.shape.rank == output.shape.rank and target.shape[-1] == 1:
         target = tf.squeeze(target, axis=-1)
     target = tf.cast(target, tf.int32)
-    if target.shape.rank != output.shape.rank - 1:
-        raise ValueError(
-            "sparse_categorical_crossentropy: target must have one dimension less than output; "
-            f"received target.shape={tuple(target.shape.as_list())}, "
-            f"output.shape={tuple(output.shape.as_list())}."
-        )
+    check_sparse_target_rank(target.shape, output.shape)
     log_prob = _log_probabilities(output, from_logits, axis)
     if axis != -1:
         log_prob = tf.experimental.numpy.moveaxis(log_prob, axis, -1)
@@ -308,7 +295,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 def binary_crossentropy(target, output, from_logits=False):
     target, output = _cross_entropy_input(target), _cross_entropy_input(output)
-    _same_shape("binary_crossentropy", target, output)
+    check_same_shape("binary_crossentropy", target.shape, output.shape)
     target, output = _common_float(target, output)
     if from_logits:
         return tf.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)

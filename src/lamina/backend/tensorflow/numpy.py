@@ -14,6 +14,7 @@ import builtins
 import numpy as np
 import tensorflow as tf
 
+from lamina.backend.common.argument_checks import check_pad_mode, check_split_sections
 from lamina.backend.common.dtypes import result_type
 from lamina.backend.common.variables import KerasVariable
 from lamina.backend.tensorflow.core import convert_to_tensor, dtype_name, to_tf_dtype
@@ -670,11 +671,7 @@ def split(x, indices_or_sections, axis=0):
     x = _t(x)
     size = x.shape[axis]
     if isinstance(indices_or_sections, int):
-        if size is not None and size % indices_or_sections:
-            raise ValueError(
-                f"split: axis {axis} of size {size} does not divide into "
-                f"{indices_or_sections} equal sections."
-            )
+        check_split_sections(size, indices_or_sections, axis)
         return tf.split(x, indices_or_sections, axis=axis)
     # Python slices: negative and past-the-end indices, and unknown sizes, as NumPy's.
     bounds = [None, *[int(i) for i in indices_or_sections], None]
@@ -755,21 +752,13 @@ def take_along_axis(x, indices, axis=None):
     return swapaxes(out, axis, -1)
 
 
-_PAD_MODES = ("constant", "reflect", "symmetric", "edge")
-
-
 def pad(x, pad_width, mode="constant", constant_values=None):
     x = _t(x)
-    if mode not in _PAD_MODES:
-        raise ValueError(
-            f"pad: mode must be 'constant', 'reflect', 'symmetric' or 'edge'; received {mode!r}."
-        )
+    check_pad_mode(mode, constant_values)
     widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (_ndim(x), 2)).tolist()
     if mode == "constant":
         value = constant_values or 0
         return tf.pad(x, widths, constant_values=tf.cast(value, x.dtype))
-    if constant_values is not None:
-        raise ValueError(f"pad: constant_values is only used with mode='constant'; got {mode!r}.")
     if mode == "edge":
         for axis, (before, after) in enumerate(widths):
             if before or after:

@@ -9,7 +9,12 @@ import torch
 from torch._subclasses.fake_tensor import FakeTensorMode, unset_fake_temporarily
 
 from lamina.backend import config
-from lamina.backend.common import global_state, shape_inference, stateless_scope
+from lamina.backend.common import (
+    eager_control_flow,
+    global_state,
+    shape_inference,
+    stateless_scope,
+)
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.variables import KerasVariable
@@ -346,36 +351,16 @@ def stop_gradient(variable):
     return convert_to_tensor(variable).detach()
 
 
-def cond(pred, true_fn, false_fn):
-    return true_fn() if bool(pred) else false_fn()
+cond = eager_control_flow.cond
+fori_loop = eager_control_flow.fori_loop
+
+
+def _unstack(x):
+    return torch.unbind(convert_to_tensor(x), dim=0)
 
 
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
-    if xs is None:
-        if length is None:
-            raise ValueError("scan needs xs or length.")
-        steps = [None] * length
-    elif isinstance(xs, (tuple, list)):  # several sequences, stepped together (as lax.scan)
-        steps = list(zip(*(torch.unbind(convert_to_tensor(x), dim=0) for x in xs)))
-    else:
-        steps = list(torch.unbind(convert_to_tensor(xs), dim=0))
-    if reverse:
-        steps = steps[::-1]
-    carry, outputs = init, []
-    for item in steps:
-        carry, output = f(carry, item)
-        outputs.append(output)
-    if reverse:
-        outputs = outputs[::-1]
-    stacked = torch.stack(outputs) if outputs and outputs[0] is not None else None
-    return carry, stacked
-
-
-def fori_loop(lower, upper, body_fun, init_val):
-    value = init_val
-    for index in range(lower, upper):
-        value = body_fun(index, value)
-    return value
+    return eager_control_flow.scan(f, init, xs, length, reverse, torch.stack, _unstack)
 
 
 def get_item(x, key):

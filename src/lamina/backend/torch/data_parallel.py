@@ -192,13 +192,20 @@ def reducer_before_forward(model):
     return reducer_for(model, step_interface.trainable_variables(model))
 
 
+def custom_train_step_owner(model):
+    """The user's class that overrides ``train_step`` for ``model``, or None when the step is
+    Lamina's own."""
+    owner = next(cls for cls in type(model).__mro__ if "train_step" in vars(cls))
+    return None if owner.__module__.startswith("lamina.") else owner
+
+
 def check_fit(model) -> None:
     """Refuses, before training, a ``train_step`` of the user's own on a model not built
     yet: its gradients can be averaged only once the variables exist (fit_scope)."""
     if not is_active() or getattr(model, "built", False):
         return
-    owner = next(cls for cls in type(model).__mro__ if "train_step" in vars(cls))
-    if not owner.__module__.startswith("lamina."):
+    owner = custom_train_step_owner(model)
+    if owner is not None:
         raise ValueError(
             f"{owner.__name__}.train_step overrides the training step and the model "
             f"{getattr(model, 'name', '')!r} is not built: under DataParallel, build it before "
@@ -237,11 +244,17 @@ def broadcast_variables(variables) -> None:
     for group in _grouped_by_dtype(tensors):
         flat = torch.cat([tensor.reshape(-1) for tensor in group])
         wait(dist.broadcast(flat, src=0, async_op=True))
-        offset = 0
-        for tensor in group:
-            count = tensor.numel()
-            tensor.copy_(flat[offset : offset + count].view_as(tensor))
-            offset += count
+        copy_back(flat, group)
+
+
+def copy_back(flat, tensors) -> None:
+    """Copies the consecutive parts of the 1-D ``flat`` back into ``tensors`` (the inverse
+    of concatenating their flattened values)."""
+    offset = 0
+    for tensor in tensors:
+        count = tensor.numel()
+        tensor.copy_(flat[offset : offset + count].view_as(tensor))
+        offset += count
 
 
 def reduce_metric_variables(variables) -> None:

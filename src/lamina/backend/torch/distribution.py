@@ -11,7 +11,10 @@ each variable whose layout splits it a ``torch.distributed.tensor.DTensor`` on a
 each process holds only its shard, and ops meeting a DTensor run through DTensor's own
 dispatch, other tensors there being taken as replicated (``implicit_replication``, turned
 on once the first variable is split). Values leave as whole arrays (``convert_to_numpy``
-gathers a DTensor), so ``get_weights`` and saving see ordinary arrays.
+gathers a DTensor), so ``get_weights`` and saving see ordinary arrays. A mesh whose batch
+axis has several devices holds several model replicas: each position along that axis reads
+its own rows (``data_parts``), and gradients and metric state are averaged / summed over
+the axis's process group (``average_gradients_over_batch``, ``reduce_metric_variables``).
 """
 
 from __future__ import annotations
@@ -25,11 +28,9 @@ import torch
 import torch.distributed as dist
 
 from lamina.backend.common import process_rank
-from lamina.backend.torch import core
+from lamina.backend.torch import core, data_parallel
 from lamina.backend.torch.data_parallel import (
-    check_fit as check_fit,
     fit_scope as fit_scope,
-    reduce_metric_variables as reduce_metric_variables,
     report_failure as report_failure,
     shared_random_seed as shared_random_seed,
 )
@@ -284,15 +285,16 @@ def _model_parallel():
     return distribution
 
 
-def _check_batch_axis(distribution) -> None:
+def _check_batch_axis(distribution, layout) -> None:
+    """Variables are whole along a mesh's batch axis that has several devices: each of its
+    positions trains on other rows (split only along the other axes)."""
     mesh, name = distribution.device_mesh, distribution.batch_dim_name
-    if name is not None and mesh.axis_size(name) > 1:
+    if name is not None and mesh.axis_size(name) > 1 and name in tuple(layout.axes):
         raise NotImplementedError(
-            f"ModelParallel on the torch engine needs the batch axis {name!r} of the mesh "
-            f"to have 1 device (every process reads the whole batch); received the mesh "
-            f"{mesh} with {mesh.axis_size(name)} devices on it. Splitting the batch as well "
-            "is not built yet on torch: use the jax engine, or a mesh such as "
-            f"DeviceMesh((1, {num_processes()}), ['batch', 'model'])."
+            f"ModelParallel on the torch engine splits variables along the mesh axes other "
+            f"than the batch axis {name!r} (it has {mesh.axis_size(name)} devices, each "
+            f"training on its own rows); received the layout {tuple(layout.axes)}. Split "
+            "variables along the model axes, or use the jax engine."
         )
 
 
@@ -305,7 +307,7 @@ def distribute_variable(value, layout):
         if _is_split(layout) and layout.device_mesh is not None:
             torch_mesh(layout.device_mesh)  # a ValueError: the run lacks the processes
         return value
-    _check_batch_axis(distribution)
+    _check_batch_axis(distribution, layout)
     return _split(value, layout)
 
 
@@ -359,3 +361,95 @@ def gather_predictions(outputs):
         return torch.cat(parts, dim=0)
 
     return tree.map_structure(gather, outputs)
+
+
+def _batch_group(distribution):
+    """The process group of this process's position along the batch axis (the processes
+    of the other model replicas, each training on other rows), or None where the batch
+    axis has one device."""
+    name = getattr(distribution, "batch_dim_name", None)
+    if name is None or distribution.device_mesh.axis_size(name) <= 1:
+        return None
+    return torch_mesh(distribution.device_mesh).get_group(name)
+
+
+def _local(value):
+    return value.to_local() if is_dtensor(value) else value
+
+
+def _all_reduce_over(tensors: list, group, divisor: int) -> None:
+    """Sums ``tensors`` in place over ``group`` (one collective per dtype), then divides
+    by ``divisor`` (before the sum, as DDP: no float16 overflow)."""
+    for members in data_parallel._grouped_by_dtype(tensors):
+        flat = torch.cat([tensor.reshape(-1) for tensor in members])
+        if flat.dtype == torch.bool:
+            continue
+        if divisor > 1 and flat.is_floating_point():
+            flat.div_(divisor)
+        data_parallel.wait(dist.all_reduce(flat, group=group, async_op=True))
+        if divisor > 1 and not flat.is_floating_point():
+            flat.floor_divide_(divisor)
+        data_parallel.copy_back(flat, members)
+
+
+def average_gradients_over_batch(variables) -> None:
+    """After backward under a ModelParallel whose batch axis has several devices: each
+    variable's gradient (its local shard) becomes the mean over the batch axis, so every
+    model replica steps as one process with the global batch would (the parts are of one
+    size: fit leaves the remainder out). Nothing to do otherwise."""
+    distribution = _model_parallel()
+    group = None if distribution is None else _batch_group(distribution)
+    if group is None:
+        return
+    with torch.no_grad():
+        gradients = [_local(v.value.grad) for v in variables if v.value.grad is not None]
+        _all_reduce_over(gradients, group, dist.get_world_size(group))
+
+
+def reduce_metric_variables(variables) -> None:
+    """Makes metric state global, in place (see data_parallel.reduce_metric_variables);
+    under ModelParallel summed over the batch axis only: the processes of one model
+    replica hold the same state already."""
+    distribution = _model_parallel()
+    if distribution is None:
+        data_parallel.reduce_metric_variables(variables)
+        return
+    group = _batch_group(distribution)
+    if group is None:
+        return
+    with torch.no_grad():
+        chosen = [v for v in variables if getattr(v, "aggregation", "none") in ("sum", "mean")]
+        sums = [_local(v.value) for v in chosen if v.aggregation == "sum"]
+        means = [_local(v.value) for v in chosen if v.aggregation == "mean"]
+        _all_reduce_over(sums, group, 1)
+        _all_reduce_over(means, group, dist.get_world_size(group))
+
+
+def check_fit(model) -> None:
+    """Refuses, before training, what cannot train across processes: see
+    data_parallel.check_fit; under a ModelParallel that splits the batch, a ``train_step``
+    of the user's own (its gradients would not be averaged over the batch axis)."""
+    data_parallel.check_fit(model)
+    distribution = _model_parallel()
+    if distribution is None or _batch_group(distribution) is None:
+        return
+    owner = data_parallel.custom_train_step_owner(model)
+    if owner is not None:
+        raise ValueError(
+            f"{owner.__name__}.train_step overrides the training step, which a ModelParallel "
+            f"splitting the batch along {distribution.batch_dim_name!r} does not support on "
+            "the torch engine yet (its gradients would not be averaged across that axis); "
+            "use a mesh whose batch axis has 1 device, or the built-in train_step."
+        )
+
+
+def barrier() -> None:
+    """Waits until every process of the run gets here (saving: process 0 has written)."""
+    if dist.is_initialized() and dist.get_world_size() > 1:
+        data_parallel.wait(dist.barrier(async_op=True))
+
+
+def gathers_to_save() -> bool:
+    """Whether saving needs every process (variables split by ModelParallel are gathered),
+    so that ModelCheckpoint runs in all of them."""
+    return _model_parallel() is not None

@@ -7,6 +7,7 @@ import builtins
 import numpy as np
 import torch
 
+from lamina.backend.common.argument_checks import check_pad_mode, check_split_sections
 from lamina.backend.common.dtypes import result_type
 from lamina.backend.common.variables import KerasVariable
 from lamina.backend.torch import core
@@ -562,11 +563,7 @@ def split(x, indices_or_sections, axis=0):
     x = _t(x)
     if isinstance(indices_or_sections, int):
         size = x.shape[axis]
-        if size % indices_or_sections:
-            raise ValueError(
-                f"split: axis {axis} of size {size} does not divide into "
-                f"{indices_or_sections} equal sections."
-            )
+        check_split_sections(size, indices_or_sections, axis)
         return list(torch.split(x, size // indices_or_sections, dim=axis))
     indices = [0, *list(indices_or_sections), x.shape[axis]]
     sizes = [b - a for a, b in zip(indices[:-1], indices[1:])]
@@ -619,27 +616,20 @@ def take_along_axis(x, indices, axis=None):
 
 def pad(x, pad_width, mode="constant", constant_values=None):
     x = _t(x)
+    check_pad_mode(mode, constant_values)
     pad_width = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
     flat = []
     for before, after in pad_width[::-1]:
         flat.extend([int(before), int(after)])
     if mode == "constant":
         return torch.nn.functional.pad(x, flat, value=constant_values or 0)
-    if mode in ("reflect", "symmetric", "edge"):
-        if constant_values is not None:
-            raise ValueError(
-                f"pad: constant_values is only used with mode='constant'; got {mode!r}."
-            )
-        # torch's own reflect/replicate pads only the last 1-3 axes of batched inputs and has
-        # no 'symmetric'; gathering along each axis with NumPy-computed indices has no limit.
-        for axis, (before, after) in enumerate(pad_width):
-            if before or after:
-                indices = _pad_indices(x.shape[axis], int(before), int(after), mode)
-                x = torch.index_select(x, axis, torch.as_tensor(indices, device=x.device))
-        return x
-    raise ValueError(
-        f"pad: mode must be 'constant', 'reflect', 'symmetric' or 'edge'; received {mode!r}."
-    )
+    # torch's own reflect/replicate pads only the last 1-3 axes of batched inputs and has
+    # no 'symmetric'; gathering along each axis with NumPy-computed indices has no limit.
+    for axis, (before, after) in enumerate(pad_width):
+        if before or after:
+            indices = _pad_indices(x.shape[axis], int(before), int(after), mode)
+            x = torch.index_select(x, axis, torch.as_tensor(indices, device=x.device))
+    return x
 
 
 def _pad_indices(size, before, after, mode):

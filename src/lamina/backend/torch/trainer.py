@@ -13,7 +13,12 @@ import torch
 
 from lamina.backend.common import step_interface
 from lamina.backend.common.looped_steps import LoopedSteps
-from lamina.backend.torch import core, data_parallel, numpy as engine_numpy
+from lamina.backend.torch import (
+    core,
+    data_parallel,
+    distribution as engine_distribution,
+    numpy as engine_numpy,
+)
 from lamina.backend.torch.core import get_device
 from lamina.backend.torch.cuda_graphs import CudaGraphStep
 
@@ -39,6 +44,8 @@ def train_step(model, x, y, sample_weight):
         model.optimizer.scale_loss(loss).backward()
     if reducer is not None:
         reducer.finish()
+    elif core.dtensor_type is not None:  # ModelParallel: a batch axis of several devices
+        engine_distribution.average_gradients_over_batch(variables)
     gradients = [variable.value.grad for variable in variables]
     with torch.no_grad():
         model.optimizer.apply(gradients, variables)

@@ -106,8 +106,8 @@ class GroupQueryAttention(QueryValueKeyAttention):
             self._gate_dense.build(query_shape)
         self._value_dense = self._dense("bkm,mvh->bkvh", kv_heads, "vh", "value")
         self._value_dense.build(value_shape)
-        self._softmax = Softmax(axis=-1)
-        self._dropout_layer = Dropout(rate=self._dropout, seed=self.seed)
+        self._softmax = Softmax(axis=-1, dtype=self.dtype_policy)  # the layer's own policy
+        self._dropout_layer = Dropout(rate=self._dropout, seed=self.seed, dtype=self.dtype_policy)
         self._output_dense = self._dense(
             "bquh,uhm->bqm", (None, self.feature_dim), "m", "attention_output"
         )

@@ -198,8 +198,12 @@ class MultiHeadAttention(QueryValueKeyAttention):
             rank, self._attention_axes
         )
         num_axes = len(self._attention_axes)
-        self._softmax = Softmax(axis=tuple(range(scores_rank - num_axes, scores_rank)))
-        self._dropout_layer = Dropout(rate=self._dropout, seed=self.seed)
+        # As Keras: the sublayers take this layer's own dtype policy (a per-layer
+        # mixed_bfloat16 reaches them too, not only a global one).
+        self._softmax = Softmax(
+            axis=tuple(range(scores_rank - num_axes, scores_rank)), dtype=self.dtype_policy
+        )
+        self._dropout_layer = Dropout(rate=self._dropout, seed=self.seed, dtype=self.dtype_policy)
 
     # ---- call ----------------------------------------------------------------------------
 

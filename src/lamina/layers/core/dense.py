@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from lamina import activations, constraints, initializers, ops, regularizers
+from lamina import activations, backend, constraints, initializers, ops, regularizers
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.core.lora import LoraMixin
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
+
+# The engine's fused ``x @ kernel + bias`` (torch: one addmm, as torch.nn.Linear) where it has
+# one (backend/contract.py, OPTIONAL_FUNCTIONS); the others run matmul, then add.
+_MATMUL_ADD = getattr(backend.engine.nn, "matmul_add", None)
 
 
 class Dense(LoraMixin, Layer):
@@ -81,6 +85,10 @@ class Dense(LoraMixin, Layer):
         return self._lora_weight()
 
     def call(self, inputs):
+        if self.bias is not None and _MATMUL_ADD is not None:
+            outputs = _MATMUL_ADD(inputs, self.kernel, self.bias)  # None: the engine can't fuse
+            if outputs is not None:
+                return self.activation(outputs)
         outputs = ops.matmul(inputs, self.kernel)
         if self.bias is not None:
             outputs = ops.add(outputs, self.bias)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-from lamina import ops
+from lamina import backend, ops
 from lamina.backend.common import tree
 from lamina.layers.core.wrapper import Wrapper
 from lamina.layers.layer import Layer
@@ -58,8 +58,17 @@ class TimeDistributed(Wrapper):
         folded = ops.reshape(inputs, (batch * steps, *shape[2:]))  # (batch * time, ...)
         outputs = self.layer(folded, **kwargs)
         return tree.map_structure(
-            lambda x: ops.reshape(x, (batch, steps, *ops.shape(x)[1:])), outputs
+            lambda x: self._in_compute_dtype(ops.reshape(x, (batch, steps, *ops.shape(x)[1:]))),
+            outputs,
         )
+
+    def _in_compute_dtype(self, x):
+        # As Keras (whose wrapped layer computes inside this layer's autocast scope): floating
+        # outputs come in this layer's compute dtype, whatever the wrapped layer's policy.
+        dtype = backend.standardize_dtype(x.dtype)
+        if dtype == self.compute_dtype or not backend.is_float_dtype(dtype):
+            return x
+        return ops.cast(x, self.compute_dtype)
 
     def _fold_mask(self, mask, input_shape):
         mask_shape = ops.shape(mask)

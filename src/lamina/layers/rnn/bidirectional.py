@@ -107,6 +107,12 @@ class Bidirectional(Layer):
             forward, backward = forward[0], backward[0]
         if self.return_sequences:
             backward = ops.flip(backward, axis=1)  # back to the input's time order
+        # As Keras: merged in this layer's compute dtype, whatever the wrapped layers' policy.
+        forward, backward = (
+            x if backend.standardize_dtype(x.dtype) == self.compute_dtype
+            else ops.cast(x, self.compute_dtype)
+            for x in (forward, backward)
+        )  # fmt: skip
         output = self._merge(forward, backward)
         if self.return_state:
             return [*output, *states] if self.merge_mode is None else [output, *states]

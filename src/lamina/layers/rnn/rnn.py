@@ -301,10 +301,18 @@ class RNN(Layer):
         if self._state_variables is not None:
             for variable, state in zip(self._state_variables, states):
                 variable.assign(ops.stop_gradient(state))
-        output = outputs if self.return_sequences else last_output
+        # As Keras: the results come in this layer's compute dtype, whatever the cell's
+        # own policy (a float32 cell inside RNN(dtype="mixed_bfloat16") gives bfloat16).
+        output = self._in_compute_dtype(outputs if self.return_sequences else last_output)
         if self.return_state:
+            states = [self._in_compute_dtype(state) for state in states]
             return [output, *_grouped(states, self._state_groups)]
         return output
+
+    def _in_compute_dtype(self, x):
+        if backend.standardize_dtype(x.dtype) == self.compute_dtype:
+            return x
+        return ops.cast(x, self.compute_dtype)
 
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
         batch, timesteps = sequences_shape[0], sequences_shape[1]
