@@ -53,14 +53,6 @@ device = engine.core.device_scope
 compute_output_spec = engine.core.compute_output_spec
 
 
-def stateless_scope_class(what: str = "", instead: str = ""):
-    """The ``StatelessScope`` class: the engines share one (``common/stateless_scope``).
-    ``what`` and ``instead`` are kept for callers that name the feature asking."""
-    from lamina.backend.common.stateless_scope import StatelessScope
-
-    return StatelessScope
-
-
 def convert_data(x):
     """A model input as the engine takes it: a tensor, or a NumPy string array left on the
     host for the text layers (see ``common/host_strings``)."""
@@ -114,5 +106,4 @@ __all__ = [
     "standardize_data_format",
     "standardize_dtype",
     "standardize_shape",
-    "stateless_scope_class",
 ]

@@ -6,13 +6,13 @@ For engines with a stateless scope (JAX), so that users can write their own loop
 
 from __future__ import annotations
 
-from lamina import backend
+from lamina.backend.common.stateless_scope import StatelessScope
 
 
 def stateless_call(
     layer, trainable_variables, non_trainable_variables, *args, return_losses=False, **kwargs
 ):
-    scope_class = backend.stateless_scope_class("stateless_call")
+    scope_class = StatelessScope
     if not layer.built:
         raise ValueError(
             f"Layer {layer.name!r}: build it (call it once, or call build()) before "

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from lamina import backend, initializers, ops
 from lamina.backend.common import global_state
-
-
-def _stateless_scope(method: str):
-    return backend.stateless_scope_class(
-        method, "Use the stateful methods (update_state, result, reset_state) there."
-    )
+from lamina.backend.common.stateless_scope import StatelessScope
 
 
 class StatelessMetricMethods:
@@ -53,7 +48,7 @@ class StatelessMetricMethods:
     def stateless_update_state(self, metric_variables, *args, **kwargs) -> list:
         """``update_state(*args, **kwargs)`` on the values ``metric_variables``; returns
         the new values (one per ``variables``). The metric's own variables are unchanged."""
-        scope_class = _stateless_scope("Metric.stateless_update_state")
+        scope_class = StatelessScope
         mapping = self._stateless_mapping(metric_variables, "stateless_update_state")
         with scope_class(state_mapping=mapping) as scope:
             self.update_state(*args, **kwargs)
@@ -61,14 +56,14 @@ class StatelessMetricMethods:
 
     def stateless_result(self, metric_variables):
         """``result()`` computed from the values ``metric_variables``."""
-        scope_class = _stateless_scope("Metric.stateless_result")
+        scope_class = StatelessScope
         mapping = self._stateless_mapping(metric_variables, "stateless_result")
         with scope_class(state_mapping=mapping):
             return self.result()
 
     def stateless_reset_state(self) -> list:
         """The values ``reset_state()`` would give ``variables``, without changing them."""
-        scope_class = _stateless_scope("Metric.stateless_reset_state")
+        scope_class = StatelessScope
         with scope_class() as scope:
             self.reset_state()
         values = []

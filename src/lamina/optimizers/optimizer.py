@@ -403,9 +403,7 @@ class Optimizer:
         Keras's, for JAX-style training steps and loops under ``jax.jit``: the optimizer
         must be built first (``optimizer.build(model.trainable_variables)``).
         """
-        scope_class = backend.stateless_scope_class(
-            "Optimizer.stateless_apply", "Use `optimizer.apply(grads, trainable_variables)` there."
-        )
+        scope_class = stateless_scope.StatelessScope
         if not self.built:
             raise ValueError(
                 f"To call `stateless_apply`, {type(self).__name__} must be built (its "

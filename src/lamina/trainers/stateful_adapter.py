@@ -27,6 +27,7 @@ import functools
 import inspect
 
 from lamina import backend
+from lamina.backend.common.stateless_scope import StatelessScope
 from lamina.trainers.data_adapters import unpack_x_y_sample_weight
 from lamina.trainers.logs import LazyLogs, pythonify_logs
 
@@ -129,7 +130,7 @@ class _StatefulStep:
             compile_metrics = None  # nothing to build there
         if not model.built or compile_metrics is not None:
             # One forward pass whose state changes are dropped, for shapes and weights.
-            with backend.stateless_scope_class()():
+            with StatelessScope():
                 y_pred = model(x, training=False)
                 if compile_metrics is not None:
                     compile_metrics.build(y, y_pred)
@@ -183,7 +184,7 @@ def stateless_compute_loss(
     with the new values (the loss trackers of a multi-output model, the model's own losses
     read from the given weights); no variable changes.
     """
-    scope_class = backend.stateless_scope_class("Model.stateless_compute_loss")
+    scope_class = StatelessScope
     groups = (
         list(model.trainable_variables),
         list(model.non_trainable_variables),
