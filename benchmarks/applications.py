@@ -6,6 +6,8 @@ batch of 32 224x224 images.
     python benchmarks/applications.py --engine jax    # JAX rows
     python benchmarks/applications.py --quick         # 4 64x64 images, few repeats
 
+    python benchmarks/applications.py --train-batch 8 # + torchvision rows (when installed)
+
 References (torchvision is not a dependency, so the torch ones are written here):
 - torch: ResNet50 (Keras's layout: biased convolutions, the stride on the first 1x1 of each
   bottleneck) and MobileNetV2 (alpha 1) as torch.nn modules, in eval mode under
@@ -14,7 +16,10 @@ References (torchvision is not a dependency, so the torch ones are written here)
 - JAX: the same Lamina model's forward as one pure function (``stateless_call``) under
   ``jax.jit``, called directly: what ``predict`` adds on top of the compiled program.
 Both sides get the same NumPy batch each call (host to device copy included). The ratio is
-Lamina's time over the reference's (<= 1.15 is the aim).
+Lamina's time over the reference's (<= 1.15 is the aim). On torch, when torchvision is
+installed, a second table compares inference and a training step (``--train-batch`` images)
+with torchvision's models (benchmarks/_torchvision_rows.py); without it, the reason is
+printed instead.
 """
 
 from __future__ import annotations
@@ -35,6 +40,12 @@ def _parse():
         action="store_true",
         help="time this thread's CPU seconds on one torch thread (steadier on a loaded machine)",
     )
+    parser.add_argument(
+        "--train-batch",
+        type=int,
+        default=8,
+        help="images per training step in the torchvision rows (0: no training rows)",
+    )
     return parser.parse_args()
 
 
@@ -48,8 +59,12 @@ from _environment import describe  # noqa: E402
 BATCH = 32  # --quick: 4
 
 
+def _clock():
+    return time.thread_time() if ARGS is not None and ARGS.cpu_time else time.perf_counter()
+
+
 def median_ms(step, repeats: int, warmup: int = 2) -> float:
-    clock = time.thread_time if ARGS is not None and ARGS.cpu_time else time.perf_counter
+    clock = _clock
     for _ in range(warmup):
         step()
     times = []
@@ -224,6 +239,33 @@ def main() -> None:
     for name in ("MobileNetV2", "ResNet50"):
         lamina_ms, reference_ms = ROWS[ARGS.engine](name, size, batch, repeats)
         print(f"{name:<14}{lamina_ms:>12.1f}{reference_ms:>15.1f}{lamina_ms / reference_ms:>8.2f}")
+    if ARGS.engine == "torch":
+        torchvision_table(size, batch, repeats)
+
+
+def torchvision_table(size: int, batch: int, repeats: int) -> None:
+    import _torchvision_rows as rows
+
+    models, reason = rows.torchvision_models()
+    if models is None:
+        print(f"\nno torchvision rows: {reason}")
+        return
+    train_batch = min(ARGS.train_batch, batch)
+    print(f"\nagainst torchvision's models (FLOPs of Keras's, not its exact layers), median "
+          f"of {repeats}; training: {train_batch} images per step, SGD momentum 0.9")  # fmt: skip
+    print(f"{'row':<26}{'lamina ms':>12}{'torchvision ms':>16}{'ratio':>8}")
+    for name in ("MobileNetV2", "ResNet50"):
+        results = {
+            f"{name} predict": rows.predict_rows(
+                models, lamina_model, median_ms, name, size, batch, repeats
+            )
+        }
+        if train_batch:
+            results[f"{name} fit step"] = rows.train_rows(
+                models, lamina_model, _clock, name, size, train_batch, repeats
+            )
+        for row, (ours, theirs) in results.items():
+            print(f"{row:<26}{ours:>12.1f}{theirs:>16.1f}{ours / theirs:>8.2f}")
 
 
 if __name__ == "__main__":

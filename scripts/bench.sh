@@ -25,9 +25,11 @@ for arg in "$@"; do
 done
 
 bash scripts/setup.sh
-.venv/bin/python -m pip install -q -c .ci/constraints.txt -e ".[torch,jax,bench]" 2>&1 \
-  | grep -v "is ignored: it is neither a file nor a directory" || true
-.venv/bin/python -c "import optax" >/dev/null
+if ! .venv/bin/python -c "import optax" >/dev/null 2>&1; then
+  .venv/bin/python -m pip install -q -c .ci/constraints.txt -e ".[torch,jax,bench]" 2>&1 \
+    | grep -v "is ignored: it is neither a file nor a directory" || true
+  .venv/bin/python -c "import optax" >/dev/null
+fi
 
 echo "== bash scripts/bench.sh ${quick[*]}"
 .venv/bin/python benchmarks/_environment.py

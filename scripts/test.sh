@@ -15,7 +15,7 @@ bash scripts/setup.sh
 .venv/bin/python -m ruff check src tests benchmarks examples tools
 .venv/bin/python -m mypy
 # The same suite on every engine; NumPy skips the tests marked `training` (it cannot train).
-# Torch and TensorFlow run on two pytest-xdist workers (the suite is ~6000 tests).
+# Torch, TensorFlow and NumPy run on two pytest-xdist workers (the suite is ~6000 tests).
 # JAX spends most of its time compiling small programs, one core at a time: its run is split
 # over two pytest-xdist workers (whole files each, so a file's compiled programs stay in one
 # process) that share one XLA cache folder.
@@ -26,7 +26,7 @@ for engine in torch jax tensorflow numpy; do
   parallel=()
   if [ "$engine" = jax ]; then
     parallel=(-n 2 --dist loadfile)
-  elif [ "$engine" = torch ] || [ "$engine" = tensorflow ]; then
+  else
     parallel=(-n 2)
   fi
   LAMINA_BACKEND=$engine LAMINA_XLA_CACHE_DIR=$xla_cache \

@@ -149,12 +149,6 @@ def _imported_modules(path: pathlib.Path):
             yield node.lineno, node.args[0].value
 
 
-# Modules outside the engine folders that may import TensorFlow, and why: tf.data as an
-# input/output format for users who ask for it (lazily, inside the function that needs it;
-# never at import time, which test_importing_lamina_loads_no_other_engine checks).
-TF_DATA_MODULES = {"utils/dataset_formats.py": "format='tf' of the *_dataset_from_* utilities"}
-
-
 def test_only_engine_folders_import_an_engine():
     offenders = []
     for path in sorted(SOURCE.rglob("*.py")):
@@ -162,8 +156,6 @@ def test_only_engine_folders_import_an_engine():
         if relative.parts[0] == "backend" and relative.parts[1] in ENGINE_FOLDERS:
             continue
         for line, module in _imported_modules(path):
-            if module.split(".")[0] == "tensorflow" and relative.as_posix() in TF_DATA_MODULES:
-                continue
             if module.split(".")[0] in ENGINE_MODULES:
                 offenders.append(f"src/lamina/{relative}:{line} imports {module}")
     assert not offenders, "\n".join(offenders)

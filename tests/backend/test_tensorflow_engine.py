@@ -66,7 +66,7 @@ def test_conversion_follows_keras_dtype_rules():
 
     assert core.convert_to_tensor(1.5).dtype == tf.float32
     assert core.convert_to_tensor(3).dtype == tf.int32
-    assert core.convert_to_tensor(np.ones(2)).dtype == tf.float32  # float64 -> floatx
+    assert core.convert_to_tensor(np.ones(2)).dtype == tf.float64  # an array keeps it
     assert core.convert_to_tensor([1, 2]).dtype == tf.int32
     assert core.convert_to_tensor([1.7, 2.2], dtype="int32").numpy().tolist() == [1, 2]
     with pytest.raises(TypeError, match="numeric"):

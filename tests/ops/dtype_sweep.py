@@ -30,6 +30,11 @@ FLOATS = ("float16", "bfloat16", "float32", "float64")
 FULL_FLOATS = ("float32", "float64")  # ops whose kernels Keras runs in single/double only
 INTS = ("uint8", "int32", "int64")
 SAME, FLOAT = "same", "float"  # the result-dtype rules
+# Rules of ops Keras computes in float and casts back to an integer or boolean input's dtype:
+# TRUNCATE toward zero (a boolean result is True where the float one is nonzero), or ROUND to
+# the nearest integer (a boolean result is True where that is nonzero). FLOAT32: float32
+# whatever the input (ctc_loss, ctc_decode's scores).
+TRUNCATE, ROUND, FLOAT32 = "truncate", "round", "float32"
 # One dtype of each class runs in CI: float32 is every op test's own dtype, and float16 and
 # float64 are where dtype rules go wrong (kernels without half precision, silent downcasts).
 # JAX compiles every op again for each new dtype (about 0.3 s a case on a CI core): there
@@ -96,7 +101,9 @@ def _reference_inputs(case: OpCase, tensors) -> list:
 def expected_dtypes(case: OpCase, dtype: str, rule: str, rng) -> list[str]:
     """The result dtypes Keras gives: float outputs of the float32 run follow ``rule``."""
     baseline = tree.flatten(case.fn(*sweep_inputs(case, "float32", rng)))
-    if dtype in FLOATS or rule == SAME:
+    if rule == FLOAT32:
+        swept = "float32"
+    elif dtype in FLOATS or rule in (SAME, TRUNCATE, ROUND):
         swept = dtype
     else:
         swept = backend.floatx()
@@ -116,7 +123,12 @@ def check_dtype(case: OpCase, dtype: str, rule: str, rng) -> None:
         assert ops.dtype(output) == expected, f"{message}: {ops.dtype(output)}, not {expected}"
         reference = np.asarray(reference)
         assert tuple(ops.shape(output)) == reference.shape, message
-        assert_close(_as_float64(output), reference, rtol=rtol, atol=atol, err_msg=message)
+        if rule in (TRUNCATE, ROUND) and dtype not in FLOATS:
+            _assert_cast_back(_as_float64(output), reference, dtype, rule, message)
+        elif expected == "bool":  # a float result read back as a boolean: nonzero is True
+            np.testing.assert_array_equal(ops.convert_to_numpy(output), reference != 0, message)
+        else:
+            assert_close(_as_float64(output), reference, rtol=rtol, atol=atol, err_msg=message)
     if not case.symbolic:
         return
     specs = tree.flatten(
@@ -126,6 +138,53 @@ def check_dtype(case: OpCase, dtype: str, rule: str, rng) -> None:
         message = f"{case.id} in {dtype}, symbolic output {index}"
         assert spec.shape == tuple(ops.shape(output)), message
         assert spec.dtype == ops.dtype(output), f"{message}: {spec.dtype}"
+
+
+def _assert_cast_back(output, reference, dtype: str, rule: str, message: str) -> None:
+    """``output`` equals the float64 ``reference`` cast back as Keras does (see TRUNCATE and
+    ROUND), wherever float32 rounding cannot move the reference across a step of the cast."""
+    reference = np.asarray(reference, np.float64)
+    margin = 1e-4 * np.maximum(1.0, np.abs(reference))
+    if dtype == "bool" and rule == TRUNCATE:  # exact zeros stay zero in float32 too
+        expected, step = reference != 0, np.full(reference.shape, np.inf)
+    elif dtype == "bool":
+        expected, step = np.round(reference) != 0, np.abs(reference % 1.0 - 0.5)
+    elif rule == TRUNCATE:
+        expected, step = np.trunc(reference), np.abs(reference - np.round(reference))
+    else:
+        expected, step = np.round(reference), np.abs(reference % 1.0 - 0.5)
+    settled = step > margin
+    assert settled.mean() > 0.5, f"{message}: too few values away from a rounding step"
+    np.testing.assert_array_equal(
+        output[settled], expected[settled].astype(np.float64), err_msg=message
+    )
+
+
+def check_refused(case: OpCase, dtype: str, rng) -> None:
+    """``case`` refuses inputs of ``dtype`` (as Keras does), eagerly and symbolically, with a
+    TypeError naming the op and the dtype received."""
+    tensors = sweep_inputs(case, dtype, rng)
+    pattern = rf"{case.name}\b.*received {dtype}"
+    with pytest.raises(TypeError, match=pattern):
+        case.fn(*tensors)
+    symbolic = [backend.KerasTensor(tuple(ops.shape(t)), dtype=ops.dtype(t)) for t in tensors]
+    with pytest.raises(TypeError, match=pattern):
+        case.fn(*symbolic)
+
+
+def refusal_params(table: dict, cases: dict) -> list:
+    """``pytest.param(case, dtype)`` for each op of a table of ``name: refused dtypes``; the
+    dtypes outside ``CORE`` are marked slow."""
+    return [
+        pytest.param(
+            cases[name],
+            dtype,
+            id=f"{cases[name].id}-{dtype}",
+            marks=[] if dtype in CORE else [pytest.mark.slow],
+        )
+        for name, dtypes in table.items()
+        for dtype in dtypes
+    ]
 
 
 def first_cases(cases, names) -> dict[str, OpCase]:
@@ -141,18 +200,7 @@ def first_cases(cases, names) -> dict[str, OpCase]:
     return chosen
 
 
-# On the NumPy engine a tensor is an ndarray, and convert_to_tensor turns float64 ndarrays
-# into floatx (the rule for user data): ops written as composites of other ops, which
-# convert their input again, return float32 for float64 there. Known, and strict: an op that
-# starts passing must leave its family's list.
-_NUMPY_FLOAT64 = pytest.mark.xfail(
-    backend.backend() == "numpy",
-    reason="NumPy engine: convert_to_tensor downcasts float64 ndarrays inside composite ops",
-    strict=True,
-)
-
-
-def sweep_params(table: dict, cases: dict, numpy_float64_downcasts=()) -> list:
+def sweep_params(table: dict, cases: dict) -> list:
     """``pytest.param(case, dtype, rule)`` for each op of a table of ``name: (dtypes, rule)``.
 
     One dtype per class runs in CI (``CORE``: on JAX each new dtype compiles every kernel
@@ -162,8 +210,6 @@ def sweep_params(table: dict, cases: dict, numpy_float64_downcasts=()) -> list:
     for name, (dtypes, rule) in table.items():
         for dtype in dtypes:
             marks = [] if dtype in CORE else [pytest.mark.slow]
-            if dtype == "float64" and name in numpy_float64_downcasts:
-                marks.append(_NUMPY_FLOAT64)
             params.append(
                 pytest.param(cases[name], dtype, rule, id=f"{cases[name].id}-{dtype}", marks=marks)
             )

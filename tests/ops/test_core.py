@@ -34,6 +34,28 @@ def test_symbolic_shape_and_dtype(case, rng):
     check_symbolic(case, rng)
 
 
+def test_ops_on_float64_arrays_compute_in_float64(rng):
+    # Keras 3.15 keeps a float64 array float64 in ops (only layers and fit cast to floatx).
+    x, y = rng.standard_normal((2, 3)), rng.uniform(0.1, 0.9, (2, 3))
+    target = y / y.sum(axis=-1, keepdims=True)
+    results = {
+        "add": (ops.add(x, 1.0), x + 1.0),
+        "matmul": (ops.matmul(x, x.T), x @ x.T),
+        "mean": (ops.mean(x, axis=0), x.mean(axis=0)),
+        "binary_crossentropy": (
+            ops.binary_crossentropy(y, y),
+            -(y * np.log(y) + (1 - y) * np.log(1 - y)),
+        ),
+        "categorical_crossentropy": (
+            ops.categorical_crossentropy(target, target),
+            -(target * np.log(target)).sum(axis=-1),
+        ),
+    }
+    for name, (actual, expected) in results.items():
+        assert ops.dtype(actual) == "float64", name
+        assert_close(actual, expected, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
 def test_convert_round_trip(rng):
     x = rng.standard_normal((3, 2)).astype("float32")
     tensor = ops.convert_to_tensor(x)
@@ -46,7 +68,7 @@ def test_convert_round_trip(rng):
 @pytest.mark.parametrize(
     ("value", "dtype"),
     [
-        (np.ones((2,), "float64"), "float32"),  # float64 arrays become floatx, as in Keras
+        (np.ones((2,), "float64"), "float64"),  # an array keeps its dtype, as in Keras
         (np.ones((2,), "int64"), "int64"),
         ([1, 2], "int32"),
         ([1.0, 2.0], "float32"),

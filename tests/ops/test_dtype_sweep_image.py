@@ -14,14 +14,24 @@ from tests.ops.dtype_sweep import (
     FLOATS,
     FULL_FLOATS,
     INTS,
+    ROUND,
     SAME,
+    TRUNCATE,
     check_dtype,
+    check_refused,
     first_cases,
     public_ops,
+    refusal_params,
     sweep_params,
 )
 from tests.ops.op_harness import OpCase, uncovered
-from tests.ops.test_image_extra import CASES as IMAGE_CASES
+from tests.ops.test_image_extra import (
+    CASES as IMAGE_CASES,
+    _scale_reference,
+    _ssim_reference,
+    _triangle,
+)
+from tests.ops.test_image_sampling import _affine_reference
 
 image = ops.image
 SHIFT = np.array([[1, 0, 1, 0, 1, 0, 0, 0]], "float32")  # output (y, x) reads input (y, x + 1)
@@ -60,11 +70,17 @@ EXACT_CASES = [
     OpCase("hsv_to_rgb", image.hsv_to_rgb, _hsv_to_rgb, ((1, 2, 3, 3),), "open01"),
     OpCase("rgb_to_grayscale", image.rgb_to_grayscale,
            lambda x: x @ np.array([[0.2989], [0.5870], [0.1140]]), ((1, 2, 3, 3),)),
+    # test_image_extra's ssim case draws [0, 1) images, which have no integer form.
+    OpCase("ssim", lambda a, b: image.ssim(a, b, filter_size=5), _ssim_reference(filter_size=5),
+           ((2, 8, 9, 3), (2, 8, 9, 3)), rtol=1e-4, atol=1e-5),
+    # alpha=0 displaces nothing: the (random) elastic transform is then the identity.
+    OpCase("elastic_transform", lambda x: image.elastic_transform(x, alpha=0.0, seed=1),
+           lambda x: x, ((1, 5, 6, 2),)),
 ]  # fmt: skip
 
 # name: (dtypes, result rule). Keras keeps integer and boolean images in their dtype where
-# the op moves pixels without arithmetic. Interpolating and filtering ops run on floats here:
-# Keras truncates their integer results, which no float64 reference reproduces.
+# the op moves pixels without arithmetic; ops that interpolate integer images round the
+# result back (ROUND), rgb_to_grayscale and ssim truncate it (TRUNCATE).
 _PIXEL_MOVES = ("bool", *INTS, *FLOATS)
 TABLE = {
     "resize": (_PIXEL_MOVES, SAME),
@@ -75,20 +91,47 @@ TABLE = {
     "extract_patches": ((*INTS, *FLOATS), SAME),
     "extract_patches_3d": ((*INTS, *FLOATS), SAME),
     "sobel_edges": (("int32", "int64", *FLOATS), SAME),  # uint8 would wrap negative edges
-    **dict.fromkeys(
-        ["rgb_to_hsv", "hsv_to_rgb", "rgb_to_grayscale", "gaussian_blur",
-         "ssim", "perspective_transform"],
-        (FLOATS, SAME),
-    ),
-    "scale_and_translate": (FULL_FLOATS, SAME),
+    **dict.fromkeys(["rgb_to_hsv", "hsv_to_rgb", "gaussian_blur", "elastic_transform"],
+                    (FLOATS, SAME)),
+    "rgb_to_grayscale": (("bool", *INTS, *FLOATS), TRUNCATE),
+    "ssim": (("bool", *INTS, *FLOATS), TRUNCATE),
+    "perspective_transform": ((*INTS, *FLOATS), ROUND),
+    "scale_and_translate": ((*INTS, *FULL_FLOATS), ROUND),
 }  # fmt: skip
 CASES = first_cases(EXACT_CASES + IMAGE_CASES, TABLE)
-NUMPY_FLOAT64_DOWNCASTS = {
-    "crop_images", "pad_images", "affine_transform", "map_coordinates", "extract_patches",
-    "extract_patches_3d", "rgb_to_hsv", "hsv_to_rgb", "rgb_to_grayscale", "gaussian_blur",
-    "sobel_edges", "ssim", "perspective_transform", "scale_and_translate",
-}  # fmt: skip
-PARAMS = sweep_params(TABLE, CASES, NUMPY_FLOAT64_DOWNCASTS)
+
+
+def _map_coordinates_reference(coordinates):
+    ndimage = pytest.importorskip("scipy.ndimage", reason="SciPy's ndimage is the reference")
+    return lambda x: ndimage.map_coordinates(x, coordinates, order=1, mode="grid-constant")
+
+
+TRANSFORM = np.array([[0.9, 0.2, 0.3, -0.1, 1.1, 0.4, 0.0, 0.0]], "float32")
+LINEAR_COORDINATES = np.array([[[0.3, 1.7, 2.2], [2.9, 0.6, 1.1]],
+                               [[1.4, 0.2, 3.6], [2.3, 3.8, 0.9]]], "float32")  # fmt: skip
+# The interpolating forms of the pixel-moving ops: integer images rounded back, as Keras.
+LINEAR_CASES = [
+    OpCase("resize", lambda x: image.resize(x, (5, 7)),
+           _scale_reference((1, 5, 7, 2), (5 / 3, 7 / 4), (0, 0), (1, 2), _triangle, False),
+           ((1, 3, 4, 2),), label="bilinear"),
+    OpCase("affine_transform", lambda x: image.affine_transform(x, TRANSFORM),
+           lambda x: _affine_reference(x, TRANSFORM, 1, "constant"), ((1, 4, 5, 2),),
+           batch=False, label="bilinear"),
+    OpCase("map_coordinates", lambda x: image.map_coordinates(x, LINEAR_COORDINATES, 1),
+           lambda x: _map_coordinates_reference(LINEAR_COORDINATES)(x), ((4, 5),), batch=False,
+           label="linear"),
+]  # fmt: skip
+LINEAR = {case.id: case for case in LINEAR_CASES}
+# A boolean image is read back as True where the interpolated value is nonzero (resize) or
+# rounds to nonzero (affine_transform, map_coordinates), as Keras's torch engine does.
+LINEAR_TABLE = {
+    **dict.fromkeys(LINEAR, ((*INTS, "float32"), ROUND)),
+    "resize-bilinear-bool": (("bool",), TRUNCATE),
+    "affine_transform-bilinear-bool": (("bool",), ROUND),
+    "map_coordinates-linear-bool": (("bool",), ROUND),
+}
+LINEAR_CASES_BY_KEY = {key: LINEAR[key.removesuffix("-bool")] for key in LINEAR_TABLE}
+PARAMS = sweep_params(TABLE, CASES) + sweep_params(LINEAR_TABLE, LINEAR_CASES_BY_KEY)
 
 
 @pytest.mark.parametrize(("case", "dtype", "rule"), PARAMS)
@@ -96,9 +139,22 @@ def test_dtype_class(case, dtype, rule, rng):
     check_dtype(case, dtype, rule, rng)
 
 
-UNSWEPT = {
-    "elastic_transform": "random displacements: no NumPy reference for its values",
+# name: the dtypes Keras 3.15 refuses (float-only kernels, float noise drawn in the image's
+# dtype, no boolean kernels), refused here too.
+REFUSED = {
+    "gaussian_blur": ("bool", *INTS),
+    "elastic_transform": ("bool", *INTS),
+    "perspective_transform": ("bool",),
+    "scale_and_translate": ("bool",),
 }
+
+
+@pytest.mark.parametrize(("case", "dtype"), refusal_params(REFUSED, CASES))
+def test_refused_dtype_class(case, dtype, rng):
+    check_refused(case, dtype, rng)
+
+
+UNSWEPT = {}
 
 
 def test_every_image_op_is_swept_or_listed():

@@ -6,18 +6,23 @@ import pytest
 from lamina import backend, ops
 from tests.ops.dtype_sweep import (
     FLOAT,
+    FLOAT32,
     FLOATS,
+    FULL_FLOATS,
     INTS,
     SAME,
     check_dtype,
+    check_refused,
     first_cases,
     public_ops,
+    refusal_params,
     sweep_params,
 )
 from tests.ops.op_harness import OpCase, uncovered
 from tests.ops.test_activations import CASES as ACTIVATION_CASES
 from tests.ops.test_adaptive_pooling_and_separable_conv import CASES as WINDOW_CASES
 from tests.ops.test_attention import CASES as ATTENTION_CASES
+from tests.ops.test_ctc import CASES as CTC_CASES
 from tests.ops.test_nn import CASES as NN_CASES
 from tests.ops.test_normalization import CASES as NORMALIZATION_CASES
 from tests.ops.test_patches import CASES as PATCHES_CASES
@@ -43,6 +48,11 @@ TABLE = {
     "space_to_depth": (("bool", *INTS, *FLOATS), SAME),
     "max_pool": ((*INTS, *FLOATS), SAME),
     "conv": ((*INTS, *FLOATS), SAME),
+    "conv_transpose": ((*INTS, *FLOATS), SAME),  # Keras: booleans refused (REFUSED)
+    # Losses and scores in float32 for every input, as Keras (tf.nn.ctc_loss's rule).
+    "ctc_loss": (("bool", *INTS, *FLOATS), FLOAT32),
+    "ctc_decode": (("bool", *INTS, *FLOATS), FLOAT32),
+    "polar": (("bool", *INTS, *FULL_FLOATS), FLOAT),  # half floats refused: no complex32
     "depthwise_conv": ((*INTS, *FLOATS), SAME),
     "separable_conv": ((*INTS, *FLOATS), SAME),
     **dict.fromkeys(
@@ -71,7 +81,6 @@ TABLE = {
             "categorical_crossentropy",
             "sparse_categorical_crossentropy",
             "binary_crossentropy",
-            "conv_transpose",
             "average_pool",
             "adaptive_average_pool",
             "adaptive_max_pool",
@@ -85,18 +94,21 @@ TABLE = {
 }
 # test_nn's relu6 case scales its input by a float, which would hide the input's dtype.
 _RELU6 = OpCase("relu6", ops.relu6, lambda x: np.clip(x, 0, 6), ((4, 5),))
+
+
+def _polar_parts(abs_, angle):  # the complex result as (real, imag) floats
+    out = ops.polar(abs_, angle)
+    return ops.real(out), ops.imag(out)
+
+
+_POLAR = OpCase("polar", _polar_parts, lambda r, t: (r * np.cos(t), r * np.sin(t)),
+                ((3, 4), (3, 4)), ("positive", "normal"))  # fmt: skip
 CASES = first_cases(
-    [_RELU6] + NN_CASES + ACTIVATION_CASES + WINDOW_CASES + ATTENTION_CASES + NORMALIZATION_CASES
-    + PATCHES_CASES + SIGNALS_CASES,
+    [_RELU6, _POLAR] + CTC_CASES + NN_CASES + ACTIVATION_CASES + WINDOW_CASES + ATTENTION_CASES
+    + NORMALIZATION_CASES + PATCHES_CASES + SIGNALS_CASES,
     TABLE,
 )  # fmt: skip
-NUMPY_FLOAT64_DOWNCASTS = {
-    "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "tanh_shrink", "normalize",
-    "hard_tanh", "threshold", "depth_to_space", "space_to_depth", "separable_conv", "celu",
-    "glu", "hard_shrink", "soft_shrink", "layer_normalization", "rms_normalization", "unfold",
-    "fold", "dot_product_attention", "psnr",
-}  # fmt: skip
-PARAMS = sweep_params(TABLE, CASES, NUMPY_FLOAT64_DOWNCASTS)
+PARAMS = sweep_params(TABLE, CASES)
 
 
 @pytest.mark.parametrize(("case", "dtype", "rule"), PARAMS)
@@ -118,12 +130,25 @@ def test_one_hot_and_multi_hot_take_every_index_dtype(dtype, rng):
     assert ops.multi_hot(symbolic, 4).shape == (None, 4)
 
 
+# name: the dtypes Keras 3.15 refuses (its engines have no kernel for them), refused here too.
+REFUSED = {
+    "dot_product_attention": ("bool", *INTS),
+    "average_pool": ("bool", *INTS),  # Keras's torch engine takes int64 alone
+    "adaptive_average_pool": ("bool", *INTS),
+    "adaptive_max_pool": ("bool", *INTS),
+    "conv_transpose": ("bool",),
+    "polar": ("float16", "bfloat16"),
+}
+
+
+@pytest.mark.parametrize(("case", "dtype"), refusal_params(REFUSED, CASES))
+def test_refused_dtype_class(case, dtype, rng):
+    check_refused(case, dtype, rng)
+
+
 UNSWEPT = {
     "one_hot": "integer ids only: test_one_hot_and_multi_hot_take_every_index_dtype",
     "multi_hot": "integer ids only: test_one_hot_and_multi_hot_take_every_index_dtype",
-    "ctc_loss": "its cases draw labels like logits, so a swept dtype would recast the labels",
-    "ctc_decode": "its cases draw lengths like logits, so a swept dtype would recast them",
-    "polar": "a complex result, which the sweep's float64 references do not hold",
 }
 
 

@@ -25,6 +25,17 @@ def test_bilinear_halving_averages_pixel_pairs(rng):
     assert_close(out, expected, atol=1e-6)
 
 
+def test_bicubic_bytes_saturate_instead_of_wrapping(rng):
+    # Bicubic overshoots around a bright block: bytes clip to [0, 255], as Keras's engines.
+    x = np.zeros((1, 4, 4, 1), "uint8")
+    x[0, 1:3, 1:3, 0] = rng.integers(200, 256, (2, 2))
+    out = ops.image.resize(x, (7, 7), interpolation="bicubic")
+    assert ops.dtype(out) == "uint8"
+    floats = ops.convert_to_numpy(ops.image.resize(x.astype("float32"), (7, 7), "bicubic"))
+    assert floats.min() < 0  # the case does overshoot
+    np.testing.assert_array_equal(ops.convert_to_numpy(out), np.clip(np.round(floats), 0, 255))
+
+
 def test_channels_first_and_unbatched(rng):
     x = _images(rng, (3, 2, 5))  # (C, H, W)
     out = ops.image.resize(x, (4, 10), interpolation="nearest", data_format="channels_first")

@@ -185,8 +185,6 @@ CASES = [
                                                           data_format="channels_first"),
            _channels_first(_unbatched(_blur_reference((4, 2), (1.1, 0.6))), batched=False),
            ((3, 5, 6),), batch=False, label="unbatched-channels_first-even"),
-    OpCase("gaussian_blur", lambda x: image.gaussian_blur(x), _blur_reference((3, 3), (1, 1)),
-           ((1, 4, 5, 2),), kinds="int", dtype="float32", label="int"),
     OpCase("sobel_edges", image.sobel_edges, _sobel_reference, ((2, 5, 6, 3),)),
     OpCase("sobel_edges", lambda x: image.sobel_edges(x, data_format="channels_first"),
            lambda x: np.moveaxis(_sobel_reference(np.moveaxis(x, 1, -1)), 3, 1),

@@ -349,10 +349,14 @@ def test_a_python_generator_runs_one_pass_without_steps(rng):
 def test_float64_arrays_are_cast_to_float32(rng):
     x, y = regression(rng)
     model = dense()
-    model.fit(x.astype("float64"), y.astype("float64"), verbose=0)
+    history = model.fit(x.astype("float64"), y.astype("float64"), verbose=0)
     prediction = model.predict(x.astype("float64"), verbose=0)
     assert prediction.dtype == np.float32
     assert all(weight.dtype == np.float32 for weight in model.get_weights())
+    assert np.isfinite(history.history["loss"]).all()
+    loss = model.evaluate(x.astype("float64"), y.astype("float64"), verbose=0)
+    expected = np.mean((prediction.astype(np.float64) - y) ** 2)
+    np.testing.assert_allclose(loss, expected, rtol=1e-4)
 
 
 def test_uint8_images_into_conv2d(rng):

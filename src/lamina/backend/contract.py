@@ -317,6 +317,13 @@ OPTIONAL: dict[str, dict[str, Signature]] = {
             "query", "key", "value", "bias", "mask", "scale", "is_causal", "flash_attention",
         ),  # fmt: skip
     },
+    # Fused metric updates (metrics/state_updates.py, metrics/accuracy_metrics.py):
+    # assign_add_all returns False where it cannot add (the metric then adds one by one),
+    # argmax_match_count None where it cannot count (the per-sample form then runs).
+    "metric_kernels": {
+        "assign_add_all": ("variables", "values"),
+        "argmax_match_count": ("y_true", "y_pred", "sparse", "dtype"),
+    },
     # Native kernels for nn composites written once in lamina.ops (ops/ctc.py's CTC loss).
     "nn_kernels": {
         "ctc_loss": ("target", "output", "target_length", "output_length", "mask_index"),
@@ -373,6 +380,11 @@ OPTIONAL_FUNCTIONS: dict[str, dict[str, Signature]] = {
     # Dense's ``inputs @ kernel + bias`` as one kernel (torch: addmm).
     "nn": {
         "matmul_add": ("x1", "x2", "bias"),
+        # Stores a conv layer's kernel variable in the memory layout the engine's convolution
+        # reads without a copy (torch), keeping its Keras shape.
+        "arrange_conv_kernel": ("variable", "data_format", "depthwise"),
+        # BatchNormalization in training: (outputs, mean, variance) from one fused kernel.
+        "batch_normalization_training": ("x", "axis", "offset", "scale", "epsilon"),
     },
 }
 

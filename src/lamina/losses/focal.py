@@ -6,7 +6,7 @@ from __future__ import annotations
 import warnings
 
 from lamina import backend, ops
-from lamina.losses.loss import LossFunctionWrapper, as_tensor, check_broadcastable
+from lamina.losses.loss import LossFunctionWrapper, check_broadcastable
 
 
 def _check_axis(name, axis):
@@ -39,7 +39,7 @@ def binary_focal_crossentropy(
         label_smoothing: squeezes targets towards 0.5, as in ``binary_crossentropy``.
     """
     _check_axis("binary_focal_crossentropy", axis)
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(y_true, ops.dtype(y_pred))
     check_broadcastable("binary_focal_crossentropy", y_true, y_pred)
     if label_smoothing:
@@ -71,7 +71,7 @@ def categorical_focal_crossentropy(
         label_smoothing: moves the targets towards uniform over the last axis's classes.
     """
     _check_axis("categorical_focal_crossentropy", axis)
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     dtype = ops.dtype(y_pred)
     y_true = ops.cast(y_true, dtype)
     check_broadcastable("categorical_focal_crossentropy", y_true, y_pred)

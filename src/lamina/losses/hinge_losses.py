@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lamina import ops
-from lamina.losses.loss import LossFunctionWrapper, as_tensor, check_broadcastable
+from lamina.losses.loss import LossFunctionWrapper, check_broadcastable
 
 
 def _to_signed_labels(y_true):
@@ -14,7 +14,7 @@ def _to_signed_labels(y_true):
 
 
 def _prepare(name, y_true, y_pred):
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(y_true, ops.dtype(y_pred))
     check_broadcastable(name, y_true, y_pred)
     return y_true, y_pred

@@ -4,7 +4,7 @@ https://arxiv.org/abs/2002.10857)."""
 from __future__ import annotations
 
 from lamina import ops
-from lamina.losses.loss import LossFunctionWrapper, as_tensor
+from lamina.losses.loss import LossFunctionWrapper
 
 
 def _labels(labels):
@@ -55,9 +55,9 @@ def circle(
         margin: the relaxation: the optima sit at distances ``-margin`` (positives) and
             ``1 + margin`` (negatives), the decision margins at ``margin`` and ``1 - margin``.
     """
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     query_labels = _labels(y_true)
-    ref_embeddings = y_pred if ref_embeddings is None else as_tensor(ref_embeddings)
+    ref_embeddings = y_pred if ref_embeddings is None else ops.convert_to_tensor(ref_embeddings)
     key_labels = query_labels if ref_labels is None else _labels(ref_labels)
 
     distances = ops.maximum(1.0 - ops.matmul(y_pred, ops.transpose(ref_embeddings)), 0.0)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from lamina import ops
-from lamina.losses.loss import LossFunctionWrapper, as_tensor
+from lamina.losses.loss import LossFunctionWrapper
 
 
 def _check_q(q):
@@ -20,7 +20,7 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
         y_pred: class probabilities, of shape (batch, num_classes).
         q: the noise parameter, in (0, 1).
     """
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true)
     if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
         # (batch, 1) ids would otherwise broadcast against (batch, num_classes) rows.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 from lamina import backend, ops
-from lamina.losses.loss import LossFunctionWrapper, as_tensor, check_broadcastable
+from lamina.losses.loss import LossFunctionWrapper, check_broadcastable
 
 
 def _check_axis(axis):
@@ -20,7 +20,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     ``y_true * (1 - label_smoothing) + label_smoothing / num_classes``.
     """
     _check_axis(axis)
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(y_true, ops.dtype(y_pred))
     if y_pred.shape[-1] == 1:
         warnings.warn(
@@ -55,7 +55,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     them out of the mean).
     """
     _check_axis(axis)
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     y_true = _squeeze_ids(ops.convert_to_tensor(y_true), y_pred, axis)
     if ignore_class is None:
         return ops.sparse_categorical_crossentropy(
@@ -76,7 +76,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     ``label_smoothing`` squeezes targets towards 0.5:
     ``y_true * (1 - label_smoothing) + 0.5 * label_smoothing``.
     """
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(y_true, ops.dtype(y_pred))
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
@@ -85,7 +85,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 
 def kl_divergence(y_true, y_pred):
     """sum(y_true * log(y_true / y_pred), axis=-1), both clipped to [epsilon, 1]."""
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true, dtype=ops.dtype(y_pred))
     check_broadcastable("kl_divergence", y_true, y_pred)
     y_true = ops.clip(y_true, backend.epsilon(), 1.0)
@@ -95,7 +95,7 @@ def kl_divergence(y_true, y_pred):
 
 def poisson(y_true, y_pred):
     """mean(y_pred - y_true * log(y_pred + epsilon), axis=-1)."""
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true, dtype=ops.dtype(y_pred))
     check_broadcastable("poisson", y_true, y_pred)
     return ops.mean(y_pred - y_true * ops.log(y_pred + backend.epsilon()), axis=-1)

@@ -8,7 +8,6 @@ import math
 from lamina import backend, ops
 from lamina.losses.loss import (
     LossFunctionWrapper,
-    as_tensor,
     check_broadcastable,
     squeeze_or_expand_to_same_rank,
 )
@@ -16,7 +15,7 @@ from lamina.losses.loss import (
 
 def _prepare(name, y_true, y_pred):
     """Tensors of y_pred's dtype, ranks reconciled, shapes checked."""
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true, dtype=ops.dtype(y_pred))
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     check_broadcastable(name, y_true, y_pred)

@@ -4,11 +4,11 @@ https://arxiv.org/abs/1706.05721). With ``axis=None`` they give one value for th
 from __future__ import annotations
 
 from lamina import backend, ops
-from lamina.losses.loss import LossFunctionWrapper, as_tensor, check_broadcastable
+from lamina.losses.loss import LossFunctionWrapper, check_broadcastable
 
 
 def _prepare(name, y_true, y_pred, axis):
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(y_true, ops.dtype(y_pred))
     check_broadcastable(name, y_true, y_pred)
     if isinstance(axis, list):  # a tuple that went through a JSON config

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lamina import ops
-from lamina.losses.loss import LossFunctionWrapper, as_tensor
+from lamina.losses.loss import LossFunctionWrapper
 
 _BLANK = 0  # Keras's CTC loss keeps class 0 for the blank and pads labels with it
 
@@ -15,7 +15,7 @@ def ctc(y_true, y_pred):
         y_true: (batch, max_label_length) integer labels, padded with 0 (the blank).
         y_pred: (batch, max_length, num_classes) logits (not softmax-normalised).
     """
-    y_pred = as_tensor(y_pred)
+    y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true)
     if len(y_true.shape) != 2:
         raise ValueError(

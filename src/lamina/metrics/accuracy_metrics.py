@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from lamina import backend, ops
+from lamina.backend.common.masking import get_keras_mask
 from lamina.losses.loss import squeeze_or_expand_to_same_rank
 from lamina.metrics.reduction_metrics import MeanMetricWrapper
+from lamina.metrics.state_updates import add_to_state
+
+# The engine's batch match counter, when it has one (tests/metrics/test_metric_kernels.py).
+_KERNELS = getattr(backend.engine, "metric_kernels", None)
 
 
 def _matches(y_true, y_pred):
@@ -97,15 +102,33 @@ class BinaryAccuracy(MeanMetricWrapper):
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
 
 
-class CategoricalAccuracy(MeanMetricWrapper):
+class _ArgmaxAccuracy(MeanMetricWrapper):
+    """The argmax accuracies: where the engine has a kernel that counts a batch's matches
+    (tested to agree with the per-sample function), an unweighted, unmasked batch of
+    (batch, classes) predictions adds that count, without the per-sample values' casts."""
+
+    _sparse = False  # class ids as targets, not one-hot rows
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if sample_weight is None and _KERNELS is not None and get_keras_mask(y_pred) is None:
+            total = _KERNELS.argmax_match_count(y_true, y_pred, self._sparse, self.dtype)
+            if total is not None:
+                add_to_state([self.total, self.count], [total, len(y_pred)])
+                return None
+        return super().update_state(y_true, y_pred, sample_weight=sample_weight)
+
+
+class CategoricalAccuracy(_ArgmaxAccuracy):
     """How often the highest prediction is the one-hot target's class."""
 
     def __init__(self, name="categorical_accuracy", dtype=None):
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
 
 
-class SparseCategoricalAccuracy(MeanMetricWrapper):
+class SparseCategoricalAccuracy(_ArgmaxAccuracy):
     """How often the highest prediction is the integer target class."""
+
+    _sparse = True
 
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)

@@ -9,6 +9,7 @@ from lamina import backend, ops
 from lamina.backend.common.masking import get_keras_mask
 from lamina.losses.loss import apply_mask, squeeze_or_expand_to_same_rank
 from lamina.metrics.metric import Metric
+from lamina.metrics.state_updates import add_to_state, apply_pending
 from lamina.serialization import serialize_keras_object
 
 
@@ -59,20 +60,19 @@ class Mean(Metric):
             values = ops.cast(values, self.dtype)
             count = math.prod(values.shape) if len(values.shape) else 1
             total = ops.sum(values) if len(values.shape) else values
-            self.total.assign_add(total * sample_weight)
-            self.count.assign_add(count * sample_weight)
+            add_to_state([self.total, self.count], [total * sample_weight, count * sample_weight])
             return
         values, sample_weight = reduce_to_samplewise_values(
             values, sample_weight, ops.mean, self.dtype
         )
-        self.total.assign_add(ops.sum(values))
         if sample_weight is not None:
             num_samples = ops.sum(sample_weight)
         else:
             num_samples = values.shape[0] if len(values.shape) else 1  # static: no sync
-        self.count.assign_add(num_samples)
+        add_to_state([self.total, self.count], [ops.sum(values), num_samples])
 
     def result(self):
+        apply_pending()  # adds still waiting in the trainer's step (state_updates.py)
         return ops.divide_no_nan(self.total.value, self.count.value)
 
 

@@ -14,6 +14,7 @@ import math
 from lamina.backend import engine, is_float_dtype, result_type, standardize_dtype
 from lamina.backend.config import floatx
 from lamina.ops.dispatch import op
+from lamina.ops.dtype_checks import float_arguments as _float_arguments
 
 _core = engine.core
 _numpy = engine.numpy
@@ -152,3 +153,5 @@ dot_product_attention = op(
     (2, 4, 8, 16)
     """,
 )
+# Float query, key and value only, as Keras (its torch engine has no integer attention).
+dot_product_attention = _float_arguments(dot_product_attention, "query", "key", "value")

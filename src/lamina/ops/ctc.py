@@ -51,6 +51,11 @@ def _loss_dtype(output) -> str:
     return result_type(dtype(output), "float32")  # as tf.nn.ctc_loss: float16 computes in float32
 
 
+# The public ops' losses and scores: float32 for every input dtype, as Keras 3.15 on every
+# engine (its result_type(dtype, "float32") gives float32 for half floats and float64 alike).
+_PUBLIC_DTYPE = "float32"
+
+
 def _log_zeros(batch: int, size: int, dtype_name: str):
     return _np.full((batch, size), _LOG_ZERO, dtype=dtype_name)
 
@@ -116,7 +121,7 @@ def _ctc_forward(target, output, target_length, output_length, mask_index=0):
 
 def _ctc_loss_spec(target, output, target_length, output_length, mask_index=0):
     _check_loss_arguments(target, output, target_length, output_length)
-    return KerasTensor((target.shape[0],), dtype=_loss_dtype(output))
+    return KerasTensor((target.shape[0],), dtype=_PUBLIC_DTYPE)
 
 
 _ctc_loss_function = _KERNELS.ctc_loss if _KERNELS is not None else _ctc_forward
@@ -135,6 +140,7 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
         mask_index: the blank class.
     """
     _check_loss_arguments(target, output, target_length, output_length)
+    output = cast(output, _PUBLIC_DTYPE)  # every engine's kernel then sees float32
     return _ctc_loss(target, output, target_length, output_length, mask_index)
 
 
@@ -244,7 +250,7 @@ def _ctc_decode(
 ):
     inputs = convert_to_tensor(inputs)
     mask_index = _decode_arguments(inputs, strategy, beam_width, top_paths, mask_index)
-    inputs = cast(inputs, result_type(dtype(inputs), "float32"))
+    inputs = cast(inputs, _PUBLIC_DTYPE)
     sequence_lengths = cast(convert_to_tensor(sequence_lengths), "int32")
     if strategy == "greedy":
         return _greedy_decode(inputs, sequence_lengths, merge_repeated, mask_index)
@@ -265,7 +271,7 @@ def _ctc_decode_spec(
     batch, max_length = inputs.shape[0], inputs.shape[1]
     return (
         KerasTensor((paths, batch, max_length), dtype="int32"),
-        KerasTensor((batch, paths), dtype=result_type(dtype(inputs), "float32")),
+        KerasTensor((batch, paths), dtype=_PUBLIC_DTYPE),
     )
 
 

@@ -74,7 +74,9 @@ def _rgb_to_grayscale(images, data_format=None):
     weights = engine.core.convert_to_tensor(_LUMA, dtype=_numpy.get_dtype_name(compute))
     gray = _numpy.tensordot(_numpy.moveaxis(compute, axis, -1), weights, axes=1)  # (..., H, W)
     gray = _numpy.expand_dims(gray, axis)
-    return gray if compute is images else engine.core.cast(_numpy.round(gray, 0), dtype)
+    # As Keras: integer luma truncated toward zero; a boolean pixel is True where any
+    # channel is (the weighted sum is nonzero).
+    return gray if compute is images else engine.core.cast(gray, dtype)
 
 
 def rgb_to_grayscale(images, data_format=None):

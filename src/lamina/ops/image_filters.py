@@ -16,6 +16,7 @@ from lamina.backend import (
 )
 from lamina.ops.core import shape as _shape
 from lamina.ops.dispatch import op
+from lamina.ops.dtype_checks import require_dtype as _require_dtype
 
 _numpy = engine.numpy
 
@@ -114,14 +115,15 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     output keeps the input's shape.
 
     As in Keras (its JAX and TensorFlow backends), ``kernel_size[0]`` and ``sigma[0]`` apply
-    along the width and ``kernel_size[1]`` and ``sigma[1]`` along the height. Integer images
-    are blurred in float32.
+    along the width and ``kernel_size[1]`` and ``sigma[1]`` along the height. Float images
+    only, as in Keras.
 
     >>> ops.image.gaussian_blur(np.ones((2, 8, 8, 3)), (5, 5), (1.5, 1.5)).shape
     (2, 8, 8, 3)
     """
     data_format = _standardize_data_format(data_format)
     _check_rank("gaussian_blur", "images", images)
+    _require_dtype("gaussian_blur", "images", images)  # float only, as Keras's engines
     kernel_size = _pair("gaussian_blur", "kernel_size", kernel_size, int)
     if isinstance(sigma, (int, float, tuple, list)):  # a tensor sigma goes through as it is
         sigma = tuple(float(v) for v in _pair("gaussian_blur", "sigma", sigma, float))
@@ -171,6 +173,7 @@ def sobel_edges(images, data_format=None):
 
 
 def _ssim(image1, image2, max_val, filter_size, filter_sigma, k1, k2, data_format):
+    original = _numpy.get_dtype_name(engine.core.convert_to_tensor(image1))
     image1, dtype = _float(image1)
     image2 = engine.core.cast(engine.core.convert_to_tensor(image2), dtype)
     image1, unbatched = _batched_channels_last(image1, data_format)
@@ -192,6 +195,8 @@ def _ssim(image1, image2, max_val, filter_size, filter_sigma, k1, k2, data_forma
         (mean1 * mean1 + mean2 * mean2 + c1) * (variance1 + variance2 + c2)
     )
     result = _numpy.mean(ssim_map, axis=(1, 2, 3))  # (N,): over the windows and channels
+    if original != dtype:  # as Keras: the result in image1's dtype (truncated; bool: != 0)
+        result = engine.core.cast(result, original)
     return result[0] if unbatched else result
 
 
@@ -213,7 +218,8 @@ def ssim(
     channel; one value per image (a scalar for unbatched input). 1 means identical.
 
     ``max_val`` is the largest pixel value (1.0 for [0, 1] images, 255.0 for bytes).
-    Integer images give a float32 result.
+    As in Keras, the result has image1's dtype: integer and boolean images are compared in
+    float32 and the value cast back (truncated toward zero; for bool, nonzero is True).
     """
     data_format = _standardize_data_format(data_format)
     shape1 = _check_rank("ssim", "image1", image1)

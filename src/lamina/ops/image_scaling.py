@@ -12,6 +12,7 @@ import numpy as np
 from lamina.backend import engine, is_float_dtype as _is_float_dtype, result_type as _result_type
 from lamina.ops.core import shape as _shape
 from lamina.ops.dispatch import op
+from lamina.ops.dtype_checks import refuse_dtype as _refuse_dtype
 
 _numpy = engine.numpy
 
@@ -135,6 +136,8 @@ def scale_and_translate(
     >>> ops.image.scale_and_translate(images, (5, 5), [2.0, 2.0], [-0.5, -0.5], (0, 1),
     ...                               "linear")[0]  # [0, 0.5, 1, 1.5, 2]
     """
+    # Keras's engines have no boolean form (torch's matmul, TensorFlow's kernel refuse it).
+    _refuse_dtype("scale_and_translate", "images", images, ("bool",), "a numeric dtype")
     if method not in _METHODS:
         raise ValueError(
             f"scale_and_translate: method must be one of {list(_METHODS)}; received {method!r}."

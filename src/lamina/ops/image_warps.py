@@ -14,6 +14,10 @@ from lamina.backend import (
 )
 from lamina.ops.core import shape as _shape
 from lamina.ops.dispatch import op
+from lamina.ops.dtype_checks import (
+    refuse_dtype as _refuse_dtype,
+    require_dtype as _require_dtype,
+)
 from lamina.ops.image_filters import _gaussian_blur
 from lamina.ops.image_sampling import _FILL_MODES, _ORDERS, _affine_transform, _map_coordinates
 
@@ -94,6 +98,8 @@ def perspective_transform(
     """
     data_format = _standardize_data_format(data_format)
     _check_images("perspective_transform", images)
+    # No boolean form in Keras (TensorFlow's kernel refuses it; torch's fails to solve).
+    _refuse_dtype("perspective_transform", "images", images, ("bool",), "a numeric dtype")
     _check_interpolation("perspective_transform", interpolation)
     start_points = _as_points(start_points)
     end_points = _as_points(end_points)
@@ -176,6 +182,7 @@ def elastic_transform(
     """
     data_format = _standardize_data_format(data_format)
     _check_images("elastic_transform", images)
+    _require_dtype("elastic_transform", "images", images)  # Keras draws float noise in it
     _check_interpolation("elastic_transform", interpolation)
     if fill_mode not in _FILL_MODES:
         raise ValueError(

@@ -8,8 +8,14 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.backend import engine, floatx as _floatx, is_float_dtype as _is_float_dtype
+from lamina.backend.common import tree as _tree
 from lamina.ops.core import shape as _shape
 from lamina.ops.dispatch import op
+from lamina.ops.dtype_checks import (
+    FULL_PRECISION as _FULL_PRECISION,
+    float_arguments as _float_arguments,
+    require_dtype as _require_dtype,
+)
 
 _linalg = engine.linalg
 _numpy = engine.numpy
@@ -98,6 +104,9 @@ lu_factor = _matrix_op(
     doc="(lu, pivots): L (unit diagonal, below) and U packed in one matrix, and the row "
     "swapped with row ``i`` at step ``i`` (int32, counted from 0), as LAPACK's getrf.",
 )
+# Single and double precision only, as Keras (LAPACK's kernels: no integers, no half floats).
+eig = _float_arguments(eig, "x", allowed=_FULL_PRECISION)
+lu_factor = _float_arguments(lu_factor, "x", allowed=_FULL_PRECISION)
 solve = _system_op(
     _linalg.solve, doc="``x`` with ``a @ x == b``; ``b`` is (..., M) or (..., M, K)."
 )
@@ -153,7 +162,10 @@ cholesky_inverse = _matrix_op(
 
 def jvp(fun, primals, tangents, has_aux=False):
     """Forward-mode derivative: ``(fun(*primals), J @ tangents)`` (and ``aux`` when
-    ``has_aux``, where ``fun`` returns ``(output, aux)``). Needs an engine with autodiff."""
+    ``has_aux``, where ``fun`` returns ``(output, aux)``). Needs an engine with autodiff;
+    primals are floats (as in Keras: integers have no tangent space)."""
+    for index, primal in enumerate(_tree.flatten(primals)):
+        _require_dtype("jvp", f"primals[{index}]", primal)
     return _linalg.jvp(fun, primals, tangents, has_aux=has_aux)
 
 

@@ -7,6 +7,8 @@ return one.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from lamina.backend import engine, is_float_dtype as _is_float_dtype
@@ -19,19 +21,38 @@ _numpy = engine.numpy
 top_k = op(_math.top_k, doc="(values, indices) of the k largest entries along the last axis.")
 in_top_k = op(_math.in_top_k, doc="Whether each target id is among the k highest predictions.")
 logsumexp = op(_math.logsumexp)
-segment_sum = op(_math.segment_sum)
+
+
+def _boolean_segments(engine_function):
+    """``engine_function`` with boolean ``data`` as Keras's torch engine takes it: reduced as
+    0/1 integers and read back as nonzero (sum and max: any; prod and min: all; an empty
+    segment, holding 0 for sum and the integer's extreme or 1 otherwise, reads as given)."""
+
+    @functools.wraps(engine_function)
+    def reduce(data, segment_ids, num_segments=None, sorted=False):
+        data = engine.core.convert_to_tensor(data)
+        if _numpy.get_dtype_name(data) != "bool":
+            return engine_function(data, segment_ids, num_segments, sorted)
+        as_ints = engine.core.cast(data, "int32")
+        return engine.core.cast(engine_function(as_ints, segment_ids, num_segments, sorted), "bool")
+
+    return reduce
+
+
+segment_sum = op(_boolean_segments(_math.segment_sum))
 segment_max = op(
-    _math.segment_max,
+    _boolean_segments(_math.segment_max),
     doc="The max of ``data``'s rows per segment id; an empty segment holds the lowest value "
-    "(-inf for floats); ids outside [0, num_segments) are dropped.",
+    "(-inf for floats; True for bool, as Keras's torch engine); ids outside "
+    "[0, num_segments) are dropped.",
 )
 segment_min = op(
-    _math.segment_min,
+    _boolean_segments(_math.segment_min),
     doc="The min of ``data``'s rows per segment id; an empty segment holds the highest value "
-    "(inf for floats); ids outside [0, num_segments) are dropped.",
+    "(inf for floats, True for bool); ids outside [0, num_segments) are dropped.",
 )
 segment_prod = op(
-    _math.segment_prod,
+    _boolean_segments(_math.segment_prod),
     doc="The product of ``data``'s rows per segment id; an empty segment holds 1; ids "
     "outside [0, num_segments) are dropped.",
 )

@@ -3,10 +3,16 @@
 from lamina.backend import (
     backend as _backend_name,
     engine,
+    is_float_dtype as _is_float_dtype,
+    result_type as _result_type,
     standardize_data_format as _standardize_data_format,
 )
 from lamina.ops.attention import dot_product_attention as dot_product_attention
 from lamina.ops.dispatch import op
+from lamina.ops.dtype_checks import (
+    float_arguments as _float_arguments,
+    refuse_dtype as _refuse_dtype,
+)
 
 _nn = engine.nn
 
@@ -43,12 +49,56 @@ one_hot = op(
 
 conv = op(_nn.conv, doc="N-D convolution with a Keras-shaped kernel (*spatial, in, out).")
 depthwise_conv = op(_nn.depthwise_conv)
-conv_transpose = op(
-    _nn.conv_transpose,
-    doc="Transposed N-D convolution; ``kernel`` is (*spatial, filters, in_channels).",
-)
+
+
+def _conv_transpose(
+    inputs,
+    kernel,
+    strides=1,
+    padding="valid",
+    output_padding=None,
+    data_format=None,
+    dilation_rate=1,
+):
+    inputs, kernel = engine.core.convert_to_tensor(inputs), engine.core.convert_to_tensor(kernel)
+    dtypes = (engine.numpy.get_dtype_name(inputs), engine.numpy.get_dtype_name(kernel))
+    integral = not any(_is_float_dtype(d) for d in dtypes)
+    if integral:  # engines lack integer kernels (torch has int64 only, TensorFlow int32 only):
+        # run in float64, exact for sums of integer products below 2**53, and cast back.
+        result = _result_type(*dtypes)
+        inputs, kernel = engine.core.cast(inputs, "float64"), engine.core.cast(kernel, "float64")
+    outputs = _nn.conv_transpose(
+        inputs, kernel, strides, padding, output_padding, data_format, dilation_rate
+    )
+    return engine.core.cast(outputs, result) if integral else outputs
+
+
+_conv_transpose_op = op(_conv_transpose, name="conv_transpose")
+
+
+def conv_transpose(
+    inputs,
+    kernel,
+    strides=1,
+    padding="valid",
+    output_padding=None,
+    data_format=None,
+    dilation_rate=1,
+):
+    """Transposed N-D convolution; ``kernel`` is (*spatial, filters, in_channels). Integer
+    inputs and kernels give an integer result; booleans are refused, as in Keras."""
+    for argument, value in (("inputs", inputs), ("kernel", kernel)):
+        _refuse_dtype("conv_transpose", argument, value, ("bool",), "a numeric dtype")
+    return _conv_transpose_op(
+        inputs, kernel, strides, padding, output_padding, data_format, dilation_rate
+    )
+
+
 max_pool = op(_nn.max_pool, doc="N-D max pooling ('valid' or 'same' padding).")
-average_pool = op(_nn.average_pool, doc="N-D average pooling; 'same' excludes padding.")
+# Float inputs only: Keras's engines have no integer average pooling (torch's only int64).
+average_pool = _float_arguments(
+    op(_nn.average_pool, doc="N-D average pooling; 'same' excludes padding."), "inputs"
+)
 moments = op(_nn.moments, doc="(mean, variance) over ``axes``.")
 batch_normalization = op(_nn.batch_normalization)
 categorical_crossentropy = op(_nn.categorical_crossentropy)
@@ -103,14 +153,21 @@ separable_conv = op(
     doc="Depthwise convolution (``depthwise_kernel`` (*window, in, multiplier)) followed by a "
     "pointwise 1x..x1 convolution (``pointwise_kernel`` (*ones, in * multiplier, filters)).",
 )
-adaptive_average_pool = op(
-    _nn.adaptive_average_pool,
-    doc="Mean pooling to a fixed ``output_size``: each spatial axis is split into that many "
-    "near-equal windows (``floor(i * n / out)`` to ``ceil((i + 1) * n / out)``).",
+# Float inputs only, as Keras (its torch engine has no integer adaptive pooling kernels).
+adaptive_average_pool = _float_arguments(
+    op(
+        _nn.adaptive_average_pool,
+        doc="Mean pooling to a fixed ``output_size``: each spatial axis is split into that "
+        "many near-equal windows (``floor(i * n / out)`` to ``ceil((i + 1) * n / out)``).",
+    ),
+    "inputs",
 )
-adaptive_max_pool = op(
-    _nn.adaptive_max_pool,
-    doc="Max pooling to a fixed ``output_size``, with adaptive_average_pool's windows.",
+adaptive_max_pool = _float_arguments(
+    op(
+        _nn.adaptive_max_pool,
+        doc="Max pooling to a fixed ``output_size``, with adaptive_average_pool's windows.",
+    ),
+    "inputs",
 )
 
 # Composites written once from other ops (see those modules): normalization, the newer

@@ -7,6 +7,7 @@ from lamina.backend import floatx, is_float_dtype
 from lamina.ops import numpy as _np
 from lamina.ops.core import cast, convert_to_tensor, dtype
 from lamina.ops.dispatch import op
+from lamina.ops.dtype_checks import refuse_dtype as _refuse_dtype
 from lamina.ops.math import view_as_complex
 
 
@@ -35,7 +36,20 @@ def _psnr(x1, x2, max_val):
     return _np.subtract(peak, _np.multiply(_np.log10(mse), 10.0))
 
 
-polar = op(_polar, name="polar", doc="The complex tensor abs_ * (cos(angle) + 1j * sin(angle)).")
+_polar_op = op(_polar, name="polar")
+
+
+def polar(abs_, angle):
+    """The complex tensor abs_ * (cos(angle) + 1j * sin(angle)): complex64 from integers,
+    booleans and float32, complex128 from float64. Half floats are refused, as in Keras
+    (there is no complex32)."""
+    for argument, value in (("abs_", abs_), ("angle", angle)):
+        _refuse_dtype(
+            "polar", argument, value, ("float16", "bfloat16"), "float32, float64, int or bool"
+        )
+    return _polar_op(abs_, angle)
+
+
 psnr = op(
     _psnr,
     name="psnr",

@@ -274,13 +274,19 @@ class Optimizer:
         """
         reference_name = getattr(reference_variable, "path", None) or str(reference_variable.name)
         slot_name = f"{reference_name.replace('/', '_').replace(':', '_')}_{name or 'var'}"
-        return self.add_variable(
+        slot = self.add_variable(
             shape=reference_variable.shape,
             initializer=initializer,
             dtype=reference_variable.dtype,
             name=slot_name,
             layout=getattr(reference_variable, "_layout", None),  # a slot is split as its variable
         )
+        order = getattr(reference_variable, "_memory_order", None)
+        if order is not None:
+            # Stored as its variable (a torch conv kernel): the engine's multi-tensor update
+            # kernels take their fast path only on operands with the same strides.
+            slot._arrange(order)
+        return slot
 
     def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
         """One slot per variable for each name in ``name`` (a string or a list).

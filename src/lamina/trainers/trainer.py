@@ -15,12 +15,14 @@ from lamina import backend, ops
 from lamina.backend import config as backend_config
 from lamina.backend.common import tree
 from lamina.backend.common.traceback_utils import filter_traceback
+from lamina.metrics.state_updates import batched_state_updates
 from lamina.trainers import distributed, stateful_adapter
 from lamina.trainers.data_adapters import train_validation_split, unpack_x_y_sample_weight
 from lamina.trainers.data_adapters.adapter import _is_array_like
 from lamina.trainers.epoch_iterator import EpochIterator, releases_data
 from lamina.trainers.executions import FreshLogs, check_steps_per_execution, executions
 from lamina.trainers.logs import LazyLogs, flatten_logs, pythonify_logs
+from lamina.trainers.single_batch import SingleBatchMethods
 
 _engine_trainer = backend.engine.trainer
 
@@ -28,10 +30,6 @@ _engine_trainer = backend.engine.trainer
 def _batch_size(x):
     first = tree.flatten(x)[0]
     return first.shape[0]
-
-
-def _to_tensors(structure):
-    return tree.map_structure(backend.convert_data, structure)  # text stays NumPy
 
 
 def _supports_jit(layer) -> bool:
@@ -50,7 +48,7 @@ def _resolve_verbose(verbose):
     return verbose
 
 
-class Trainer:
+class Trainer(SingleBatchMethods):
     def __init__(self):
         self.compiled = False
         self.optimizer = None
@@ -317,6 +315,13 @@ class Trainer:
         # Detached: the trackers must not keep this step's autograd graph alive.
         self._loss_tracker.update_state(ops.stop_gradient(loss), sample_weight=_batch_size(x))
 
+    def _update_metrics(self, loss, x, y, y_pred, sample_weight):
+        # The loss tracker's and the compiled metrics' adds, made together at the end (one
+        # engine call: metrics/state_updates.py).
+        with batched_state_updates():
+            self._track_losses(loss, x)
+            return self.compute_metrics(x, y, y_pred, sample_weight)
+
     # ---- steps ---------------------------------------------------------------------------
 
     def _trainable_variables_for_step(self) -> list:
@@ -333,8 +338,7 @@ class Trainer:
         """
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         loss, y_pred = _engine_trainer.train_step(self, x, y, sample_weight)
-        self._track_losses(loss, x)
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        return self._update_metrics(loss, x, y, y_pred, sample_weight)
 
     def test_step(self, data):
         """One evaluation step on one batch (``x``, ``(x, y)`` or ``(x, y, sample_weight)``):
@@ -342,8 +346,7 @@ class Trainer:
         """
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         loss, y_pred = _engine_trainer.test_step(self, x, y, sample_weight)
-        self._track_losses(loss, x)
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        return self._update_metrics(loss, x, y, y_pred, sample_weight)
 
     def predict_step(self, data):
         """One inference step: the model's outputs for the batch's ``x``. ``predict`` calls it."""
@@ -705,50 +708,6 @@ class Trainer:
         outputs = _concatenate_batches(batches)
         callbacks.on_predict_end()
         return outputs
-
-    # ---- single batches ------------------------------------------------------------------
-
-    @filter_traceback
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
-        """Runs one training step on one batch and returns its loss and metrics.
-
-        The metrics are reset first, so the result is this batch's alone. Arguments as for
-        ``fit``; returns a scalar, a list ordered as ``metrics_names`` or, with
-        ``return_dict=True``, a dict.
-        """
-        self._assert_compiled("train_on_batch")
-        _engine_trainer.check_can_train()
-        if class_weight is not None:
-            from lamina.trainers.data_adapters.array_adapter import (
-                class_weight_to_sample_weight,
-            )
-
-            weights = class_weight_to_sample_weight(y, class_weight)
-            sample_weight = weights if sample_weight is None else sample_weight * weights
-        data = (_to_tensors(x), _to_tensors(y), _to_tensors(sample_weight))
-        train_function = self.make_train_function()
-        self.reset_metrics()  # as Keras: each call's logs are its own batch's
-        logs = train_function(data)
-        logs = pythonify_logs(logs)
-        return logs if return_dict else self._flatten_metrics_in_order(logs)
-
-    @filter_traceback
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        """Evaluates one batch: its loss and metrics (the metrics are reset first). Arguments and
-        result as for ``train_on_batch``.
-        """
-        self._assert_compiled("test_on_batch")
-        data = (_to_tensors(x), _to_tensors(y), _to_tensors(sample_weight))
-        test_function = self.make_test_function()
-        self.reset_metrics()  # as Keras: each call's logs are its own batch's
-        logs = pythonify_logs(test_function(data))
-        return logs if return_dict else self._flatten_metrics_in_order(logs)
-
-    @filter_traceback
-    def predict_on_batch(self, x):
-        """Returns the model's outputs for one batch ``x``, as NumPy arrays."""
-        outputs = self.make_predict_function()((_to_tensors(x),))
-        return tree.map_structure(backend.convert_to_numpy, outputs)
 
     # ---- compile config (saving) ---------------------------------------------------------
 

@@ -1,15 +1,15 @@
 """A SampleDataset handed over as another library's dataset: ``tf.data`` or Grain.
 
 The ``*_dataset_from_*`` utilities take ``format="tf"`` or ``"grain"`` as Keras does. Both
-libraries are optional: each is imported only here, only when asked for, and its absence is
-a clear ImportError. TensorFlow is used as a data library, never as the compute engine.
+libraries are optional: each is imported only when asked for, and its absence is a clear
+ImportError. TensorFlow is used as a data library, never as the compute engine; its half is
+``backend/tensorflow/tf_data.py`` (only engine folders import an engine).
 """
 
 from __future__ import annotations
 
-import numpy as np
+import importlib.util
 
-from lamina.backend.common import tree
 from lamina.utils.sample_dataset import SampleDataset, pad_and_stack_samples
 
 FORMATS = ("lamina", "tf", "grain")
@@ -34,40 +34,21 @@ def _missing(package: str, format: str) -> str:
     )
 
 
-def _tensor_spec(tf, leaf, variable_length: bool):
-    array = np.asarray(leaf)
-    if array.dtype.kind in ("U", "S", "O"):
-        return tf.TensorSpec(shape=array.shape, dtype=tf.string)
-    shape = list(array.shape)
-    if variable_length and shape:
-        shape[0] = None  # padded per batch
-    return tf.TensorSpec(shape=shape, dtype=tf.as_dtype(array.dtype))
-
-
 def to_tf_dataset(dataset: SampleDataset):
     """The samples as a ``tf.data.Dataset``, batched (padded, for variable-length samples)
     like ``dataset``, reshuffled on each pass from the same seeds."""
-    # TensorFlow as a data library only, imported here when asked for: the one module above
-    # backend/ allowed to (TF_DATA_MODULES in tests/backend/test_contract.py).
-    try:
-        import tensorflow as tf
-    except ImportError:
-        raise ImportError(_missing("tensorflow", "tf")) from None
+    if importlib.util.find_spec("tensorflow") is None:
+        raise ImportError(_missing("tensorflow", "tf"))
+    # TensorFlow as a data library, on any engine: its half lives under backend/tensorflow/.
+    from lamina.backend.tensorflow.tf_data import dataset_from_samples
+
     samples = dataset._derived(batch_size=None)
-    variable_length = dataset._collate is pad_and_stack_samples
-    signature = tree.map_structure(
-        lambda leaf: _tensor_spec(tf, leaf, variable_length), samples.load_sample(0)
+    result = dataset_from_samples(
+        samples,
+        samples.load_sample(0),
+        dataset.batch_size,
+        variable_length=dataset._collate is pad_and_stack_samples,
     )
-    if isinstance(signature, list):
-        signature = tuple(signature)
-    result = tf.data.Dataset.from_generator(lambda: iter(samples), output_signature=signature)
-    result = result.apply(tf.data.experimental.assert_cardinality(len(samples)))
-    if dataset.batch_size is not None:
-        if variable_length:
-            result = result.padded_batch(dataset.batch_size)
-        else:
-            result = result.batch(dataset.batch_size)
-    result = result.prefetch(tf.data.AUTOTUNE)
     result.class_names = dataset.class_names
     result.file_paths = dataset.file_paths
     return result

@@ -72,6 +72,15 @@ def test_dense_symbolic_shape():
     assert out.shape == (None, None, 4)
 
 
+def test_dense_casts_float64_arrays_to_its_compute_dtype(rng):
+    # As Keras: ops keep a float64 array float64, a layer computes in its compute dtype.
+    x, layer = rng.standard_normal((4, 3)), Dense(2)
+    y = layer(x)
+    kernel, bias = (np.asarray(w, np.float64) for w in layer.get_weights())
+    assert keras.ops.dtype(y) == "float32"
+    assert_close(y, x.astype(np.float32) @ kernel + bias, rtol=1e-5, atol=1e-6)
+
+
 def test_dense_without_autocast_promotes_mixed_dtypes_as_matmul_and_add(rng):
     # float64 inputs and float32 weights: no fused kernel applies; the result promotes.
     x, layer = rng.standard_normal((4, 3)), Dense(2, autocast=False)

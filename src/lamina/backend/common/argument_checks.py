@@ -43,3 +43,50 @@ def check_sparse_target_rank(target_shape, output_shape) -> None:
             "sparse_categorical_crossentropy: target must have one dimension less than output; "
             f"received target.shape={tuple(target_shape)}, output.shape={tuple(output_shape)}."
         )
+
+
+CORRELATE_MODES = ("valid", "same", "full")
+
+
+def check_correlate_mode(mode) -> None:
+    """``correlate`` keeps NumPy's three output lengths."""
+    if mode not in CORRELATE_MODES:
+        raise ValueError(f"correlate: mode must be 'valid', 'same' or 'full'; received {mode!r}.")
+
+
+# ---- convert_to_tensor's refusals (every engine's) ---------------------------------------
+
+
+def check_numeric_array(array, kind=None) -> None:
+    """A tensor holds numbers: an array of strings or objects is refused. ``kind`` overrides
+    ``array.dtype.kind`` where NumPy's is not the number kind (bfloat16's is 'V')."""
+    if (kind or array.dtype.kind) not in "biufc":
+        first = f" (first element: {array.flat[0]!r})" if array.size else ""
+        raise TypeError(
+            f"Expected a numeric array; received an array of dtype {array.dtype}{first}."
+        )
+
+
+def check_numeric_sequence(array, values) -> None:
+    """A list or tuple converts to numbers only (``array`` is ``np.asarray(values)``)."""
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"Expected numeric values; received {values!r:.200}.")
+
+
+def conversion_error(x, error) -> TypeError:
+    """What the engine's own conversion said about ``x``, as one TypeError to raise."""
+    return TypeError(f"Cannot convert {x!r:.200} to a tensor: {error}")
+
+
+def symbolic_conversion_error(x) -> TypeError:
+    """The error for a KerasTensor given where a concrete value is needed."""
+    return TypeError(
+        "A symbolic KerasTensor cannot be converted to a concrete tensor; it has no value. "
+        f"Received {x}."
+    )
+
+
+def check_scan_length(xs, length) -> None:
+    """``scan`` steps over ``xs`` or, without it, ``length`` times."""
+    if xs is None and length is None:
+        raise ValueError("scan needs xs or length; received xs=None and length=None.")

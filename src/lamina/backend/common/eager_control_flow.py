@@ -11,6 +11,7 @@ import builtins
 import inspect
 
 from lamina.backend.common import tree
+from lamina.backend.common.argument_checks import check_scan_length
 
 
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
@@ -102,9 +103,8 @@ def scan(f, init, xs, length, reverse, stack, unstack):
     """``carry, output = f(carry, item)`` over the leading axis of ``xs`` (a tuple or list
     of sequences is stepped together, as ``jax.lax.scan``); the outputs come back stacked,
     or None when ``f`` gives None."""
+    check_scan_length(xs, length)
     if xs is None:
-        if length is None:
-            raise ValueError("scan needs xs or length; received xs=None and length=None.")
         steps: list = [None] * int(length)
     elif isinstance(xs, (tuple, list)):
         steps = list(zip(*(unstack(x) for x in xs)))

@@ -90,14 +90,9 @@ def engine_functions(
 ) -> tuple[Callable, Callable]:
     """An engine's ``moments`` and ``batch_normalization`` (the contract's signatures) over
     its conversion functions and kernels; statistics are reshaped with ``.reshape``."""
-
-    def moments_function(x, axes, keepdims=False, synchronized=False):
-        # ``synchronized`` (cross-replica statistics) needs no work on one device; under jit
-        # with sharded inputs (JAX) the reduction is already global.
-        return moments(
-            to_float(x), axes, keepdims, mean_and_variance=mean_and_variance, cast=cast,
-            dtype_name=dtype_name,
-        )  # fmt: skip
+    moments_function = engine_moments(
+        to_float=to_float, cast=cast, dtype_name=dtype_name, mean_and_variance=mean_and_variance
+    )
 
     def to_channel_shape(value, shape):
         return convert(value).reshape(shape)
@@ -110,7 +105,28 @@ def engine_functions(
             to_channel_shape=to_channel_shape, rsqrt=rsqrt,
         )  # fmt: skip
 
-    moments_function.__name__ = moments_function.__qualname__ = "moments"
     batch_normalization_function.__name__ = "batch_normalization"
     batch_normalization_function.__qualname__ = "batch_normalization"
     return moments_function, batch_normalization_function
+
+
+def engine_moments(
+    *,
+    to_float: Callable[[Any], Any],
+    cast: Callable[[Any, str], Any],
+    dtype_name: Callable[[Any], str],
+    mean_and_variance: Callable[[Any, tuple, bool], tuple[Any, Any]],
+) -> Callable:
+    """An engine's ``moments`` (the contract's signature) over its float conversion, cast and
+    ``mean_and_variance`` kernel."""
+
+    def moments_function(x, axes, keepdims=False, synchronized=False):
+        # ``synchronized`` (cross-replica statistics) needs no work on one device; under jit
+        # with sharded inputs (JAX) the reduction is already global.
+        return moments(
+            to_float(x), axes, keepdims, mean_and_variance=mean_and_variance, cast=cast,
+            dtype_name=dtype_name,
+        )  # fmt: skip
+
+    moments_function.__name__ = moments_function.__qualname__ = "moments"
+    return moments_function

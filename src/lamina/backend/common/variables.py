@@ -124,6 +124,15 @@ class KerasVariable:
     def _set_trainable(self, value: bool):
         pass
 
+    # The axes' order in memory, outermost first, where an engine stores the value in another
+    # order than its shape's (torch: conv kernels as its convolution reads them); None
+    # otherwise. Readers always see the shape's order.
+    _memory_order = None
+
+    def _arrange(self, order) -> None:
+        """Stores the value with its axes in memory in ``order``; engines whose kernels
+        gain from it override this (an optimizer's slot follows its variable's order)."""
+
     # ---- distribution (lamina.distribution sets the layouts; the engine places values) ----
 
     def _choose_layout(self, layout) -> None:
@@ -193,7 +202,7 @@ class KerasVariable:
     def numpy(self) -> np.ndarray:
         # A copy: the engine's array may share memory with the variable, which later
         # assignments would then change under the caller.
-        return np.array(self._engine.core.convert_to_numpy(self.value), copy=True)
+        return np.array(self._engine.core.convert_to_numpy(self.value), copy=True, order="C")
 
     def assign(self, value):
         value = self._engine.core.convert_to_tensor(value, dtype=self._dtype)

@@ -16,6 +16,13 @@ import numpy as np
 
 from lamina.backend import config
 from lamina.backend.common import global_state, shape_inference
+from lamina.backend.common.argument_checks import (
+    check_numeric_array,
+    check_numeric_sequence,
+    check_scan_length,
+    conversion_error,
+    symbolic_conversion_error,
+)
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
 
@@ -159,8 +166,8 @@ def is_tensor(x) -> bool:
 
 def convert_to_tensor(x, dtype=None, sparse=None):
     """``x`` (an array, a Python number or list, a Variable) as a ``jax.Array``, cast to
-    ``dtype`` when given. Inputs that carry no dtype follow Keras: Python floats and float64
-    arrays give ``floatx()``, Python ints ``int32``."""
+    ``dtype`` when given. Inputs that carry no dtype follow Keras: Python floats give
+    ``floatx()``, Python ints ``int32``; an array keeps its own dtype (float64 included)."""
     if isinstance(x, jax.Array):
         if dtype is None:
             return x
@@ -169,19 +176,10 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     if isinstance(x, KerasVariable):
         return convert_to_tensor(x.value, dtype)
     if isinstance(x, KerasTensor):
-        raise TypeError(
-            "A symbolic KerasTensor cannot be converted to a concrete tensor; it has no value. "
-            f"Received {x}."
-        )
+        raise symbolic_conversion_error(x)
     jax_dtype = None if dtype is None else to_jax_dtype(dtype)
     if isinstance(x, np.ndarray):
-        if x.dtype.kind not in "biufc":
-            raise TypeError(
-                f"Expected a numeric array; received an array of dtype {x.dtype}"
-                + (f" (first element: {x.flat[0]!r})." if x.size else ".")
-            )
-        if jax_dtype is None and x.dtype == np.float64:
-            jax_dtype = to_jax_dtype(None)
+        check_numeric_array(x)
         return jnp.asarray(x, dtype=jax_dtype)
     if jax_dtype is None and isinstance(x, (bool, int, float, np.generic)):
         jax_dtype = _python_scalar_dtype(x)
@@ -193,7 +191,7 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     try:
         return jnp.asarray(x, dtype=jax_dtype)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"Cannot convert {x!r:.200} to a tensor: {error}") from None
+        raise conversion_error(x, error) from None
 
 
 def _python_scalar_dtype(x):
@@ -212,8 +210,7 @@ def _array_from_sequence(x, dtype, jax_dtype):
     if any(isinstance(item, (jax.Array, KerasVariable)) for item in x):
         return jnp.stack([convert_to_tensor(item, dtype) for item in x])
     array = np.asarray(x)
-    if array.dtype.kind not in "biufc":
-        raise TypeError(f"Expected numeric values; received {x!r:.200}.")
+    check_numeric_sequence(array, x)
     if jax_dtype is None:
         if array.dtype == np.float64:
             jax_dtype = to_jax_dtype(None)
@@ -280,8 +277,7 @@ def cond(pred, true_fn, false_fn):
 
 
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
-    if xs is None and length is None:
-        raise ValueError("scan needs xs or length.")
+    check_scan_length(xs, length)
     if isinstance(xs, (tuple, list)):  # several sequences, stepped together
         xs = tuple(convert_to_tensor(x) for x in xs)
     elif xs is not None:

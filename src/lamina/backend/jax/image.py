@@ -96,6 +96,9 @@ def resize(images, size, interpolation="bilinear", antialias=False, data_format=
         out = _resize_axis(out, first + 1, width, interpolation)
     if integer_dtype is None:
         return out
-    # Integer images (uint8) come back in their dtype, rounded and saturated, as torch's.
+    if integer_dtype == jnp.bool_:  # as Keras's torch engine: True where nonzero
+        return out != 0
+    # Integer images (uint8) come back in their dtype, rounded half to even and saturated, as
+    # Keras's torch engine (torch.round).
     limits = jnp.iinfo(integer_dtype)
-    return jnp.clip(jnp.floor(out + 0.5), limits.min, limits.max).astype(integer_dtype)
+    return jnp.clip(jnp.round(out), limits.min, limits.max).astype(integer_dtype)

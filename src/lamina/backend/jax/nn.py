@@ -15,7 +15,6 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from lamina.backend import config
 from lamina.backend.common import normalization
 from lamina.backend.common.argument_checks import check_same_shape, check_sparse_target_rank
 from lamina.backend.common.conv_shapes import (
@@ -27,6 +26,7 @@ from lamina.backend.common.conv_shapes import (
     per_axis,
     same_padding,
 )
+from lamina.backend.common.cross_entropy import probability_bounds
 from lamina.backend.config import standardize_data_format
 from lamina.backend.jax.core import cast, convert_to_tensor, dtype_name, to_jax_dtype
 
@@ -315,26 +315,17 @@ def _log_probabilities(output, from_logits, axis):
     if from_logits:
         return jax.nn.log_softmax(output, axis=axis)
     output = output / jnp.sum(output, axis=axis, keepdims=True)
-    epsilon = config.epsilon()
-    return jnp.log(jnp.clip(output, epsilon, 1.0 - epsilon))
-
-
-def _cross_entropy_input(x):
-    """A float tensor of ``x``; a float64 NumPy array stays float64, as Keras keeps it in its
-    cross-entropies (plain conversion would give floatx)."""
-    if isinstance(x, np.ndarray) and x.dtype == np.float64:
-        return _t(x, "float64")
-    return _float(x)
+    return jnp.log(jnp.clip(output, *probability_bounds()))
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _cross_entropy_input(target), _cross_entropy_input(output)
+    target, output = _float(target), _float(output)
     check_same_shape("categorical_crossentropy", target.shape, output.shape)
     return -jnp.sum(target * _log_probabilities(output, from_logits, axis), axis=axis)
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _t(target), _cross_entropy_input(output)
+    target, output = _t(target), _float(output)
     if target.ndim == output.ndim and target.shape[-1] == 1:
         target = jnp.squeeze(target, axis=-1)
     target = target.astype(jnp.int32)
@@ -346,13 +337,12 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def binary_crossentropy(target, output, from_logits=False):
-    target, output = _cross_entropy_input(target), _cross_entropy_input(output)
+    target, output = _float(target), _float(output)
     check_same_shape("binary_crossentropy", target.shape, output.shape)
     if from_logits:
         # max(x, 0) - x * t + log(1 + exp(-|x|)): no overflow for large |x|.
         return jnp.maximum(output, 0) - output * target + jnp.log1p(jnp.exp(-jnp.abs(output)))
-    epsilon = config.epsilon()
-    output = jnp.clip(output, epsilon, 1.0 - epsilon)
+    output = jnp.clip(output, *probability_bounds())
     return -(target * jnp.log(output) + (1.0 - target) * jnp.log1p(-output))
 
 

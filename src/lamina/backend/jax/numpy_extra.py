@@ -9,7 +9,9 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from lamina.backend.common.argument_checks import check_correlate_mode
 from lamina.backend.common.dtypes import result_type
+from lamina.backend.common.integer_pairs import integer_pair_functions
 from lamina.backend.jax.core import convert_to_tensor, dtype_name, to_jax_dtype
 from lamina.backend.jax.numpy import _float, _pair
 
@@ -82,39 +84,16 @@ def fmod(x1, x2):
     return jnp.fmod(x1, x2)
 
 
-def gcd(x1, x2):
-    return jnp.gcd(*_int_pair(x1, x2))
-
-
-def lcm(x1, x2):
-    return jnp.lcm(*_int_pair(x1, x2))
+gcd, lcm, bitwise_and, bitwise_or, bitwise_xor, left_shift, right_shift = integer_pair_functions(
+    __name__, _int_pair, jnp
+)
 
 
 # ---- bitwise ------------------------------------------------------------------------------
 
 
-def bitwise_and(x, y):
-    return jnp.bitwise_and(*_int_pair(x, y))
-
-
-def bitwise_or(x, y):
-    return jnp.bitwise_or(*_int_pair(x, y))
-
-
-def bitwise_xor(x, y):
-    return jnp.bitwise_xor(*_int_pair(x, y))
-
-
 def bitwise_invert(x):
     return jnp.invert(_t(x))
-
-
-def left_shift(x, y):
-    return jnp.left_shift(*_int_pair(x, y))
-
-
-def right_shift(x, y):
-    return jnp.right_shift(*_int_pair(x, y))
 
 
 # ---- complex parts ------------------------------------------------------------------------
@@ -222,8 +201,7 @@ def slogdet(x):
 
 
 def correlate(x1, x2, mode="valid"):
-    if mode not in ("valid", "same", "full"):
-        raise ValueError(f"correlate: mode must be 'valid', 'same' or 'full'; received {mode!r}.")
+    check_correlate_mode(mode)
     return jnp.correlate(*_float_pair(x1, x2), mode=mode)
 
 

@@ -19,6 +19,12 @@ from lamina.backend.common import (
     shape_inference,
     stateless_scope,
 )
+from lamina.backend.common.argument_checks import (
+    check_numeric_array,
+    check_numeric_sequence,
+    conversion_error,
+    symbolic_conversion_error,
+)
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.variables import KerasVariable
@@ -193,11 +199,7 @@ def global_floatx() -> str:
 
 
 def _checked_numeric(array: np.ndarray) -> np.ndarray:
-    if kind(array.dtype) not in "biufc":
-        first = f" (first element: {array.flat[0]!r})" if array.size else ""
-        raise TypeError(
-            f"Expected a numeric array; received an array of dtype {array.dtype}{first}."
-        )
+    check_numeric_array(array, kind(array.dtype))
     return array
 
 
@@ -211,33 +213,25 @@ def as_dtype(array: np.ndarray, dtype: np.dtype) -> np.ndarray:
 def convert_to_tensor(x, dtype=None, sparse=None):
     """An ``np.ndarray``, with the torch engine's dtype rules for inputs that carry none.
 
-    Python floats and float64 arrays give floatx, Python ints int32, bools bool; an
-    explicit ``dtype`` wins.
+    Python floats give floatx, Python ints int32, bools bool; an array keeps its own dtype
+    (float64 included); an explicit ``dtype`` wins.
     """
     numpy_dtype = None if dtype is None else to_numpy_dtype(dtype)
     if isinstance(x, np.ndarray):
         _checked_numeric(x)
-        if numpy_dtype is None:
-            if x.dtype == np.float64:
-                return as_dtype(x, to_numpy_dtype(global_floatx()))
-            return x
-        return as_dtype(x, numpy_dtype)
+        return x if numpy_dtype is None else as_dtype(x, numpy_dtype)
     if isinstance(x, KerasVariable):
         value = x.value  # a variable's own dtype is kept (a float64 weight stays float64)
         return value if numpy_dtype is None else as_dtype(value, numpy_dtype)
     if isinstance(x, KerasTensor):
-        raise TypeError(
-            "A symbolic KerasTensor cannot be converted to a concrete tensor; it has no value. "
-            f"Received {x}."
-        )
+        raise symbolic_conversion_error(x)
     if numpy_dtype is None:
         numpy_dtype = _scalar_dtype(x)
     if isinstance(x, (list, tuple)):
         if any(isinstance(item, (np.ndarray, KerasVariable)) for item in x):
             return np.stack([convert_to_tensor(item, dtype) for item in x])
         array = np.asarray(x)
-        if array.dtype.kind not in "biufc":
-            raise TypeError(f"Expected numeric values; received {x!r:.200}.")
+        check_numeric_sequence(array, x)
         if numpy_dtype is None:
             if array.dtype == np.float64:
                 numpy_dtype = to_numpy_dtype(global_floatx())
@@ -247,10 +241,8 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     try:
         array = np.asarray(x)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"Cannot convert {x!r:.200} to a tensor: {error}") from None
+        raise conversion_error(x, error) from None
     _checked_numeric(array)
-    if numpy_dtype is None and array.dtype == np.float64 and not isinstance(x, np.generic):
-        numpy_dtype = to_numpy_dtype(global_floatx())
     return array if numpy_dtype is None else as_dtype(array, numpy_dtype)
 
 

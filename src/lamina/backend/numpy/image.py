@@ -102,11 +102,9 @@ def resize(images, size, interpolation="bilinear", antialias=False, data_format=
         weights = _axis_weights(compute.shape[axis], int(out_size), interpolation, antialias)
         weights = weights.astype(compute.dtype)
         compute = np.moveaxis(np.tensordot(weights, compute, axes=((1,), (axis,))), 0, axis)
-    if dtype.kind != "f":
-        info = np.iinfo(dtype) if dtype.kind in "iu" else None
-        compute = np.round(compute)
-        if info is not None:
-            compute = np.clip(compute, info.min, info.max)
+    if dtype.kind in "iu":  # a bool image reads back True where nonzero, as Keras's torch
+        info = np.iinfo(dtype)
+        compute = np.clip(np.round(compute), info.min, info.max)
     out = compute.astype(dtype, copy=False)
     if data_format == "channels_first":
         out = np.moveaxis(out, -1, 1)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from lamina.backend import config
 from lamina.backend.common import global_state, normalization
 from lamina.backend.common.argument_checks import check_same_shape, check_sparse_target_rank
 from lamina.backend.common.conv_shapes import (
@@ -24,6 +23,7 @@ from lamina.backend.common.conv_shapes import (
     per_axis,
     same_padding,
 )
+from lamina.backend.common.cross_entropy import probability_bounds
 from lamina.backend.config import standardize_data_format
 from lamina.backend.numpy.core import (
     as_dtype,
@@ -428,8 +428,7 @@ def _log_probabilities(output, axis, from_logits):
     if from_logits:
         return log_softmax(output, axis=axis)
     output = output / np.sum(output, axis=axis, keepdims=True)
-    eps = _epsilon()
-    return np.log(np.clip(output, eps, 1.0 - eps))
+    return np.log(np.clip(output, *probability_bounds()))
 
 
 @quiet
@@ -464,14 +463,9 @@ def binary_crossentropy(target, output, from_logits=False):
         # max(x, 0) - x * z + log(1 + exp(-|x|)): no overflow for large |x|.
         out = np.maximum(output, 0) - output * target + np.log1p(np.exp(-np.abs(output)))
         return np.asarray(out, dtype=output.dtype)
-    eps = _epsilon()
-    output = np.clip(output, eps, 1.0 - eps)
+    output = np.clip(output, *probability_bounds())
     out = -(target * np.log(output) + (1.0 - target) * np.log1p(-output))
     return np.asarray(out, dtype=output.dtype)
-
-
-def _epsilon():
-    return config.epsilon()
 
 
 # ---- adaptive pooling ---------------------------------------------------------------------

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from lamina.backend.common.argument_checks import check_correlate_mode
 from lamina.backend.common.dtypes import result_type
+from lamina.backend.common.integer_pairs import integer_pair_functions
 from lamina.backend.numpy.core import dtype_name, kind, quiet, to_array, to_numpy_dtype
 from lamina.backend.numpy.numpy import _float, _out, _pair
 
@@ -81,39 +83,16 @@ def fmod(x1, x2):
     return _out(np.fmod(x1, x2))
 
 
-def gcd(x1, x2):
-    return _out(np.gcd(*_int_pair(x1, x2)))
-
-
-def lcm(x1, x2):
-    return _out(np.lcm(*_int_pair(x1, x2)))
+gcd, lcm, bitwise_and, bitwise_or, bitwise_xor, left_shift, right_shift = integer_pair_functions(
+    __name__, _int_pair, np, _out
+)
 
 
 # ---- bitwise ------------------------------------------------------------------------------
 
 
-def bitwise_and(x, y):
-    return _out(np.bitwise_and(*_int_pair(x, y)))
-
-
-def bitwise_or(x, y):
-    return _out(np.bitwise_or(*_int_pair(x, y)))
-
-
-def bitwise_xor(x, y):
-    return _out(np.bitwise_xor(*_int_pair(x, y)))
-
-
 def bitwise_invert(x):
     return _out(np.invert(_t(x)))
-
-
-def left_shift(x, y):
-    return _out(np.left_shift(*_int_pair(x, y)))
-
-
-def right_shift(x, y):
-    return _out(np.right_shift(*_int_pair(x, y)))
 
 
 # ---- complex parts ------------------------------------------------------------------------
@@ -214,8 +193,7 @@ def slogdet(x):
 
 
 def correlate(x1, x2, mode="valid"):
-    if mode not in ("valid", "same", "full"):
-        raise ValueError(f"correlate: mode must be 'valid', 'same' or 'full'; received {mode!r}.")
+    check_correlate_mode(mode)
     return _out(np.correlate(*_float_pair(x1, x2), mode=mode))
 
 

@@ -19,6 +19,12 @@ from lamina.backend.common import (
     shape_inference,
     stateless_scope,
 )
+from lamina.backend.common.argument_checks import (
+    check_numeric_array,
+    check_scan_length,
+    conversion_error,
+    symbolic_conversion_error,
+)
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.variables import KerasVariable
@@ -202,18 +208,14 @@ def is_tensor(x) -> bool:
 
 
 def _checked_numeric(array: np.ndarray) -> np.ndarray:
-    if array.dtype.kind not in "biufc":
-        first = f" (first element: {array.flat[0]!r})" if array.size else ""
-        raise TypeError(
-            f"Expected a numeric array; received an array of dtype {array.dtype}{first}."
-        )
+    check_numeric_array(array)
     return array
 
 
 def convert_to_tensor(x, dtype=None, sparse=None):
     """``x`` (an array, a Python number or list, a Variable) as a ``tf.Tensor``, cast to
-    ``dtype`` when given. Inputs that carry no dtype follow Keras: Python floats and float64
-    arrays give ``floatx()``, Python ints ``int32``."""
+    ``dtype`` when given. Inputs that carry no dtype follow Keras: Python floats give
+    ``floatx()``, Python ints ``int32``; an array keeps its own dtype (float64 included)."""
     tf_dtype = None if dtype is None else to_tf_dtype(dtype)
     if isinstance(x, tf.Tensor):
         return x if tf_dtype is None or x.dtype == tf_dtype else tf.cast(x, tf_dtype)
@@ -227,14 +229,9 @@ def convert_to_tensor(x, dtype=None, sparse=None):
             return convert_to_tensor(tf.sparse.to_dense(x), dtype)
         return convert_to_tensor(tf.convert_to_tensor(x), dtype)
     if isinstance(x, KerasTensor):
-        raise TypeError(
-            "A symbolic KerasTensor cannot be converted to a concrete tensor; it has no value. "
-            f"Received {x}."
-        )
+        raise symbolic_conversion_error(x)
     if isinstance(x, np.ndarray):
         array = _checked_numeric(x)
-        if tf_dtype is None and array.dtype == np.float64:
-            tf_dtype = to_tf_dtype(None)
         return _from_array(array, tf_dtype)
     if tf_dtype is None and isinstance(x, (bool, int, float, np.generic)):
         tf_dtype = _python_scalar_dtype(x)
@@ -248,7 +245,7 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     try:
         return tf.convert_to_tensor(x, dtype=tf_dtype)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"Cannot convert {x!r:.200} to a tensor: {error}") from None
+        raise conversion_error(x, error) from None
 
 
 def _from_array(array: np.ndarray, tf_dtype):
@@ -353,8 +350,7 @@ def cond(pred, true_fn, false_fn):
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     """As ``jax.lax.scan``: eagerly a Python loop over the leading axis; in a graph being
     traced, one ``tf.while_loop`` (see graph_scan.py)."""
-    if xs is None and length is None:
-        raise ValueError("scan needs xs or length.")
+    check_scan_length(xs, length)
     if in_graph():
         if isinstance(xs, list):
             xs = tuple(xs)  # each step's items as a tuple, as the eager loop gives them

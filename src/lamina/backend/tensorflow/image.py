@@ -124,7 +124,10 @@ def resize(images, size, interpolation="bilinear", antialias=False, data_format=
     out = resize_axis(out, first + 1, width, interpolation)
     if integer_dtype is None:
         return out
-    # Integer images (uint8) come back in their dtype, rounded and saturated, as torch's.
+    if integer_dtype == tf.bool:  # as Keras's torch engine: True where nonzero
+        return tf.not_equal(out, 0)
+    # Integer images (uint8) come back in their dtype, rounded half to even and saturated, as
+    # Keras's torch engine (torch.round).
     low, high = integer_dtype.min, integer_dtype.max
-    rounded = tf.clip_by_value(tf.floor(out + 0.5), float(low), float(high))
+    rounded = tf.clip_by_value(tf.round(out), float(low), float(high))
     return tf.cast(rounded, integer_dtype)

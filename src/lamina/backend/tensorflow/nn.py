@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-from lamina.backend import config
 from lamina.backend.common import normalization
 from lamina.backend.common.argument_checks import check_same_shape, check_sparse_target_rank
 from lamina.backend.common.conv_shapes import (
@@ -19,6 +18,7 @@ from lamina.backend.common.conv_shapes import (
     check_padding,
     per_axis,
 )
+from lamina.backend.common.cross_entropy import probability_bounds
 from lamina.backend.common.dtypes import result_type
 from lamina.backend.config import standardize_data_format
 from lamina.backend.tensorflow.convolution import (
@@ -226,13 +226,9 @@ def _mean_and_variance(x, axes, keepdims):
     return mean, variance
 
 
-def moments(x, axes, keepdims=False, synchronized=False):
-    # ``synchronized`` (cross-replica statistics) would need a distribution strategy; a
-    # single-device call reduces over everything it holds.
-    return normalization.moments(
-        _float(x), axes, keepdims, mean_and_variance=_mean_and_variance, cast=cast,
-        dtype_name=dtype_name,
-    )  # fmt: skip
+moments = normalization.engine_moments(
+    to_float=_float, cast=cast, dtype_name=dtype_name, mean_and_variance=_mean_and_variance
+)
 
 
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
@@ -254,16 +250,7 @@ def _log_probabilities(output, from_logits, axis):
     if from_logits:
         return tf.nn.log_softmax(output, axis=axis)
     output = output / tf.reduce_sum(output, axis=axis, keepdims=True)
-    epsilon = config.epsilon()
-    return tf.math.log(tf.clip_by_value(output, epsilon, 1.0 - epsilon))
-
-
-def _cross_entropy_input(x):
-    """A float tensor of ``x``; a float64 NumPy array stays float64, as Keras keeps it in its
-    cross-entropies (plain conversion would give floatx)."""
-    if isinstance(x, np.ndarray) and x.dtype == np.float64:
-        return _t(x, "float64")
-    return _float(x)
+    return tf.math.log(tf.clip_by_value(output, *probability_bounds()))
 
 
 def _common_float(target, output):
@@ -275,14 +262,14 @@ def _common_float(target, output):
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _cross_entropy_input(target), _cross_entropy_input(output)
+    target, output = _float(target), _float(output)
     check_same_shape("categorical_crossentropy", target.shape, output.shape)
     target, output = _common_float(target, output)
     return -tf.reduce_sum(target * _log_probabilities(output, from_logits, axis), axis=axis)
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _t(target), _cross_entropy_input(output)
+    target, output = _t(target), _float(output)
     if target.shape.rank == output.shape.rank and target.shape[-1] == 1:
         target = tf.squeeze(target, axis=-1)
     target = tf.cast(target, tf.int32)
@@ -294,11 +281,10 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def binary_crossentropy(target, output, from_logits=False):
-    target, output = _cross_entropy_input(target), _cross_entropy_input(output)
+    target, output = _float(target), _float(output)
     check_same_shape("binary_crossentropy", target.shape, output.shape)
     target, output = _common_float(target, output)
     if from_logits:
         return tf.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
-    epsilon = config.epsilon()
-    output = tf.clip_by_value(output, epsilon, 1.0 - epsilon)
+    output = tf.clip_by_value(output, *probability_bounds())
     return -(target * tf.math.log(output) + (1.0 - target) * tf.math.log1p(-output))

@@ -10,6 +10,7 @@ import math as _python_math
 
 import tensorflow as tf
 
+from lamina.backend.common.argument_checks import check_correlate_mode
 from lamina.backend.common.dtypes import result_type
 from lamina.backend.tensorflow.core import convert_to_tensor, dtype_name, to_tf_dtype
 from lamina.backend.tensorflow.numpy import _cast, _float, _ndim, _pair, moveaxis
@@ -389,8 +390,7 @@ def slogdet(x):
 
 
 def correlate(x1, x2, mode="valid"):
-    if mode not in ("valid", "same", "full"):
-        raise ValueError(f"correlate: mode must be 'valid', 'same' or 'full'; received {mode!r}.")
+    check_correlate_mode(mode)
     x1, x2 = _float_pair(x1, x2)
     n, m = x1.shape[0], x2.shape[0]
     if n < m:  # NumPy swaps so the longer one slides; the result reverses

@@ -15,6 +15,12 @@ from lamina.backend.common import (
     shape_inference,
     stateless_scope,
 )
+from lamina.backend.common.argument_checks import (
+    check_numeric_array,
+    check_numeric_sequence,
+    conversion_error,
+    symbolic_conversion_error,
+)
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.variables import KerasVariable
@@ -139,6 +145,7 @@ class Variable(KerasVariable):
             and tuple(value.shape) == self._shape
             and self._value.device.type == "cpu"
             and type(self._value.data) is torch.Tensor  # not a split (DTensor) variable
+            and self._memory_order is None  # the array's C order is the storage's
             and value.dtype.name == self._dtype
             and not global_state.in_symbolic_scope()
             and not stateless_scope.scopes_open
@@ -207,6 +214,31 @@ class Variable(KerasVariable):
         if self._value.is_floating_point():
             self._value.requires_grad_(value)
 
+    def _arrange(self, order) -> None:
+        """Keeps the shape (what every reader sees: ``value``, ``numpy()``, saved files) but
+        stores the axes in memory in ``order``, outermost first: the strides an engine kernel
+        reads without a copy. Assignments, optimizer updates and gradients keep them."""
+        order = tuple(int(axis) for axis in order)
+        if sorted(order) != list(range(len(self._shape))):
+            raise ValueError(
+                f"Variable {self.path!r}: order must be a permutation of the axes of shape "
+                f"{self._shape}; received {order}."
+            )
+        if self._layout is not None or type(self._value.data) is not torch.Tensor:
+            return  # a split (DTensor) variable keeps the layout its placement chose
+        contiguous = order == tuple(range(len(order)))
+        self._memory_order = None if contiguous else order
+        current = self._value.data
+        if current.permute(order).is_contiguous():
+            return
+        with unset_fake_temporarily(), torch.no_grad():
+            stored = torch.empty(
+                [self._shape[axis] for axis in order], dtype=current.dtype, device=current.device
+            )
+            stored = stored.permute([order.index(axis) for axis in range(len(order))])
+            stored.copy_(current)
+        self._value.data = stored
+
     @classmethod
     def __torch_function__(cls, func, types, args=(), kwargs=None):
         def unwrap(x):
@@ -236,7 +268,8 @@ def is_tensor(x) -> bool:
 def convert_to_tensor(x, dtype=None, sparse=None):
     """``x`` (an array, a Python number or list, a Variable) as a ``torch.Tensor`` on the
     current device, cast to ``dtype`` when given. Inputs that carry no dtype follow Keras:
-    Python floats and float64 arrays give ``floatx()``, Python ints ``int32``."""
+    Python floats give ``floatx()``, Python ints ``int32``; an array keeps its own dtype
+    (a float64 array stays float64: layers and the array adapter cast it where Keras does)."""
     if isinstance(x, torch.Tensor):
         if _accelerator_default and not _device_stack and x.device.type == "cpu":
             x = x.to(_default_device)  # CPU tensors (a DataLoader's) join the model's device
@@ -247,10 +280,7 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     if isinstance(x, KerasVariable):
         return convert_to_tensor(x.value, dtype)
     if isinstance(x, KerasTensor):
-        raise TypeError(
-            "A symbolic KerasTensor cannot be converted to a concrete tensor; it has no value. "
-            f"Received {x}."
-        )
+        raise symbolic_conversion_error(x)
     torch_dtype = None if dtype is None else to_torch_dtype(dtype)
     if isinstance(x, np.ndarray):
         return _tensor_from_array(x, torch_dtype)
@@ -261,19 +291,11 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     try:
         return torch.as_tensor(x, dtype=torch_dtype, device=get_device())
     except (TypeError, ValueError, RuntimeError) as error:
-        raise TypeError(f"Cannot convert {x!r:.200} to a tensor: {error}") from None
+        raise conversion_error(x, error) from None
 
 
 def _tensor_from_array(x: np.ndarray, torch_dtype):
-    if x.dtype.kind not in "biufc":
-        raise TypeError(
-            f"Expected a numeric array; received an array of dtype {x.dtype} "
-            f"(first element: {x.flat[0]!r})."
-            if x.size
-            else f"Expected a numeric array; received an array of dtype {x.dtype}."
-        )
-    if torch_dtype is None and x.dtype == np.float64:
-        torch_dtype = to_torch_dtype(global_floatx())
+    check_numeric_array(x)
     # ascontiguousarray makes 0-d arrays 1-d; the reshape keeps a scalar a scalar.
     tensor = torch.from_numpy(np.ascontiguousarray(x).reshape(x.shape))
     return tensor.to(device=get_device(), dtype=torch_dtype or tensor.dtype)
@@ -295,8 +317,7 @@ def _tensor_from_sequence(x, dtype, torch_dtype):
     if any(isinstance(item, torch.Tensor) for item in x):
         return torch.stack([convert_to_tensor(item, dtype) for item in x])
     array = np.asarray(x)
-    if array.dtype.kind not in "biufc":
-        raise TypeError(f"Expected numeric values; received {x!r:.200}.")
+    check_numeric_sequence(array, x)
     if torch_dtype is None:
         if array.dtype == np.float64:
             torch_dtype = to_torch_dtype(global_floatx())

@@ -127,7 +127,7 @@ class GradientReducer:
         parts = [
             torch.zeros(p.numel(), dtype=p.dtype, device=p.device)
             if p.grad is None
-            else p.grad.reshape(-1)
+            else p.grad.permute(_storage_order(p)).reshape(-1)  # a view, in memory order
             for p in bucket.members
         ]
         flat = torch.cat(parts)
@@ -146,7 +146,7 @@ class GradientReducer:
             offset = 0
             for parameter in bucket.members:
                 count = parameter.numel()
-                parameter.grad = bucket.flat[offset : offset + count].view_as(parameter)
+                parameter.grad = _unflatten(bucket.flat[offset : offset + count], parameter)
                 offset += count
         self._reset()
 
@@ -229,6 +229,22 @@ def fit_scope(model):
         yield
     finally:
         reducer.persistent = reducer.armed = False
+
+
+def _storage_order(parameter) -> list[int]:
+    """The parameter's axes, outermost in memory first: its own order, unless it is stored
+    permuted (a conv kernel kept as torch's convolution reads it, Variable._arrange)."""
+    return sorted(range(parameter.ndim), key=lambda axis: -parameter.stride(axis))
+
+
+def _unflatten(flat, parameter):
+    """The 1-D ``flat`` (a gradient flattened in ``parameter``'s memory order) as a view of
+    the parameter's shape and strides, as the optimizer's multi-tensor kernels want it."""
+    order = _storage_order(parameter)
+    if order == sorted(order):
+        return flat.view_as(parameter)
+    stored = flat.view([parameter.shape[axis] for axis in order])
+    return stored.permute([order.index(axis) for axis in range(parameter.ndim)])
 
 
 def _grouped_by_dtype(tensors: list):

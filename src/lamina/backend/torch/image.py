@@ -29,8 +29,11 @@ def resize(images, size, interpolation="bilinear", antialias=False, data_format=
     if not x.is_floating_point():  # torch interpolates floats only; Keras rounds back
         x = x.to(torch.float32)
     out = F.interpolate(x, size=tuple(size), mode=_MODES[interpolation], **extra)
-    if original != out.dtype:
-        out = (out if original == torch.bool else torch.round(out)).to(original)
+    if original == torch.bool:
+        out = out.to(original)  # True where nonzero
+    elif original != out.dtype:  # rounded and saturated (bicubic overshoots), as Keras
+        limits = torch.iinfo(original)
+        out = torch.round(out).clamp_(limits.min, limits.max).to(original)
     if data_format == "channels_last":
         out = out.permute(0, 2, 3, 1)
     return out if batched else out.squeeze(0)

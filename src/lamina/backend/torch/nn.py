@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math as _math
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -25,6 +24,7 @@ from lamina.backend.common.conv_shapes import (
     per_axis,
     same_padding,
 )
+from lamina.backend.common.cross_entropy import probability_bounds
 from lamina.backend.config import standardize_data_format
 from lamina.backend.torch import core
 from lamina.backend.torch.core import cast, convert_to_tensor, dtype_name, to_torch_dtype
@@ -164,10 +164,14 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     strides = per_axis(strides, rank, "strides")
     dilation = per_axis(dilation_rate, rank, "dilation_rate")
     x = _to_channels_first(inputs, data_format)
-    if data_format == "channels_last" and rank > 1 and not _contiguous_channels_first(x):
-        w = _channels_last_weight(kernel)
-    else:
-        w = kernel.permute(rank + 1, rank, *range(rank))  # (filters, in/groups, *spatial)
+    w = kernel.permute(rank + 1, rank, *range(rank))  # (filters, in/groups, *spatial), a view
+    if (
+        data_format == "channels_last"
+        and rank > 1
+        and not _contiguous_channels_first(x)
+        and not w.is_contiguous(memory_format=_CHANNELS_LAST[rank])
+    ):
+        w = _channels_last_weight(kernel)  # a kernel not stored as arrange_conv_kernel does
     groups = x.shape[1] // w.shape[1]
     padding = padding.lower()
     torch_padding = 0
@@ -195,6 +199,9 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
         x, w, bias, stride=strides, padding=torch_padding, dilation=dilation, groups=groups
     )
     return _to_channels_last(out, data_format)
+
+
+_CHANNELS_LAST = {2: torch.channels_last, 3: torch.channels_last_3d}
 
 
 def _channels_last_weight(kernel):
@@ -374,16 +381,23 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
 
 
 def _mean_and_variance(x, axes, keepdims):
+    axes = tuple(axis % x.ndim for axis in ((axes,) if isinstance(axes, int) else axes))
+    if x.ndim > 1 and x.ndim - 1 not in axes:
+        # Statistics per channel of a channels_last batch (batch normalization): torch's
+        # var_mean reduces over leading axes 2.5x slower on the CPU, and its backward costs
+        # as much again (half of a MobileNetV2 training step). E[x^2] - E[x]^2, as Keras's
+        # torch backend computes it: two fast reductions to the last axis.
+        mean = torch.mean(x, dim=axes, keepdim=keepdims)
+        variance = torch.mean(x * x, dim=axes, keepdim=keepdims) - mean * mean
+        return mean, torch.clamp_min(variance, 0.0)  # rounding can leave it just below 0
     # One fused kernel reads x once for both statistics.
     variance, mean = torch.var_mean(x, dim=axes, keepdim=keepdims, correction=0)
     return mean, variance
 
 
-def moments(x, axes, keepdims=False, synchronized=False):
-    return normalization.moments(
-        _float(x), axes, keepdims, mean_and_variance=_mean_and_variance, cast=cast,
-        dtype_name=dtype_name,
-    )  # fmt: skip
+moments = normalization.engine_moments(
+    to_float=_float, cast=cast, dtype_name=dtype_name, mean_and_variance=_mean_and_variance
+)
 
 
 def _to_channel_shape(value, shape):
@@ -405,10 +419,39 @@ def _scale_and_shift(centered, inverse, offset):
 
 
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    x = _t(x)
+    outputs = _native_batch_norm(x, mean, variance, axis, offset, scale, epsilon)
+    if outputs is not None:
+        return outputs
     return normalization.batch_normalization(
-        _t(x), mean, variance, axis, offset, scale, epsilon,
+        x, mean, variance, axis, offset, scale, epsilon,
         to_channel_shape=_to_channel_shape, rsqrt=torch.rsqrt, scale_and_shift=_scale_and_shift,
     )  # fmt: skip
+
+
+def _native_batch_norm(x, mean, variance, axis, offset, scale, epsilon):
+    """torch's own inference batch norm, one pass over ``x`` (the composite takes three), when
+    the statistics are fixed 1-D tensors of ``x``'s dtype (a layer's moving averages); None
+    when it cannot serve: no gradient reaches ``mean`` or ``variance`` through it."""
+    if x.ndim < 2 or not x.is_floating_point():
+        return None
+    channels = x.shape[axis]
+    stats = [_t(value) for value in (mean, variance)]
+    affine = [None if value is None else _t(value) for value in (scale, offset)]
+    tensors = stats + [value for value in affine if value is not None]
+    if any(t.shape != (channels,) or t.dtype != x.dtype for t in tensors):
+        return None
+    if torch.is_grad_enabled() and any(t.requires_grad for t in stats):
+        return None  # batch statistics being trained through: the composite keeps their graph
+    dtensor = core.dtensor_type
+    if dtensor is not None and any(isinstance(t, dtensor) for t in (x, *tensors)):
+        return None
+    axis = axis % x.ndim
+    channels_first = x.movedim(axis, 1)  # a view; NHWC becomes torch's channels_last NCHW
+    outputs = F.batch_norm(
+        channels_first, *stats, *affine, training=False, momentum=0.0, eps=epsilon
+    )
+    return outputs.movedim(1, axis)
 
 
 # ---- losses -------------------------------------------------------------------------------
@@ -418,51 +461,45 @@ def _log_probabilities(output, from_logits, axis):
     if from_logits:
         return torch.log_softmax(output, dim=axis)
     output = output / torch.sum(output, dim=axis, keepdim=True)
-    epsilon = _epsilon()
-    return torch.log(torch.clamp(output, epsilon, 1.0 - epsilon))
-
-
-def _cross_entropy_input(x):
-    """A float tensor of ``x``; a float64 NumPy array stays float64, as Keras keeps it in its
-    cross-entropies (plain conversion would give floatx)."""
-    if isinstance(x, np.ndarray) and x.dtype == np.float64:
-        return _t(x, "float64")
-    return _float(x)
+    return torch.log(torch.clamp(output, *probability_bounds()))
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _cross_entropy_input(target), _cross_entropy_input(output)
+    target, output = _float(target), _float(output)
     check_same_shape("categorical_crossentropy", target.shape, output.shape)
     log_prob = _log_probabilities(output, from_logits, axis)
     return -torch.sum(target * log_prob, dim=axis)
 
 
+_NO_IGNORED_ID = -(2**63)  # below every id: nll_loss then ignores none
+
+
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _t(target), _cross_entropy_input(output)
+    target, output = _t(target), _float(output)
     if target.ndim == output.ndim and target.shape[-1] == 1:
         target = target.squeeze(-1)
     target = target.to(torch.int64)
     check_sparse_target_rank(target.shape, output.shape)
     log_prob = _log_probabilities(output, from_logits, axis)
+    if log_prob.ndim == 2 and axis in (-1, 1):
+        # (batch, classes): torch's nll_loss is the negated gather in one op each way
+        # (forward and gradient) instead of five; no id is ignored (an id of -100 fails as
+        # the gather does, instead of nll_loss's default ignore_index zeroing it).
+        return F.nll_loss(log_prob, target, reduction="none", ignore_index=_NO_IGNORED_ID)
     if axis != -1:
         log_prob = torch.movedim(log_prob, axis, -1)
     return -torch.gather(log_prob, -1, target.unsqueeze(-1)).squeeze(-1)
 
 
 def binary_crossentropy(target, output, from_logits=False):
-    target, output = _cross_entropy_input(target), _cross_entropy_input(output)
+    target, output = _float(target), _float(output)
     check_same_shape("binary_crossentropy", target.shape, output.shape)
     if from_logits:
         dtype = torch.promote_types(target.dtype, output.dtype)  # the kernel takes one dtype
         return F.binary_cross_entropy_with_logits(output.to(dtype), target.to(dtype),
                                                   reduction="none")  # fmt: skip
-    eps = _epsilon()
-    output = torch.clamp(output, eps, 1.0 - eps)
+    output = torch.clamp(output, *probability_bounds())
     return -(target * torch.log(output) + (1.0 - target) * torch.log1p(-output))
-
-
-def _epsilon():
-    return config.epsilon()
 
 
 # ---- adaptive pooling ---------------------------------------------------------------------
@@ -506,3 +543,50 @@ def matmul_add(x1, x2, bias):
     if dtensor is not None and any(isinstance(x, dtensor) for x in (x1, x2, bias)):
         return None  # sharded weights keep the matmul path their placements were set up for
     return torch.addmm(bias, x1, x2)
+
+
+def arrange_conv_kernel(variable, data_format=None, depthwise=False):
+    """Stores a conv layer's Keras-shaped kernel variable, (*spatial, in/groups, filters) or
+    depthwise (*spatial, in, multiplier), with its axes in memory as ``conv`` hands it to
+    torch's kernel, so that the permuted view is used as it is: no copy of the kernel (nor
+    of its gradient) per call. Readers still see the Keras shape."""
+    rank = len(variable.shape) - 2
+    data_format = standardize_data_format(data_format)
+    device_type = variable._value.device.type
+    if depthwise:
+        order = (rank, rank + 1, *range(rank))  # (in, multiplier, *spatial): (in*mult, 1, ...)
+    elif (
+        data_format == "channels_last"
+        and rank > 1
+        and _CONV_LAYOUT.get(device_type, "channels_last") == "channels_last"
+    ):
+        order = (rank + 1, *range(rank), rank)  # (filters, *spatial, in): channels_last strides
+    else:
+        order = (rank + 1, rank, *range(rank))  # (filters, in, *spatial): contiguous
+    variable._arrange(order)
+
+
+def batch_normalization_training(x, axis, offset=None, scale=None, epsilon=1e-3):
+    """Batch normalization by the batch's own statistics (a BatchNormalization layer in
+    training) in torch's fused kernel, forward and backward: ``(outputs, mean, variance)``,
+    the statistics without gradient (they feed the moving averages); None where the kernel
+    cannot serve (the layer then runs moments and batch_normalization)."""
+    x = _t(x)
+    if x.ndim < 2 or x.dtype not in (torch.float32, torch.float64):
+        return None
+    channels = x.shape[axis]
+    affine = [None if value is None else _t(value) for value in (scale, offset)]
+    if any(v is not None and (v.shape != (channels,) or v.dtype != x.dtype) for v in affine):
+        return None
+    dtensor = core.dtensor_type
+    if dtensor is not None and any(isinstance(t, dtensor) for t in (x, *affine)):
+        return None
+    axis = axis % x.ndim
+    channels_first = x.movedim(axis, 1)  # a view; NHWC becomes torch's channels_last NCHW
+    outputs, mean, inverse_std = torch.ops.aten._native_batch_norm_legit(
+        channels_first, *affine, True, 0.0, epsilon
+    )
+    # The kernel keeps 1 / sqrt(variance + epsilon): the variance back, to float rounding.
+    variance = torch.clamp_min(inverse_std.detach().pow(-2) - epsilon, 0.0)
+    return outputs.movedim(1, axis), mean.detach(), variance
+

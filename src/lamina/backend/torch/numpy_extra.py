@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import torch
 
+from lamina.backend.common.argument_checks import check_correlate_mode
 from lamina.backend.common.dtypes import result_type
+from lamina.backend.common.integer_pairs import integer_pair_functions
 from lamina.backend.torch.core import convert_to_tensor, dtype_name, to_torch_dtype
 from lamina.backend.torch.numpy import _float, _pair
 
@@ -85,39 +87,18 @@ def fmod(x1, x2):
     return torch.fmod(x1, x2)
 
 
-def gcd(x1, x2):
-    return torch.gcd(*_int_pair(x1, x2))
-
-
-def lcm(x1, x2):
-    return torch.lcm(*_int_pair(x1, x2))
+# torch names the shifts bitwise_left_shift and bitwise_right_shift.
+_RENAMED = {"left_shift": "bitwise_left_shift", "right_shift": "bitwise_right_shift"}
+gcd, lcm, bitwise_and, bitwise_or, bitwise_xor, left_shift, right_shift = integer_pair_functions(
+    __name__, _int_pair, torch, renamed=_RENAMED
+)
 
 
 # ---- bitwise ------------------------------------------------------------------------------
 
 
-def bitwise_and(x, y):
-    return torch.bitwise_and(*_int_pair(x, y))
-
-
-def bitwise_or(x, y):
-    return torch.bitwise_or(*_int_pair(x, y))
-
-
-def bitwise_xor(x, y):
-    return torch.bitwise_xor(*_int_pair(x, y))
-
-
 def bitwise_invert(x):
     return torch.bitwise_not(_t(x))
-
-
-def left_shift(x, y):
-    return torch.bitwise_left_shift(*_int_pair(x, y))
-
-
-def right_shift(x, y):
-    return torch.bitwise_right_shift(*_int_pair(x, y))
 
 
 # ---- complex parts ------------------------------------------------------------------------
@@ -244,8 +225,7 @@ def slogdet(x):
 
 def correlate(x1, x2, mode="valid"):
     x1, x2 = _float_pair(x1, x2)
-    if mode not in ("valid", "same", "full"):
-        raise ValueError(f"correlate: mode must be 'valid', 'same' or 'full'; received {mode!r}.")
+    check_correlate_mode(mode)
     if x1.shape[0] < x2.shape[0]:  # NumPy swaps so the longer one slides; the result reverses
         return torch.flip(correlate(x2, x1, mode), dims=(0,))
     length = x2.shape[0]

@@ -119,10 +119,7 @@ def batch_to_device(x):
     if not core._accelerator_default or core._device_stack or not torch.cuda.is_available():
         return core.convert_to_tensor(x)
     if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
-        dtype = core.to_torch_dtype(core.global_floatx()) if x.dtype == np.float64 else None
         x = torch.from_numpy(np.ascontiguousarray(x).reshape(x.shape))
-        if dtype is not None:
-            x = x.to(dtype)
     if isinstance(x, torch.Tensor) and x.device.type == "cpu":
         if not x.is_pinned():
             x = x.pin_memory()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lamina import activations, backend, constraints, initializers, ops, regularizers
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
+    arrange_conv_kernel,
     channel_axis,
     conv_output_shape,
     known_channels,
@@ -94,6 +95,7 @@ class BaseConv(Layer):
             regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint,
         )
+        arrange_conv_kernel(self.kernel, self.data_format)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(

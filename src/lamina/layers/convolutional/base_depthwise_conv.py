@@ -6,6 +6,7 @@ from __future__ import annotations
 from lamina import activations, backend, constraints, initializers, ops, regularizers
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
+    arrange_conv_kernel,
     channel_axis,
     conv_output_shape,
     known_channels,
@@ -75,6 +76,7 @@ class BaseDepthwiseConv(Layer):
             regularizer=self.depthwise_regularizer,
             constraint=self.depthwise_constraint,
         )
+        arrange_conv_kernel(self.kernel, self.data_format, depthwise=True)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(

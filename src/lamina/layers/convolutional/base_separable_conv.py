@@ -6,6 +6,7 @@ from __future__ import annotations
 from lamina import activations, backend, constraints, initializers, ops, regularizers
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
+    arrange_conv_kernel,
     channel_axis,
     conv_output_shape,
     known_channels,
@@ -93,6 +94,8 @@ class BaseSeparableConv(Layer):
             regularizer=self.pointwise_regularizer,
             constraint=self.pointwise_constraint,
         )
+        arrange_conv_kernel(self.depthwise_kernel, self.data_format, depthwise=True)
+        arrange_conv_kernel(self.pointwise_kernel, self.data_format)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(

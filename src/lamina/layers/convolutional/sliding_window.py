@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import math
 
+from lamina import backend
+
+# The engine's hook that stores a conv kernel in the memory layout its convolution reads
+# (torch; backend/contract.py, OPTIONAL_FUNCTIONS), or None where layouts do not matter.
+_ARRANGE_CONV_KERNEL = getattr(backend.engine.nn, "arrange_conv_kernel", None)
+
 
 def standardize_window_tuple(value, rank: int, name: str) -> tuple:
     """An int or a sequence of ``rank`` positive ints, as a tuple of ``rank`` ints."""
@@ -109,3 +115,10 @@ def conv_output_shape(layer, input_shape, channels) -> tuple:
     if layer.data_format == "channels_last":
         return (input_shape[0], *spatial, channels)
     return (input_shape[0], channels, *spatial)
+
+
+def arrange_conv_kernel(variable, data_format: str, depthwise: bool = False) -> None:
+    """Lets the engine store a freshly built conv kernel as its convolution reads it (torch:
+    no copy of the kernel per call); the Keras shape and values stay what everyone sees."""
+    if _ARRANGE_CONV_KERNEL is not None:
+        _ARRANGE_CONV_KERNEL(variable, data_format, depthwise)

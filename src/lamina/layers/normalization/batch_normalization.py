@@ -7,6 +7,10 @@ from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
 
+# The engine's fused training kernel, (outputs, mean, variance) in one pass forward and
+# backward (torch), where it has one (backend/contract.py, OPTIONAL_FUNCTIONS).
+_FUSED_TRAINING = getattr(backend.engine.nn, "batch_normalization_training", None)
+
 
 class BatchNormalization(Layer):
     """``gamma * (x - mean) / sqrt(variance + epsilon) + beta`` per feature along ``axis``.
@@ -123,8 +127,16 @@ class BatchNormalization(Layer):
         dtype = ops.dtype(inputs)
         moving_mean = ops.cast(self.moving_mean, dtype)
         moving_variance = ops.cast(self.moving_variance, dtype)
+        offset = None if self.beta is None else ops.cast(self.beta, dtype)
+        scale = None if self.gamma is None else ops.cast(self.gamma, dtype)
+        fused = None
         if training and self.trainable:
-            mean, variance = self._moments(inputs, mask)
+            if mask is None and _FUSED_TRAINING is not None:
+                fused = _FUSED_TRAINING(inputs, self.axis, offset, scale, self.epsilon)
+            if fused is None:
+                mean, variance = self._moments(inputs, mask)
+            else:
+                outputs, mean, variance = fused
             # The update is state, not part of the loss: no gradient flows through it.
             self.moving_mean.assign(
                 moving_mean * self.momentum + ops.stop_gradient(mean) * (1.0 - self.momentum)
@@ -135,15 +147,11 @@ class BatchNormalization(Layer):
             )
         else:
             mean, variance = moving_mean, moving_variance
-        outputs = ops.batch_normalization(
-            inputs,
-            mean,
-            variance,
-            axis=self.axis,
-            offset=None if self.beta is None else ops.cast(self.beta, dtype),
-            scale=None if self.gamma is None else ops.cast(self.gamma, dtype),
-            epsilon=self.epsilon,
-        )
+        if fused is None:
+            outputs = ops.batch_normalization(
+                inputs, mean, variance, axis=self.axis, offset=offset, scale=scale,
+                epsilon=self.epsilon,
+            )  # fmt: skip
         if input_dtype in ("float16", "bfloat16"):
             outputs = ops.cast(outputs, input_dtype)
         return outputs

@@ -20,12 +20,14 @@ _DEVICE_BYTES_LIMIT = 2 * 1024**3
 
 
 def _as_array(x, role):
+    """``x`` as a NumPy array or engine tensor; floats other than floatx become floatx once
+    here, as Keras's array slicing does (``convert_to_tensor`` keeps a float64 array)."""
     if x is None:
         return None
     if isinstance(x, backend.KerasVariable):
         x = x.value
     if backend.is_tensor(x):
-        return x
+        return _floatx(x, ops.dtype(x), ops.cast)
     array = np.asarray(x)
     if backend.is_string_array(array):
         return array  # text stays on the host for the string layers (backend.convert_data)
@@ -34,7 +36,14 @@ def _as_array(x, role):
             f"Expected numeric data for `{role}`; received an array of dtype {array.dtype}"
             + (f" (e.g. {array.flat[0]!r})." if array.size else ".")
         )
-    return array
+    return _floatx(array, array.dtype, np.ndarray.astype)
+
+
+def _floatx(x, dtype, cast):
+    floatx = backend.floatx()
+    if backend.is_float_dtype(dtype) and backend.standardize_dtype(dtype) != floatx:
+        return cast(x, floatx)
+    return x
 
 
 def _length(x):
@@ -97,12 +106,6 @@ def train_validation_split(arrays, validation_split):
         return tree.map_structure(lambda a: None if a is None else a[start:stop], arrays)
 
     return part(0, split_at), part(split_at, total)
-
-
-def _floatx_on_host(a):
-    if isinstance(a, np.ndarray) and a.dtype == np.float64:
-        return a.astype(backend.floatx())
-    return a
 
 
 # Engines that take host batches (JAX): the compiled step's call copies them in.
@@ -177,9 +180,8 @@ class ArrayDataAdapter(DataAdapter):
         total = sum(getattr(a, "nbytes", 0) for a in leaves if isinstance(a, np.ndarray))
         if _BATCHES_ON_HOST:
             # Batches stay NumPy and go to the device with the compiled step's call (JAX:
-            # an eager gather or conversion costs more dispatch than the copy); float64 data
-            # becomes floatx once here, as convert_to_tensor would make it per batch.
-            return tree.map_structure(_floatx_on_host, data), False
+            # an eager gather or conversion costs more dispatch than the copy).
+            return data, False
         if total > _DEVICE_BYTES_LIMIT:
             return data, True  # converted batch by batch instead
         data = tree.map_structure(backend.convert_data, data)
