@@ -99,7 +99,12 @@ def export_program(model, filepath, input_signature, options=None):
     sample = _sample_inputs(input_signature, free_size=2)
     with _inference_mode_module(model):
         program = torch.export.export(model, sample, **options)
-    torch.export.save(program, filepath)
+    with warnings.catch_warnings():
+        # Convolution kernels are stored with torch's channels_last strides under their Keras
+        # shape (not "contiguous"), which torch's packer reports before saving them whole;
+        # the round-trip test loads them back and compares outputs.
+        warnings.filterwarnings("ignore", message="No complete tensor found in the group")
+        torch.export.save(program, filepath)
     return program
 
 
