@@ -9,6 +9,7 @@ line, which the tests read and check.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import sys
@@ -309,7 +310,14 @@ def fail_in_fit(how: str) -> None:
     print(f"FIT {time.monotonic()}", flush=True)
     with dist.DataParallel().scope():
         model = mlp()
-        model.fit(X, Y, batch_size=4, epochs=1000, verbose=0, callbacks=[Fail()])
+        try:
+            model.fit(X, Y, batch_size=4, epochs=1000, verbose=0, callbacks=[Fail()])
+        except ValueError:
+            # A slow way out (a long traceback on a loaded machine): process 1's exit comes
+            # 2 s after process 0 has seen the failure. Process 0 hosts the coordination
+            # service and must outlive it, or process 1 aborts instead of exiting with 1.
+            atexit.register(time.sleep, 2.0)
+            raise
 
 
 # The cheap ones, run by default; model_parallel_attention only when named.

@@ -14,6 +14,7 @@ import os
 import random
 import sys
 import threading
+import time
 import weakref
 
 import jax
@@ -217,10 +218,35 @@ def report_failure(error) -> None:
     atexit.register(_exit_at_once)
 
 
+# Each process leaving after a failure writes this key (plus its index) just before it
+# exits. Process 0 hosts the coordination service: if it left first, the service's socket
+# would close under processes still printing their traceback, whose JAX client then aborts
+# the process (SIGABRT, "Polled an error from coordination service") instead of exiting
+# with the failure's status. So process 0 waits (a few seconds at most) for the others.
+_LEFT_KEY = "lamina/left/"
+_LEAVE_WAIT_SECONDS = 10.0
+
+
 def _exit_at_once() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
+    client = _client()
+    if client is not None:
+        with contextlib.suppress(Exception):
+            client.key_value_set(f"{_LEFT_KEY}{jax.process_index()}", "left")
+        if jax.process_index() == 0:
+            _wait_for_the_others_to_leave(client)
     os._exit(1)
+
+
+def _wait_for_the_others_to_leave(client) -> None:
+    deadline = time.monotonic() + _LEAVE_WAIT_SECONDS
+    for index in range(1, jax.process_count()):
+        remaining_ms = int((deadline - time.monotonic()) * 1000)
+        if remaining_ms <= 0:
+            return
+        with contextlib.suppress(Exception):  # not there in time: leave anyway
+            client.blocking_key_value_get(f"{_LEFT_KEY}{index}", remaining_ms)
 
 
 @contextlib.contextmanager
