@@ -70,7 +70,7 @@ def _batch_clock(clock, warmup):
     return BatchClock()
 
 
-def predict_rows(models, lamina_model, median_ms, name, size, batch, repeats):
+def predict_rows(models, lamina_model, paired_median_ms, name, size, batch, repeats):
     """(Lamina ``predict`` ms, torchvision eval forward ms) on one batch."""
     import torch
 
@@ -85,7 +85,7 @@ def predict_rows(models, lamina_model, median_ms, name, size, batch, repeats):
         with torch.inference_mode():
             reference(torch.from_numpy(images).permute(0, 3, 1, 2)).numpy()
 
-    return median_ms(lamina_step, repeats), median_ms(torch_step, repeats)
+    return paired_median_ms(lamina_step, torch_step, repeats)
 
 
 def train_rows(models, lamina_model, clock, name, size, batch, repeats, warmup=2):

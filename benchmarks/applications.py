@@ -63,16 +63,20 @@ def _clock():
     return time.thread_time() if ARGS is not None and ARGS.cpu_time else time.perf_counter()
 
 
-def median_ms(step, repeats: int, warmup: int = 2) -> float:
-    clock = _clock
+def paired_median_ms(step_a, step_b, repeats: int, warmup: int = 2) -> tuple[float, float]:
+    """Median ms of each of two steps, run in alternation (the order swapped each round) so
+    that a change in the machine's load or memory state weighs on both alike."""
     for _ in range(warmup):
-        step()
-    times = []
-    for _ in range(repeats):
-        start = clock()
-        step()
-        times.append((clock() - start) * 1e3)
-    return statistics.median(times)
+        step_a()
+        step_b()
+    times: tuple[list, list] = ([], [])
+    for round_index in range(repeats):
+        order = ((0, step_a), (1, step_b)) if round_index % 2 == 0 else ((1, step_b), (0, step_a))
+        for slot, step in order:
+            start = _clock()
+            step()
+            times[slot].append((_clock() - start) * 1e3)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def lamina_model(name: str, size: int):
@@ -198,7 +202,7 @@ def predict_torch(name: str, size: int, batch: int, repeats: int):
         with torch.inference_mode():
             reference(torch.from_numpy(images).permute(0, 3, 1, 2)).numpy()
 
-    return median_ms(lamina_step, repeats), median_ms(torch_step, repeats)
+    return paired_median_ms(lamina_step, torch_step, repeats)
 
 
 def predict_jax(name: str, size: int, batch: int, repeats: int):
@@ -219,7 +223,7 @@ def predict_jax(name: str, size: int, batch: int, repeats: int):
     def jax_step():
         np.asarray(forward(trainable, non_trainable, images))
 
-    return median_ms(lamina_step, repeats), median_ms(jax_step, repeats)
+    return paired_median_ms(lamina_step, jax_step, repeats)
 
 
 ROWS = {"torch": predict_torch, "jax": predict_jax}
@@ -257,7 +261,7 @@ def torchvision_table(size: int, batch: int, repeats: int) -> None:
     for name in ("MobileNetV2", "ResNet50"):
         results = {
             f"{name} predict": rows.predict_rows(
-                models, lamina_model, median_ms, name, size, batch, repeats
+                models, lamina_model, paired_median_ms, name, size, batch, repeats
             )
         }
         if train_batch:

@@ -385,6 +385,16 @@ OPTIONAL_FUNCTIONS: dict[str, dict[str, Signature]] = {
         "arrange_conv_kernel": ("variable", "data_format", "depthwise"),
         # BatchNormalization in training: (outputs, mean, variance) from one fused kernel.
         "batch_normalization_training": ("x", "axis", "offset", "scale", "epsilon"),
+        # A ReLU written over its input (None where it cannot): layers/in_place.py.
+        "relu_in_place": ("x", "max_value"),
+        # Convolutions after explicit zero pads, ((before, after) per spatial axis) with
+        # padding "valid": a ZeroPadding layer folded in (layers/folded_padding.py).
+        "conv_with_pads": (
+            "inputs", "kernel", "strides", "pads", "data_format", "dilation_rate", "bias"
+        ),
+        "depthwise_conv_with_pads": (
+            "inputs", "kernel", "strides", "pads", "data_format", "dilation_rate"
+        ),
     },
 }
 

@@ -10,6 +10,7 @@ import numpy as np
 from lamina import backend, ops
 from lamina.backend import KerasTensor
 from lamina.backend.common import tree
+from lamina.layers import folded_padding, in_place
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.layer import Layer
 from lamina.models.model import Model
@@ -92,6 +93,8 @@ class Functional(Model):
                 raise ValueError(f"Model inputs must come from lamina.Input(); received {tensor}.")
         self._nodes, self._operations = _map_graph(self.outputs)
         self._released_after = _release_plan(self._nodes, self.outputs)
+        self._donated = _donation_plan(self._nodes, self._released_after)
+        self._folded = _folding_plan(self._nodes, self._released_after)
         reached = {id(t) for node in self._nodes for t in node.output_tensors}
         for tensor in self.inputs:
             if id(tensor) not in reached:
@@ -176,16 +179,35 @@ class Functional(Model):
                 )
                 value = _adjusted_rank(value, tensor.shape)
             values[id(tensor)] = value
-        for node, released in zip(self._nodes, self._released_after):
+        skipped = set()  # padding outputs folded into their convolution in this call
+        for node, released, donated, folded in zip(
+            self._nodes, self._released_after, self._donated, self._folded
+        ):
             if node.is_input:
                 continue
+            if folded is not None and folded[0] == "skip":
+                source = values[id(node.input_tensors[0])]
+                if not isinstance(source, KerasTensor):
+                    # The convolution reading this padding pads inside its own kernel.
+                    values[id(node.output_tensors[0])] = source
+                    skipped.add(id(node.output_tensors[0]))
+                    for tensor_id in released:
+                        del values[tensor_id]
+                    continue
             args, kwargs = node.substitute(values)
             if training is not None and "training" in kwargs:
                 # A training flag recorded when the graph was built (Keras records the
                 # augmentation layers' training=True default) yields to this call's, as in
                 # Keras, so predict() does not augment.
                 kwargs["training"] = training
-            outputs = node.operation(*args, **kwargs)
+            if folded is not None and folded[0] == "pads" and folded[1] in skipped:
+                with folded_padding.pending(folded[2]):
+                    outputs = node.operation(*args, **kwargs)
+            elif donated is not None:
+                with in_place.donating(values[donated]):
+                    outputs = node.operation(*args, **kwargs)
+            else:
+                outputs = node.operation(*args, **kwargs)
             for tensor, value in zip(node.output_tensors, tree.flatten(outputs)):
                 values[id(tensor)] = value
             del args, kwargs, outputs
@@ -223,6 +245,50 @@ def _release_plan(nodes, outputs) -> tuple:
         if tensor_id not in kept:
             released[index].append(tensor_id)
     return tuple(tuple(ids) for ids in released)
+
+
+def _donation_plan(nodes, released_after) -> tuple:
+    """For each node, the id of the input tensor it may overwrite (layers/in_place.py), or
+    None: its only input, read by no later node and not a model output, made by a layer
+    whose outputs are always new arrays, and the node's layer can run in place."""
+    plan = []
+    for node, released in zip(nodes, released_after):
+        tensors = node.input_tensors
+        donated = None
+        if len(tensors) == 1 and id(tensors[0]) in released:
+            producer = tensors[0]._keras_history[0]
+            if in_place.may_donate(producer, node.operation):
+                donated = id(tensors[0])
+        plan.append(donated)
+    return tuple(plan)
+
+
+def _folding_plan(nodes, released_after) -> tuple:
+    """For each node, None or how it takes part in folding a ZeroPadding layer into the
+    convolution after it (layers/folded_padding.py): ("skip",) for a padding node whose
+    output only that convolution reads, ("pads", padded tensor id, pads) for the
+    convolution."""
+    plan: list = [None] * len(nodes)
+    producer_index = {}
+    for index, node in enumerate(nodes):
+        for tensor in node.output_tensors:
+            producer_index[id(tensor)] = index
+    for index, (node, released) in enumerate(zip(nodes, released_after)):
+        tensors = node.input_tensors
+        if node.is_input or len(tensors) != 1 or id(tensors[0]) not in released:
+            continue
+        source = producer_index.get(id(tensors[0]))
+        if source is None or plan[source] is not None:
+            continue
+        padding_node = nodes[source]
+        if padding_node.is_input or len(padding_node.input_tensors) != 1:
+            continue
+        if len(padding_node.output_tensors) != 1:
+            continue
+        if folded_padding.can_fold(padding_node.operation, node.operation):
+            plan[source] = ("skip",)
+            plan[index] = ("pads", id(tensors[0]), padding_node.operation.padding)
+    return tuple(plan)
 
 
 def _adjusted_rank(value, expected_shape):

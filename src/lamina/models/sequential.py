@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina.backend import KerasTensor
 from lamina.dtype_policies import serialize as serialize_dtype_policy
+from lamina.layers import in_place
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.layer import Layer
 from lamina.models.model import Model
@@ -111,8 +112,15 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         outputs = inputs
+        previous = None
         for layer in self._layers:
-            outputs = layer(outputs)
+            if in_place.may_donate(previous, layer):
+                # The previous layer's new array, read by this layer only (layers/in_place.py).
+                with in_place.donating(outputs):
+                    outputs = layer(outputs)
+            else:
+                outputs = layer(outputs)
+            previous = layer
         return outputs
 
     def compute_output_spec(self, inputs, training=None, mask=None):

@@ -53,6 +53,16 @@ def relu6(x):
     return torch.clamp(x, 0, 6)  # hardtanh refuses unsigned integers
 
 
+def relu_in_place(x, max_value=None):
+    """``relu(x)``, capped at ``max_value``, written over ``x`` (layers/in_place.py donates
+    it); ``None`` where autograd may need ``x`` or ``x`` is not a float tensor."""
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+        return None
+    if x.requires_grad and torch.is_grad_enabled():
+        return None
+    return F.relu_(x) if max_value is None else x.clamp_(0.0, float(max_value))
+
+
 def sigmoid(x):
     return torch.sigmoid(_float(x))
 
@@ -158,6 +168,20 @@ _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None):
     """N-D convolution. ``kernel`` is Keras-shaped: (*spatial, in_channels / groups, filters);
     ``bias`` (filters,), when given, is added by the convolution kernel itself."""
+    padding = padding.lower()
+    if padding not in ("valid", "same"):
+        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
+    return _convolve(inputs, kernel, strides, padding, data_format, dilation_rate, bias)
+
+
+def conv_with_pads(inputs, kernel, strides, pads, data_format=None, dilation_rate=1, bias=None):
+    """``conv`` of ``inputs`` padded with zeros by ``pads`` ((before, after) per spatial
+    axis) with padding "valid": a ZeroPadding layer folded into the convolution after it
+    (layers/folded_padding.py), without a padded copy of the input where it can be avoided."""
+    return _convolve(inputs, kernel, strides, tuple(pads), data_format, dilation_rate, bias)
+
+
+def _convolve(inputs, kernel, strides, padding, data_format, dilation_rate, bias):
     data_format = standardize_data_format(data_format)
     inputs, kernel = _t(inputs), _t(kernel)
     rank = inputs.ndim - 2
@@ -173,23 +197,18 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     ):
         w = _channels_last_weight(kernel)  # a kernel not stored as arrange_conv_kernel does
     groups = x.shape[1] // w.shape[1]
-    padding = padding.lower()
-    torch_padding = 0
-    if padding == "same":
-        # Not torch's padding="same": with an even window it pads unevenly, copies the input
-        # and warns. Even padding goes to the kernel; uneven padding (TF puts the extra zero
-        # after) is the one case that needs a padded copy.
-        pads = same_padding(x.shape[2:], w.shape[2:], strides, dilation)
-        if all(a == b for a, b in pads):
-            torch_padding = tuple(a for a, _ in pads)
-        else:
-            x = _pad_spatial(x, pads)
-    elif padding != "valid":
-        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
     if not x.is_floating_point():
         x = x.to(w.dtype)  # integer images: compute in the kernel's dtype
     elif x.dtype != w.dtype:
         w = w.to(x.dtype)
+    torch_padding = 0
+    if padding == "same":
+        # Not torch's padding="same": with an even window it pads unevenly, copies the input
+        # and warns. TF puts an odd zero after.
+        pads = same_padding(x.shape[2:], w.shape[2:], strides, dilation)
+        x, w, torch_padding = _zero_pads(x, w, pads, dilation)
+    elif padding != "valid":
+        x, w, torch_padding = _zero_pads(x, w, padding, dilation)
     if _contiguous_channels_first(x):
         x = x.contiguous()
     if bias is not None:
@@ -199,6 +218,24 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
         x, w, bias, stride=strides, padding=torch_padding, dilation=dilation, groups=groups
     )
     return _to_channels_last(out, data_format)
+
+
+def _zero_pads(x, w, pads, dilation):
+    """(x, w, torch's symmetric padding) for zero ``pads`` ((before, after) per axis) around
+    ``x``. torch pads each axis evenly inside the convolution; an uneven pair becomes even
+    padding by the larger amount with the kernel grown by zero taps on the side padded less
+    (the same sums, no padded copy of the input: 4.4x faster for MobileNetV2's first
+    stride-2 depthwise layer). Growing the kernel adds work per output, so it is done only
+    where that work is small (depthwise kernels, or at most 4 input channels per group);
+    elsewhere, and with dilation, the input is padded into a copy."""
+    if all(before == after for before, after in pads):
+        return x, w, tuple(before for before, _ in pads)
+    if all(d == 1 for d in dilation) and w.shape[1] <= 4:
+        grow = []
+        for before, after in reversed(pads):
+            grow.extend([max(after - before, 0), max(before - after, 0)])
+        return x, F.pad(w, grow), tuple(max(before, after) for before, after in pads)
+    return _pad_spatial(x, pads), w, 0
 
 
 _CHANNELS_LAST = {2: torch.channels_last, 3: torch.channels_last_3d}
@@ -239,11 +276,22 @@ def _contiguous_channels_first(x) -> bool:
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """Depthwise convolution; ``kernel`` is (*spatial, in_channels, depth_multiplier)."""
+    return conv(inputs, _grouped_kernel(kernel), strides, padding, data_format, dilation_rate)
+
+
+def depthwise_conv_with_pads(inputs, kernel, strides, pads, data_format=None, dilation_rate=1):
+    """``depthwise_conv`` after zero ``pads``, as ``conv_with_pads``."""
+    kernel = _grouped_kernel(kernel)
+    return _convolve(inputs, kernel, strides, tuple(pads), data_format, dilation_rate, None)
+
+
+def _grouped_kernel(kernel):
+    """A depthwise kernel (*spatial, in_channels, multiplier) as a grouped convolution's
+    (*spatial, 1, in_channels * multiplier)."""
     kernel = _t(kernel)
     rank = kernel.ndim - 2
     in_channels, multiplier = kernel.shape[-2], kernel.shape[-1]
-    kernel = kernel.reshape(*kernel.shape[:rank], 1, in_channels * multiplier)
-    return conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+    return kernel.reshape(*kernel.shape[:rank], 1, in_channels * multiplier)
 
 
 _CONV_TRANSPOSE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}

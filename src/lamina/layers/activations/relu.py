@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import activations
+from lamina.layers import in_place
 from lamina.layers.layer import Layer
 
 
@@ -17,7 +18,7 @@ def _require_non_negative(name: str, value, allow_none: bool = False):
     return value
 
 
-class ReLU(Layer):
+class ReLU(in_place.InPlaceCapable, Layer):
     """``max(x, 0)``, generalised as Keras's ``ReLU``.
 
     ``f(x) = max_value`` for ``x >= max_value``, ``x`` for ``threshold <= x < max_value``
@@ -39,6 +40,10 @@ class ReLU(Layer):
         self.supports_masking = True
 
     def call(self, inputs):
+        if self.negative_slope == 0.0 and self.threshold == 0.0:
+            overwritten = in_place.relu_in_place(inputs, self.max_value)
+            if overwritten is not None:
+                return overwritten
         return activations.relu(
             inputs,
             negative_slope=self.negative_slope,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import activations, backend, constraints, initializers, ops, regularizers
+from lamina.layers import folded_padding, in_place
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
     arrange_conv_kernel,
@@ -17,7 +18,7 @@ from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
 
 
-class BaseConv(Layer):
+class BaseConv(in_place.FreshOutputs, Layer):
     """``activation(conv(inputs, kernel) + bias)`` over ``rank`` spatial axes.
 
     Args:
@@ -122,6 +123,13 @@ class BaseConv(Layer):
         )
 
     def call(self, inputs):
+        pads = folded_padding.take()
+        if pads is not None:  # a ZeroPadding layer folded into this call
+            outputs = backend.engine.nn.conv_with_pads(
+                inputs, self.kernel, self.strides, pads, self.data_format, self.dilation_rate,
+                self.bias,
+            )  # fmt: skip
+            return self.activation(outputs)
         # The bias goes into the convolution: engines add it in the same kernel.
         return self.activation(self.convolution_op(inputs, self.kernel, self.bias))
 

@@ -4,6 +4,7 @@ specialise by rank."""
 from __future__ import annotations
 
 from lamina import activations, backend, constraints, initializers, ops, regularizers
+from lamina.layers import folded_padding, in_place
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
     arrange_conv_kernel,
@@ -18,7 +19,7 @@ from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
 
 
-class BaseDepthwiseConv(Layer):
+class BaseDepthwiseConv(in_place.FreshOutputs, Layer):
     """Convolves each input channel with its own ``depth_multiplier`` filters.
 
     No mixing across channels: the output has ``in_channels * depth_multiplier`` channels,
@@ -92,14 +93,20 @@ class BaseDepthwiseConv(Layer):
         self.built = True
 
     def call(self, inputs):
-        outputs = ops.depthwise_conv(
-            inputs,
-            self.kernel,
-            strides=self.strides,
-            padding=self.padding,
-            data_format=self.data_format,
-            dilation_rate=self.dilation_rate,
-        )
+        pads = folded_padding.take()
+        if pads is not None:  # a ZeroPadding layer folded into this call
+            outputs = backend.engine.nn.depthwise_conv_with_pads(
+                inputs, self.kernel, self.strides, pads, self.data_format, self.dilation_rate
+            )
+        else:
+            outputs = ops.depthwise_conv(
+                inputs,
+                self.kernel,
+                strides=self.strides,
+                padding=self.padding,
+                data_format=self.data_format,
+                dilation_rate=self.dilation_rate,
+            )
         if self.use_bias:
             bias = self.bias
             if self.data_format == "channels_first":

@@ -4,6 +4,7 @@ SeparableConv1D and SeparableConv2D."""
 from __future__ import annotations
 
 from lamina import activations, backend, constraints, initializers, ops, regularizers
+from lamina.layers import in_place
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
     arrange_conv_kernel,
@@ -18,7 +19,7 @@ from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
 
 
-class BaseSeparableConv(Layer):
+class BaseSeparableConv(in_place.FreshOutputs, Layer):
     """``activation(pointwise(depthwise(inputs)) + bias)`` over ``rank`` spatial axes.
 
     The depthwise step convolves each input channel with its own ``depth_multiplier``

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import activations, backend, constraints, initializers, ops, regularizers
+from lamina.layers import in_place
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.core.lora import LoraMixin
 from lamina.layers.input_spec import InputSpec
@@ -14,7 +15,7 @@ from lamina.serialization import serialize_keras_object
 _MATMUL_ADD = getattr(backend.engine.nn, "matmul_add", None)
 
 
-class Dense(LoraMixin, Layer):
+class Dense(LoraMixin, in_place.FreshOutputs, Layer):
     """``activation(dot(inputs, kernel) + bias)`` on the last axis.
 
     Input shape ``(..., input_dim)``; output shape ``(..., units)``. ``lora_rank`` (or

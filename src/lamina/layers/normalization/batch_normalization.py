@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina import backend, constraints, initializers, ops, regularizers
+from lamina.layers import in_place
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.serialization import serialize_keras_object
@@ -12,7 +13,7 @@ from lamina.serialization import serialize_keras_object
 _FUSED_TRAINING = getattr(backend.engine.nn, "batch_normalization_training", None)
 
 
-class BatchNormalization(Layer):
+class BatchNormalization(in_place.FreshOutputs, Layer):
     """``gamma * (x - mean) / sqrt(variance + epsilon) + beta`` per feature along ``axis``.
 
     Training (``training=True``): ``mean`` and ``variance`` are the batch's, and the moving
