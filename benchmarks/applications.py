@@ -210,8 +210,9 @@ def predict_jax(name: str, size: int, batch: int, repeats: int):
 
     model = lamina_model(name, size)
     images = np.random.default_rng(1).uniform(0, 255, (batch, size, size, 3)).astype("float32")
-    trainable = [v.value for v in model.trainable_variables]
-    non_trainable = [v.value for v in model.non_trainable_variables]
+    # Copies: Lamina's compiled predict donates the variables' buffers (as Keras's does).
+    trainable = [jax.numpy.array(v.value, copy=True) for v in model.trainable_variables]
+    non_trainable = [jax.numpy.array(v.value, copy=True) for v in model.non_trainable_variables]
 
     @jax.jit
     def forward(trainable, non_trainable, x):

@@ -61,3 +61,27 @@ def test_jit_compile_with_seeded_dropout_between_dense_layers(rng):
         rtol=1e-5,
         atol=1e-6,
     )
+
+
+def test_an_uncompiled_model_predicts_compiled_where_the_engine_compiles_by_default(rng):
+    """As Keras: before compile, jit_compile is the engine's default ("auto": JAX and
+    TensorFlow compile predict, torch and NumPy run eagerly), and predict follows it."""
+    from lamina import backend
+
+    model = keras.Sequential([keras.Input((6,)), layers.Dense(4, activation="tanh")])
+    expected = backend.engine.trainer.default_jit_compile()
+    assert model.jit_compile is expected
+    x = rng.standard_normal((10, 6)).astype("float32")
+    eager = keras.ops.convert_to_numpy(model(x))
+    np.testing.assert_allclose(
+        model.predict(x, batch_size=4, verbose=0), eager, rtol=1e-5, atol=1e-6
+    )
+    if expected:
+        assert model.predict_function is not model.predict_step  # a compiled step
+    model.jit_compile = False  # the setter, as Keras's: predict then runs eagerly
+    assert model.predict_function is None
+    assert model.jit_compile is False
+    np.testing.assert_allclose(
+        model.predict(x, batch_size=4, verbose=0), eager, rtol=1e-5, atol=1e-6
+    )
+    assert model.predict_function == model.predict_step

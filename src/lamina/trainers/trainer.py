@@ -67,8 +67,10 @@ class Trainer(SingleBatchMethods):
         self.test_function = None
         self.predict_function = None
         self._run_eagerly = False
-        self._jit_compile = False
-        self._jit_level: bool | str = False  # see compile
+        # None until compile sets them or ``jit_compile`` is first read: an uncompiled model's
+        # predict then compiles where the engine does by default, as in Keras.
+        self._jit_compile: bool | None = None
+        self._jit_level: bool | str | None = None  # see compile
         self.steps_per_execution = 1
         self._executions: dict = {}  # kind -> (one-step function, its N-steps form)
         self._trainable_signature: tuple | None = None
@@ -197,8 +199,28 @@ class Trainer(SingleBatchMethods):
 
     @property
     def jit_compile(self) -> bool:
-        """True when the train, test and predict steps are compiled (see ``compile``)."""
+        """True when the train, test and predict steps are compiled (see ``compile``). Before
+        ``compile``, as Keras: the engine's default ("auto": JAX and TensorFlow compile,
+        torch runs eagerly) for a model that can be compiled."""
+        if self._jit_compile is None:
+            self._jit_compile = bool(_engine_trainer.default_jit_compile() and _supports_jit(self))
+            self._jit_level = "auto" if self._jit_compile else False
         return self._jit_compile
+
+    @jit_compile.setter
+    def jit_compile(self, value):
+        if value and not _supports_jit(self):
+            warnings.warn(
+                "Model doesn't support `jit_compile=True` (a layer such as StringLookup or "
+                "TextVectorization runs on host NumPy arrays). Proceeding with "
+                "`jit_compile=False`.",
+                stacklevel=2,
+            )
+            value = False
+        self._jit_compile = bool(value)
+        self._jit_level = self._jit_compile
+        self.train_function = self.test_function = self.predict_function = None
+        self._executions = {}
 
     def _assert_compiled(self, method):
         if not self.compiled:
@@ -383,7 +405,7 @@ class Trainer(SingleBatchMethods):
                 self.predict_function = stateful_adapter.make_function(self, "predict")
             else:
                 self.predict_function = _engine_trainer.compile_function(
-                    self.predict_step, self._jit_level, returns_tensors=True
+                    self.predict_step, self.jit_compile and self._jit_level, returns_tensors=True
                 )
         return self.predict_function
 
@@ -393,7 +415,7 @@ class Trainer(SingleBatchMethods):
         return stateful_adapter.stateless_compute_loss(self, *args, **kwargs)
 
     def _compiled_step(self, step):
-        if not self._jit_compile:
+        if not self.jit_compile:
             return step
         return FreshLogs(self, _engine_trainer.compile_function(step, self._jit_level))
 
