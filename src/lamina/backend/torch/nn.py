@@ -18,6 +18,7 @@ from lamina.backend.common import normalization
 from lamina.backend.common.argument_checks import check_same_shape, check_sparse_target_rank
 from lamina.backend.common.conv_shapes import (
     adaptive_output_size,
+    check_padding,
     conv_transpose_arguments,
     conv_transpose_crop,
     conv_transpose_length,
@@ -168,9 +169,7 @@ _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None):
     """N-D convolution. ``kernel`` is Keras-shaped: (*spatial, in_channels / groups, filters);
     ``bias`` (filters,), when given, is added by the convolution kernel itself."""
-    padding = padding.lower()
-    if padding not in ("valid", "same"):
-        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
+    padding = check_padding(padding)
     return _convolve(inputs, kernel, strides, padding, data_format, dilation_rate, bias)
 
 
@@ -382,7 +381,7 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     )
     x = _to_channels_first(inputs, data_format)
     torch_padding = 0
-    if padding.lower() == "same":
+    if check_padding(padding) == "same":
         # Even padding goes to the kernel (it pads with -inf, no copy); uneven padding is padded
         # here, with the extra -inf after, as TensorFlow does.
         pads = same_padding(x.shape[2:], pool_size, strides, (1,) * rank)
@@ -390,8 +389,6 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
         if torch_padding is None:
             torch_padding = 0
             x = _pad_spatial(x, pads, value=-_math.inf)
-    elif padding.lower() != "valid":
-        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
     out = _MAX_POOL[rank](x, kernel_size=pool_size, stride=strides, padding=torch_padding)
     return _to_channels_last(out, data_format)
 
@@ -401,7 +398,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
         inputs, pool_size, strides, data_format
     )
     x = _to_channels_first(inputs, data_format)
-    if padding.lower() == "same":
+    if check_padding(padding) == "same":
         # 'same' averages only the real values under the window (padding is not counted).
         pads = same_padding(x.shape[2:], pool_size, strides, (1,) * rank)
         even_padding = _even_padding(pads)
@@ -418,10 +415,8 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
                 _pad_spatial(ones, pads), kernel_size=pool_size, stride=strides
             )
             out = sums / counts
-    elif padding.lower() == "valid":
-        out = _AVG_POOL[rank](x, kernel_size=pool_size, stride=strides)
     else:
-        raise ValueError(f"padding must be 'valid' or 'same'; received {padding!r}.")
+        out = _AVG_POOL[rank](x, kernel_size=pool_size, stride=strides)
     return _to_channels_last(out, data_format)
 
 
