@@ -1,5 +1,6 @@
 """torch: conv kernels stored in the memory layout torch's convolution reads (no copy per
-call), while every reader sees Keras's (*spatial, in, filters) layout.
+call), while every reader sees Keras's (*spatial, in, filters) layout (transposed
+convolutions: (*spatial, filters, in)).
 
 The reference for values, gradients and optimizer updates is the same network with its
 kernels stored contiguously in Keras's layout (the path that copies the kernel per call).
@@ -31,6 +32,7 @@ def _model(seed: int = 0):
             keras.layers.Conv2D(4, 3, padding="same", activation="relu"),
             keras.layers.DepthwiseConv2D(3, depth_multiplier=2),
             keras.layers.SeparableConv2D(5, 3, padding="same"),
+            keras.layers.Conv2DTranspose(4, 3, strides=2, padding="same"),
             keras.layers.GlobalAveragePooling2D(),
             keras.layers.Dense(3),
         ]
@@ -51,9 +53,9 @@ def _kernels(model):
 def test_kernels_keep_keras_shape_and_values(rng):
     model = _model()
     kernels = _kernels(model)
-    assert len(kernels) == 4
+    assert len(kernels) == 5
     assert [tuple(k.shape) for k in kernels] == [(3, 3, 3, 4), (3, 3, 4, 2), (3, 3, 8, 1),
-                                                 (1, 1, 8, 5)]  # fmt: skip
+                                                 (1, 1, 8, 5), (3, 3, 4, 5)]  # fmt: skip
     assert all(_is_arranged(k) for k in kernels)
     assert not any(k.value.is_contiguous() for k in kernels)  # not Keras's memory order
     values = [rng.standard_normal(w.shape).astype("float32") for w in model.weights]

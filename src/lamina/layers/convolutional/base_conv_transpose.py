@@ -7,6 +7,7 @@ from lamina import activations, backend, constraints, initializers, ops, regular
 from lamina.backend.common.conv_shapes import conv_transpose_length
 from lamina.layers.arguments import require_positive_int
 from lamina.layers.convolutional.sliding_window import (
+    arrange_conv_kernel,
     channel_axis,
     known_channels,
     spatial_axes,
@@ -114,6 +115,9 @@ class BaseConvTranspose(Layer):
             regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint,
         )
+        # (*spatial, filters, in) is permuted to torch's (in, filters, *spatial) as a regular
+        # kernel is to (filters, in, *spatial): the same memory order serves both.
+        arrange_conv_kernel(self.kernel, self.data_format)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(
