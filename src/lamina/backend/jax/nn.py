@@ -15,8 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from lamina.backend.common import normalization
-from lamina.backend.common.argument_checks import check_same_shape, check_sparse_target_rank
+from lamina.backend.common import cross_entropy, normalization
 from lamina.backend.common.conv_shapes import (
     adaptive_output_size,
     adaptive_pool_windows,
@@ -26,7 +25,6 @@ from lamina.backend.common.conv_shapes import (
     per_axis,
     same_padding,
 )
-from lamina.backend.common.cross_entropy import probability_bounds
 from lamina.backend.config import standardize_data_format
 from lamina.backend.jax.core import cast, convert_to_tensor, dtype_name, to_jax_dtype
 
@@ -311,39 +309,12 @@ moments, batch_normalization = normalization.engine_functions(
 # ---- losses -------------------------------------------------------------------------------
 
 
-def _log_probabilities(output, from_logits, axis):
-    if from_logits:
-        return jax.nn.log_softmax(output, axis=axis)
-    output = output / jnp.sum(output, axis=axis, keepdims=True)
-    return jnp.log(jnp.clip(output, *probability_bounds()))
-
-
-def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _float(target), _float(output)
-    check_same_shape("categorical_crossentropy", target.shape, output.shape)
-    return -jnp.sum(target * _log_probabilities(output, from_logits, axis), axis=axis)
-
-
-def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _t(target), _float(output)
-    if target.ndim == output.ndim and target.shape[-1] == 1:
-        target = jnp.squeeze(target, axis=-1)
-    target = target.astype(jnp.int32)
-    check_sparse_target_rank(target.shape, output.shape)
-    log_prob = _log_probabilities(output, from_logits, axis)
-    if axis != -1:
-        log_prob = jnp.moveaxis(log_prob, axis, -1)
-    return -jnp.take_along_axis(log_prob, target[..., None], axis=-1)[..., 0]
-
-
-def binary_crossentropy(target, output, from_logits=False):
-    target, output = _float(target), _float(output)
-    check_same_shape("binary_crossentropy", target.shape, output.shape)
-    if from_logits:
-        # max(x, 0) - x * t + log(1 + exp(-|x|)): no overflow for large |x|.
-        return jnp.maximum(output, 0) - output * target + jnp.log1p(jnp.exp(-jnp.abs(output)))
-    output = jnp.clip(output, *probability_bounds())
-    return -(target * jnp.log(output) + (1.0 - target) * jnp.log1p(-output))
+categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy = (
+    cross_entropy.engine_functions(
+        xp=jnp, to_float=_float, convert=_t, cast=cast,
+        log_softmax=lambda x, axis: jax.nn.log_softmax(x, axis=axis),
+    )
+)  # fmt: skip
 
 
 # ---- adaptive pooling ---------------------------------------------------------------------

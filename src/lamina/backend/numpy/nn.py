@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from lamina.backend.common import global_state, normalization
-from lamina.backend.common.argument_checks import check_same_shape, check_sparse_target_rank
+from lamina.backend.common import cross_entropy, global_state, normalization
 from lamina.backend.common.conv_shapes import (
     adaptive_output_size,
     adaptive_pool_windows,
@@ -23,7 +22,6 @@ from lamina.backend.common.conv_shapes import (
     per_axis,
     same_padding,
 )
-from lamina.backend.common.cross_entropy import probability_bounds
 from lamina.backend.config import standardize_data_format
 from lamina.backend.numpy.core import (
     as_dtype,
@@ -424,48 +422,17 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 # ---- losses -------------------------------------------------------------------------------
 
 
-def _log_probabilities(output, axis, from_logits):
-    if from_logits:
-        return log_softmax(output, axis=axis)
-    output = output / np.sum(output, axis=axis, keepdims=True)
-    return np.log(np.clip(output, *probability_bounds()))
+def _as_output_dtype(value, output):
+    return np.asarray(value, dtype=output.dtype)  # output's dtype, whatever the target's
 
 
-@quiet
-@bfloat16_via_float32
-def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _float(target), _float(output)
-    check_same_shape("categorical_crossentropy", target.shape, output.shape)
-    log_prob = _log_probabilities(output, axis, from_logits)
-    return np.asarray(-np.sum(target * log_prob, axis=axis), dtype=output.dtype)
-
-
-@quiet
-@bfloat16_via_float32
-def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _t(target), _float(output)
-    if target.ndim == output.ndim and target.shape[-1] == 1:
-        target = target[..., 0]
-    check_sparse_target_rank(target.shape, output.shape)
-    log_prob = _log_probabilities(output, axis, from_logits)
-    if axis != -1:
-        log_prob = np.moveaxis(log_prob, axis, -1)
-    ids = target.astype(np.int64)[..., None]
-    return np.asarray(-np.take_along_axis(log_prob, ids, axis=-1)[..., 0], dtype=output.dtype)
-
-
-@quiet
-@bfloat16_via_float32
-def binary_crossentropy(target, output, from_logits=False):
-    target, output = _float(target), _float(output)
-    check_same_shape("binary_crossentropy", target.shape, output.shape)
-    if from_logits:
-        # max(x, 0) - x * z + log(1 + exp(-|x|)): no overflow for large |x|.
-        out = np.maximum(output, 0) - output * target + np.log1p(np.exp(-np.abs(output)))
-        return np.asarray(out, dtype=output.dtype)
-    output = np.clip(output, *probability_bounds())
-    out = -(target * np.log(output) + (1.0 - target) * np.log1p(-output))
-    return np.asarray(out, dtype=output.dtype)
+_cross_entropies = cross_entropy.engine_functions(
+    xp=np, to_float=_float, convert=_t, cast=cast,
+    log_softmax=lambda x, axis: log_softmax(x, axis=axis), to_result=_as_output_dtype,
+)  # fmt: skip
+categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy = (
+    quiet(bfloat16_via_float32(function)) for function in _cross_entropies
+)
 
 
 # ---- adaptive pooling ---------------------------------------------------------------------

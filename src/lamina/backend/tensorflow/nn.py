@@ -7,18 +7,18 @@ are transposed around them; its 'same' padding is the rule Keras defines.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import tensorflow as tf
 
-from lamina.backend.common import normalization
-from lamina.backend.common.argument_checks import check_same_shape, check_sparse_target_rank
+from lamina.backend.common import cross_entropy, normalization
 from lamina.backend.common.conv_shapes import (
     adaptive_output_size,
     adaptive_pool_windows,
     check_padding,
     per_axis,
 )
-from lamina.backend.common.cross_entropy import probability_bounds
 from lamina.backend.common.dtypes import result_type
 from lamina.backend.config import standardize_data_format
 from lamina.backend.tensorflow.convolution import (
@@ -246,13 +246,6 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 # ---- losses -------------------------------------------------------------------------------
 
 
-def _log_probabilities(output, from_logits, axis):
-    if from_logits:
-        return tf.nn.log_softmax(output, axis=axis)
-    output = output / tf.reduce_sum(output, axis=axis, keepdims=True)
-    return tf.math.log(tf.clip_by_value(output, *probability_bounds()))
-
-
 def _common_float(target, output):
     """Both in their promoted float dtype (TensorFlow's ops take one dtype)."""
     if target.dtype == output.dtype:
@@ -261,30 +254,23 @@ def _common_float(target, output):
     return tf.cast(target, dtype), tf.cast(output, dtype)
 
 
-def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _float(target), _float(output)
-    check_same_shape("categorical_crossentropy", target.shape, output.shape)
-    target, output = _common_float(target, output)
-    return -tf.reduce_sum(target * _log_probabilities(output, from_logits, axis), axis=axis)
+def _take_class(log_prob, ids):
+    # One gather with batch dimensions; tnp.take_along_axis would add a dozen ops per step.
+    return tf.gather(log_prob, ids, axis=-1, batch_dims=ids.shape.rank)
 
 
-def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = _t(target), _float(output)
-    if target.shape.rank == output.shape.rank and target.shape[-1] == 1:
-        target = tf.squeeze(target, axis=-1)
-    target = tf.cast(target, tf.int32)
-    check_sparse_target_rank(target.shape, output.shape)
-    log_prob = _log_probabilities(output, from_logits, axis)
-    if axis != -1:
-        log_prob = tf.experimental.numpy.moveaxis(log_prob, axis, -1)
-    return -tf.gather(log_prob, target[..., None], axis=-1, batch_dims=target.shape.rank)[..., 0]
+# The NumPy names the shared cross-entropies use, on TensorFlow's own ops (with NumPy's
+# argument names): tf.experimental.numpy's log, log1p and exp refuse bfloat16 tensors.
+_ARRAY_FUNCTIONS = SimpleNamespace(
+    sum=tf.reduce_sum, log=tf.math.log, log1p=tf.math.log1p, exp=tf.math.exp, abs=tf.math.abs,
+    maximum=tf.maximum, clip=tf.clip_by_value, squeeze=tf.squeeze,
+    moveaxis=tf.experimental.numpy.moveaxis,
+)  # fmt: skip
 
-
-def binary_crossentropy(target, output, from_logits=False):
-    target, output = _float(target), _float(output)
-    check_same_shape("binary_crossentropy", target.shape, output.shape)
-    target, output = _common_float(target, output)
-    if from_logits:
-        return tf.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
-    output = tf.clip_by_value(output, *probability_bounds())
-    return -(target * tf.math.log(output) + (1.0 - target) * tf.math.log1p(-output))
+categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy = (
+    cross_entropy.engine_functions(
+        xp=_ARRAY_FUNCTIONS, to_float=_float, convert=_t, cast=cast,
+        log_softmax=lambda x, axis: tf.nn.log_softmax(x, axis=axis),
+        common_float=_common_float, take_class=_take_class,
+    )
+)  # fmt: skip
