@@ -15,7 +15,7 @@ def _log_softmax(x, axis):
 
 def _functions(**hooks):
     return cross_entropy.engine_functions(
-        xp=np, to_float=lambda x: np.asarray(x, np.float64), convert=np.asarray,
+        module=__name__, xp=np, to_float=lambda x: np.asarray(x, np.float64), convert=np.asarray,
         cast=lambda x, dtype: np.asarray(x).astype(dtype), log_softmax=_log_softmax, **hooks,
     )  # fmt: skip
 

@@ -34,6 +34,7 @@ def _as_computed(value: Any, output: Any) -> Any:
 
 def engine_functions(
     *,
+    module: str,
     xp: Any,
     to_float: Callable[[Any], Any],
     convert: Callable[[Any], Any],
@@ -44,7 +45,8 @@ def engine_functions(
     to_result: Callable[[Any, Any], Any] = _as_computed,
 ) -> tuple[Callable, Callable, Callable]:
     """An engine's ``categorical_crossentropy``, ``sparse_categorical_crossentropy`` and
-    ``binary_crossentropy`` (the contract's signatures).
+    ``binary_crossentropy`` (the contract's signatures), named as members of ``module`` (the
+    engine module that binds them, so that documentation tools find them there).
 
     ``xp`` provides ``sum``, ``log``, ``log1p``, ``exp``, ``abs``, ``maximum``, ``clip``,
     ``moveaxis``, ``squeeze`` and ``take_along_axis`` with NumPy's meaning; ``to_float``
@@ -98,4 +100,5 @@ def engine_functions(
     functions = categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy
     for function in functions:
         function.__qualname__ = function.__name__
+        function.__module__ = module
     return functions

@@ -311,7 +311,7 @@ moments, batch_normalization = normalization.engine_functions(
 
 categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy = (
     cross_entropy.engine_functions(
-        xp=jnp, to_float=_float, convert=_t, cast=cast,
+        module=__name__, xp=jnp, to_float=_float, convert=_t, cast=cast,
         log_softmax=lambda x, axis: jax.nn.log_softmax(x, axis=axis),
     )
 )  # fmt: skip

@@ -427,7 +427,7 @@ def _as_output_dtype(value, output):
 
 
 _cross_entropies = cross_entropy.engine_functions(
-    xp=np, to_float=_float, convert=_t, cast=cast,
+    module=__name__, xp=np, to_float=_float, convert=_t, cast=cast,
     log_softmax=lambda x, axis: log_softmax(x, axis=axis), to_result=_as_output_dtype,
 )  # fmt: skip
 categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy = (

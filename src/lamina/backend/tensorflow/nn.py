@@ -269,7 +269,7 @@ _ARRAY_FUNCTIONS = SimpleNamespace(
 
 categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy = (
     cross_entropy.engine_functions(
-        xp=_ARRAY_FUNCTIONS, to_float=_float, convert=_t, cast=cast,
+        module=__name__, xp=_ARRAY_FUNCTIONS, to_float=_float, convert=_t, cast=cast,
         log_softmax=lambda x, axis: tf.nn.log_softmax(x, axis=axis),
         common_float=_common_float, take_class=_take_class,
     )
