@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 
@@ -5,11 +7,19 @@ from lamina import backend
 
 
 def pytest_configure(config):
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if backend.backend() == "torch" and workers > 1:
+        # Each pytest-xdist worker is its own process: with torch's default of one thread per
+        # core in every worker, two workers on two cores run four busy threads, and two
+        # training tests meeting in time slowed each other ~6x (the Fashion-MNIST test: 71 s
+        # alone, 436 s beside the MNIST example tests). One worker's share of the cores each.
+        import torch
+
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // workers))
     if backend.backend() == "jax":
         # Many tests compile the same small steps: XLA's persistent cache (a folder per
         # run, shared by the run's pytest-xdist workers when scripts/test.sh names one)
         # serves repeats of an identical program instead of compiling it again.
-        import os
         import tempfile
 
         import jax
