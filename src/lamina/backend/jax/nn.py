@@ -15,10 +15,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from lamina.backend.common import cross_entropy, normalization
+from lamina.backend.common import adaptive_pooling, cross_entropy, normalization
 from lamina.backend.common.conv_shapes import (
-    adaptive_output_size,
-    adaptive_pool_windows,
     check_padding,
     conv_transpose_arguments,
     conv_transpose_length,
@@ -321,26 +319,9 @@ categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy =
 
 
 def _adaptive_pool(inputs, output_size, data_format, mode):
-    """One axis at a time (both reductions separate over a box): gather each output
-    position's window, (..., out, width, ...), then reduce its real entries."""
-    data_format = standardize_data_format(data_format)
-    x = _t(inputs)
-    rank = x.ndim - 2
-    output_size = adaptive_output_size(output_size, rank, f"adaptive_{mode}_pool")
-    if mode == "average":
-        x = _float(x)
-    first = 1 if data_format == "channels_last" else 2
-    for axis, size in zip(range(first, first + rank), output_size):
-        indices, mask = adaptive_pool_windows(x.shape[axis], size)
-        windows = jnp.take(x, np.asarray(indices), axis=axis)
-        if mode == "max":
-            x = jnp.max(windows, axis=axis + 1)
-            continue
-        mask = np.asarray(mask)
-        weights = mask / mask.sum(axis=1, keepdims=True)  # (out, width): 1 / count or 0
-        weights = weights.reshape(weights.shape + (1,) * (x.ndim - axis - 1))
-        x = jnp.sum(windows * weights.astype(x.dtype), axis=axis + 1)
-    return x
+    return adaptive_pooling.adaptive_pool(
+        _t(inputs), output_size, data_format, mode, xp=jnp, to_float=_float
+    )
 
 
 def adaptive_average_pool(inputs, output_size, data_format=None):

@@ -12,10 +12,8 @@ from types import SimpleNamespace
 import numpy as np
 import tensorflow as tf
 
-from lamina.backend.common import cross_entropy, normalization
+from lamina.backend.common import adaptive_pooling, cross_entropy, normalization
 from lamina.backend.common.conv_shapes import (
-    adaptive_output_size,
-    adaptive_pool_windows,
     check_padding,
     per_axis,
 )
@@ -184,27 +182,19 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     return _pool(inputs, pool_size, strides, padding, data_format, "average")
 
 
+# What adaptive_pooling.adaptive_pool asks of NumPy, in TensorFlow's ops.
+_POOLING_FUNCTIONS = SimpleNamespace(
+    take=lambda x, indices, axis: tf.gather(x, indices.astype(np.int32), axis=axis),
+    max=lambda x, axis: tf.reduce_max(x, axis=axis),
+    sum=lambda x, axis, dtype: tf.reduce_sum(x, axis=axis),
+    asarray=lambda values, dtype: tf.constant(values, dtype),
+)
+
+
 def _adaptive_pool(inputs, output_size, data_format, mode):
-    """One axis at a time (both reductions separate over a box): gather each output
-    position's window, (..., out, width, ...), then reduce its real entries."""
-    data_format = standardize_data_format(data_format)
-    x = _t(inputs)
-    rank = x.shape.rank - 2
-    output_size = adaptive_output_size(output_size, rank, f"adaptive_{mode}_pool")
-    if mode == "average":
-        x = _float(x)
-    first = 1 if data_format == "channels_last" else 2
-    for axis, size in zip(range(first, first + rank), output_size):
-        indices, mask = adaptive_pool_windows(x.shape[axis], size)
-        windows = tf.gather(x, np.asarray(indices, np.int32), axis=axis)
-        if mode == "max":
-            x = tf.reduce_max(windows, axis=axis + 1)
-            continue
-        mask = np.asarray(mask, np.float64)
-        weights = mask / mask.sum(axis=1, keepdims=True)  # (out, width): 1 / count or 0
-        weights = weights.reshape(weights.shape + (1,) * (x.shape.rank - axis - 1))
-        x = tf.reduce_sum(windows * tf.constant(weights, x.dtype), axis=axis + 1)
-    return x
+    return adaptive_pooling.adaptive_pool(
+        _t(inputs), output_size, data_format, mode, xp=_POOLING_FUNCTIONS, to_float=_float
+    )
 
 
 def adaptive_average_pool(inputs, output_size, data_format=None):
