@@ -27,6 +27,22 @@ def check_pad_mode(mode, constant_values) -> None:
         raise ValueError(f"pad: constant_values is only used with mode='constant'; got {mode!r}.")
 
 
+RESIZE_INTERPOLATIONS = ("nearest", "bilinear", "bicubic")
+
+
+def check_resize(interpolation, rank) -> None:
+    """``resize`` samples three ways, on one image (rank 3) or a batch (rank 4)."""
+    if interpolation not in RESIZE_INTERPOLATIONS:
+        raise ValueError(
+            f"resize: interpolation must be one of {list(RESIZE_INTERPOLATIONS)}; "
+            f"received {interpolation!r}."
+        )
+    if rank is not None and rank not in (3, 4):
+        raise ValueError(
+            f"resize expects images of rank 3 (unbatched) or 4 (batched); received rank {rank}."
+        )
+
+
 def check_same_shape(name, target_shape, output_shape) -> None:
     """Categorical and binary cross-entropies compare ``target`` and ``output`` entry by entry."""
     if target_shape != output_shape:  # engine shapes compare as they are: no copy per call
@@ -90,3 +106,11 @@ def check_scan_length(xs, length) -> None:
     """``scan`` steps over ``xs`` or, without it, ``length`` times."""
     if xs is None and length is None:
         raise ValueError("scan needs xs or length; received xs=None and length=None.")
+
+
+def refuse_torch_export(engine: str):
+    """``export(format='torch')`` on an engine other than torch: always raises."""
+    raise ValueError(
+        "export(format='torch') writes a torch.export ExportedProgram and needs the torch "
+        f"engine (LAMINA_BACKEND=torch); the active engine is {engine!r}."
+    )

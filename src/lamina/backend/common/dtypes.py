@@ -84,6 +84,8 @@ def result_type(*dtypes) -> str:
         result = _promote_pair(result, name)
     if weak_float and result not in FLOAT_DTYPES:
         return config.floatx()
+    if weak_int and result == "bool":
+        return "int32"  # a bool tensor with a Python int counts in int32, as Keras
     return result
 
 

@@ -14,6 +14,7 @@ import string
 
 import numpy as np
 
+from lamina.backend.common.argument_checks import refuse_torch_export
 from lamina.backend.jax.core import StatelessScope
 
 
@@ -109,10 +110,7 @@ def export_onnx(model, filepath, input_signature, opset_version=None, verbose=Tr
 
 
 def export_program(model, filepath, input_signature, options=None):
-    raise ValueError(
-        "export(format='torch') writes a torch.export ExportedProgram and needs the torch "
-        "engine (LAMINA_BACKEND=torch); the active engine is 'jax'."
-    )
+    refuse_torch_export("jax")
 
 
 def load_saved_model(filepath, call_endpoint, call_training_endpoint=None):

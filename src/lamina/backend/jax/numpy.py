@@ -14,6 +14,7 @@ import numpy as np
 
 from lamina.backend.common import numpy_like
 from lamina.backend.common.argument_checks import check_pad_mode
+from lamina.backend.common.promotion import binary_dtype, operand_key, scalar_key
 from lamina.backend.common.variables import KerasVariable
 from lamina.backend.jax.core import convert_to_tensor, dtype_name, to_jax_dtype
 
@@ -34,25 +35,48 @@ def _float(x):
     return x if _is_inexact(x) else x.astype(to_jax_dtype(None))
 
 
-def _weak_pair(tensor, scalar):
-    # A Python float with an integer tensor gives floatx, not JAX's default float64.
-    if isinstance(scalar, float) and not _is_inexact(tensor):
-        tensor = tensor.astype(to_jax_dtype(None))
-    return tensor
-
-
 def _pair(x1, x2):
-    """Convert two operands, keeping Python scalars weak (they take the tensor's dtype)."""
+    """Two operands in the dtype ``promotion.binary_dtype`` gives; a Python scalar stays a
+    scalar (JAX keeps it weak)."""
     # A Variable's value, so that `variable * 0.9` keeps the scalar weak, not a new tensor.
     if isinstance(x1, KerasVariable):
         x1 = x1.value
     if isinstance(x2, KerasVariable):
         x2 = x2.value
     if isinstance(x1, jax.Array) and isinstance(x2, _PYTHON_SCALARS):
-        return _weak_pair(x1, x2), x2
+        return _with_scalar(x1, x2), x2
     if isinstance(x2, jax.Array) and isinstance(x1, _PYTHON_SCALARS):
-        return x1, _weak_pair(x2, x1)
-    return _t(x1), _t(x2)
+        return x1, _with_scalar(x2, x1)
+    x1, x2 = _t(x1), _t(x2)
+    if x1.dtype == x2.dtype:
+        return x1, x2
+    dtype = to_jax_dtype(
+        binary_dtype(operand_key(dtype_name(x1), x1.ndim), operand_key(dtype_name(x2), x2.ndim))
+    )
+    return x1.astype(dtype), x2.astype(dtype)
+
+
+def _with_scalar(tensor, scalar):
+    """``tensor`` in the dtype it computes in against the Python ``scalar``."""
+    if _is_inexact(tensor):
+        return tensor  # no Python scalar outranks a float tensor
+    dtype = binary_dtype(operand_key(dtype_name(tensor), tensor.ndim), scalar_key(scalar))
+    return tensor.astype(to_jax_dtype(dtype))
+
+
+def _int32_if_both_bool(x1, x2):
+    """power / floor_divide / mod on two bools count in int32, as Keras."""
+    if _is_bool(x1) and _is_bool(x2):
+        return _as_int32(x1), _as_int32(x2)
+    return x1, x2
+
+
+def _is_bool(x) -> bool:
+    return isinstance(x, bool) or (isinstance(x, jax.Array) and x.dtype == jnp.bool_)
+
+
+def _as_int32(x):
+    return x.astype(jnp.int32) if isinstance(x, jax.Array) else int(x)
 
 
 def _axes(axis):
@@ -96,15 +120,15 @@ def divide_no_nan(x1, x2):
 
 
 def floor_divide(x1, x2):
-    return jnp.floor_divide(*_pair(x1, x2))
+    return jnp.floor_divide(*_int32_if_both_bool(*_pair(x1, x2)))
 
 
 def mod(x1, x2):
-    return jnp.remainder(*_pair(x1, x2))
+    return jnp.remainder(*_int32_if_both_bool(*_pair(x1, x2)))
 
 
 def power(x1, x2):
-    return jnp.power(*_pair(x1, x2))
+    return jnp.power(*_int32_if_both_bool(*_pair(x1, x2)))
 
 
 def negative(x):
@@ -215,7 +239,8 @@ def clip(x, x_min, x_max):
     if x.dtype == jnp.bool_:
         x = x.astype(jnp.int32)
     for bound in (x_min, x_max):
-        x = _weak_pair(x, bound)
+        if isinstance(bound, _PYTHON_SCALARS):
+            x = _with_scalar(x, bound)
     return jnp.clip(x, min=x_min, max=x_max)
 
 

@@ -19,9 +19,12 @@ _t = convert_to_tensor
 
 
 def _float_pair(x1, x2):
-    x1, x2 = _t(x1), _t(x2)
-    dtype = to_jax_dtype(result_type(dtype_name(x1), dtype_name(x2), float))
-    return x1.astype(dtype), x2.astype(dtype)
+    """Two arrays in the dtype ``_pair`` settles, floatx where that is not a float."""
+    x1, x2 = _pair(x1, x2)
+    dtype = (x1 if isinstance(x1, jax.Array) else x2).dtype
+    if not jnp.issubdtype(dtype, jnp.inexact):
+        dtype = to_jax_dtype(None)
+    return jnp.asarray(x1, dtype=dtype), jnp.asarray(x2, dtype=dtype)
 
 
 def _int_pair(x1, x2):

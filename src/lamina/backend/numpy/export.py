@@ -4,6 +4,8 @@ TensorFlow-engine subprocess (``saved_model_archive`` returns None, ``export_onn
 
 from __future__ import annotations
 
+from lamina.backend.common.argument_checks import refuse_torch_export
+
 
 def saved_model_archive():
     """None: this engine writes SavedModels through a TensorFlow-engine subprocess."""
@@ -16,10 +18,7 @@ def export_onnx(model, filepath, input_signature, opset_version=None, verbose=Tr
 
 
 def export_program(model, filepath, input_signature, options=None):
-    raise ValueError(
-        "export(format='torch') writes a torch.export ExportedProgram and needs the torch "
-        "engine (LAMINA_BACKEND=torch); the active engine is 'numpy'."
-    )
+    refuse_torch_export("numpy")
 
 
 def load_saved_model(filepath, call_endpoint, call_training_endpoint=None):

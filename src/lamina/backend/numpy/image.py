@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from lamina.backend.common.argument_checks import check_resize
 from lamina.backend.config import standardize_data_format
 from lamina.backend.numpy.core import bfloat16_via_float32, to_array
 
-_MODES = ("nearest", "bilinear", "bicubic")
 _CUBIC_A = -0.75  # torch's bicubic; its antialiased bicubic uses -0.5, as PIL
 
 
@@ -88,10 +88,7 @@ def _axis_weights(in_size, out_size, interpolation, antialias):
 def resize(images, size, interpolation="bilinear", antialias=False, data_format=None):
     data_format = standardize_data_format(data_format)
     images = to_array(images)
-    if interpolation not in _MODES:
-        raise ValueError(
-            f"interpolation must be one of {sorted(_MODES)}; received {interpolation!r}."
-        )
+    check_resize(interpolation, images.ndim)
     batched = images.ndim == 4
     x = images if batched else images[None]
     if data_format == "channels_first":

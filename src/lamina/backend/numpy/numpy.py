@@ -1,23 +1,21 @@
 """NumPy-like functions on NumPy arrays, with the torch engine's dtype rules.
 
-NumPy and torch promote differently in a few places; the torch engine's results are the
-reference, so binary functions settle the dtype first (``_pair``): a Python scalar is weak
-(it takes the array's dtype; a float turns an integer array into floatx), a 0-d array counts
-only when its category (bool < int < float < complex) is higher, and integers with floats
-give the float's dtype (NumPy would widen int32 with float32 to float64). Results are
+NumPy promotes differently from the other engines in a few places (int32 with float32 gives
+float64), so binary functions cast their operands first (``_pair``) to the dtype
+``backend/common/promotion.binary_dtype`` gives, the rule every engine shares. Results are
 always arrays, never NumPy scalars.
 """
 
 from __future__ import annotations
 
 import builtins
-import functools
 
 import numpy as np
 
 from lamina.backend.common import numpy_like
 from lamina.backend.common.argument_checks import check_pad_mode
 from lamina.backend.common.dtypes import result_type
+from lamina.backend.common.promotion import binary_dtype, operand_key, scalar_key
 from lamina.backend.common.variables import KerasVariable
 from lamina.backend.numpy.core import (
     as_dtype,
@@ -33,25 +31,7 @@ from lamina.backend.numpy.core import (
 
 _t = to_array
 _out = np.asarray  # ufuncs on 0-d arrays return NumPy scalars; the engine returns arrays
-_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
 _INT32 = np.dtype("int32")
-
-
-@functools.lru_cache(maxsize=256)
-def _promoted(first: np.dtype, second: np.dtype) -> np.dtype:
-    return to_numpy_dtype(result_type(first.name, second.name))
-
-
-def _common_dtype(x1: np.ndarray, x2: np.ndarray) -> np.dtype:
-    """The dtype torch gives ``x1 op x2``."""
-    if x1.dtype == x2.dtype:
-        return x1.dtype
-    if (x1.ndim == 0) != (x2.ndim == 0):
-        scalar, other = (x1.dtype, x2.dtype) if x1.ndim == 0 else (x2.dtype, x1.dtype)
-        if _CATEGORY[kind(scalar)] <= _CATEGORY[kind(other)]:
-            return other
-        return scalar
-    return _promoted(x1.dtype, x2.dtype)
 
 
 def _is_python_scalar(x) -> bool:
@@ -59,42 +39,57 @@ def _is_python_scalar(x) -> bool:
     return isinstance(x, (bool, int, float))
 
 
-def _weak_operand(array: np.ndarray, scalar):
-    """``array`` in the dtype it keeps against the Python ``scalar``, and the scalar."""
-    category = kind(array.dtype)
-    if category == "f" and array.dtype.kind == "V":
-        # bfloat16 (ml_dtypes): NumPy would promote it with any Python scalar to float32.
-        # The scalar takes the array's dtype, as in JAX and torch's add.
-        return array, np.asarray(scalar, dtype=array.dtype)
-    if isinstance(scalar, bool):
-        return array, bool(scalar)
-    if isinstance(scalar, float):
-        scalar = float(scalar)  # a plain float: NumPy treats np.float64 as strong
-    if isinstance(scalar, int):
-        if category == "b":
-            return array.astype(np.int64), scalar  # as torch: bool + int gives int64
-        if category in "iu":
-            return array, scalar
-        return array, float(scalar)
-    if category in "biu":
-        return as_dtype(array, to_numpy_dtype(global_floatx())), scalar
-    return array, scalar
-
-
 def _pair(x1, x2):
-    """Two operands of one dtype; a Python scalar stays a scalar (NumPy keeps it weak)."""
+    """Two operands in the dtype ``promotion.binary_dtype`` gives; a Python scalar stays a
+    scalar (NumPy keeps it weak)."""
     if isinstance(x1, KerasVariable):
         x1 = x1.value
     if isinstance(x2, KerasVariable):
         x2 = x2.value
     if _is_python_scalar(x2) and not _is_python_scalar(x1):
-        return _weak_operand(_t(x1), x2)
+        x1 = _with_scalar(_t(x1), x2)
+        return x1, _scalar_for(x1, x2)
     if _is_python_scalar(x1) and not _is_python_scalar(x2):
-        x2, x1 = _weak_operand(_t(x2), x1)
-        return x1, x2
+        x2 = _with_scalar(_t(x2), x1)
+        return _scalar_for(x2, x1), x2
     x1, x2 = _t(x1), _t(x2)
-    dtype = _common_dtype(x1, x2)
+    if x1.dtype == x2.dtype:
+        return x1, x2
+    dtype = to_numpy_dtype(
+        binary_dtype(operand_key(dtype_name(x1), x1.ndim), operand_key(dtype_name(x2), x2.ndim))
+    )
     return as_dtype(x1, dtype), as_dtype(x2, dtype)
+
+
+def _with_scalar(array: np.ndarray, scalar) -> np.ndarray:
+    """``array`` in the dtype it computes in against the Python ``scalar``."""
+    if kind(array.dtype) in "fc":
+        return array  # no Python scalar outranks a float array
+    dtype = binary_dtype(operand_key(dtype_name(array), array.ndim), scalar_key(scalar))
+    return as_dtype(array, to_numpy_dtype(dtype))
+
+
+def _scalar_for(array: np.ndarray, scalar):
+    """The scalar as NumPy must see it to keep ``array``'s dtype."""
+    if array.dtype.kind == "V":
+        # bfloat16 (ml_dtypes): NumPy would promote it with any Python scalar to float32.
+        return np.asarray(scalar, dtype=array.dtype)
+    if isinstance(scalar, bool):
+        return scalar if array.dtype == bool else int(scalar)
+    if isinstance(scalar, float):
+        return float(scalar)  # a plain float: NumPy treats np.float64 as strong
+    return scalar
+
+
+def _int32_if_both_bool(x1, x2):
+    """power / floor_divide / mod on two bools count in int32, as Keras."""
+    if _is_bool(x1) and _is_bool(x2):
+        return _as_int32(x1), _as_int32(x2)
+    return x1, x2
+
+
+def _as_int32(x):
+    return x.astype(np.int32) if isinstance(x, np.ndarray) else int(x)
 
 
 def _float(x):
@@ -156,17 +151,18 @@ def divide_no_nan(x1, x2):
 
 @quiet
 def floor_divide(x1, x2):
-    return _out(np.floor_divide(*_pair(x1, x2)))
+    return _out(np.floor_divide(*_int32_if_both_bool(*_pair(x1, x2))))
 
 
 @quiet
 def mod(x1, x2):
-    return _out(np.mod(*_pair(x1, x2)))  # the sign of the divisor, as torch.remainder
+    # The sign of the divisor, as torch.remainder.
+    return _out(np.mod(*_int32_if_both_bool(*_pair(x1, x2))))
 
 
 @quiet
 def power(x1, x2):
-    x1, x2 = _pair(x1, x2)
+    x1, x2 = _int32_if_both_bool(*_pair(x1, x2))
     base = x1 if isinstance(x1, np.ndarray) else x2
     if base.dtype.kind in "iu" and np.any(np.asarray(x2) < 0):
         # NumPy refuses negative integer powers of integers; torch truncates (1 / 2 -> 0).
@@ -408,7 +404,7 @@ def _same_dtype(*arrays):
     dtype = arrays[0].dtype
     for array in arrays[1:]:
         if array.dtype != dtype:
-            dtype = _promoted(dtype, array.dtype)
+            dtype = to_numpy_dtype(result_type(dtype.name, dtype_name(array)))
     return [as_dtype(array, dtype) for array in arrays]
 
 

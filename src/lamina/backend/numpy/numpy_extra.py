@@ -20,9 +20,12 @@ _INT32 = np.dtype("int32")
 
 
 def _float_pair(x1, x2):
-    x1, x2 = _t(x1), _t(x2)
-    dtype = to_numpy_dtype(result_type(dtype_name(x1), dtype_name(x2), float))
-    return x1.astype(dtype, copy=False), x2.astype(dtype, copy=False)
+    """Two arrays in the dtype ``_pair`` settles, floatx where that is not a float."""
+    x1, x2 = _pair(x1, x2)
+    dtype = (x1 if isinstance(x1, np.ndarray) else x2).dtype
+    if kind(dtype) not in "fc":
+        dtype = to_numpy_dtype(None)
+    return np.asarray(x1, dtype=dtype), np.asarray(x2, dtype=dtype)
 
 
 def _int_pair(x1, x2):

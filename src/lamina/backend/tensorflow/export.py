@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from lamina.backend.common.argument_checks import refuse_torch_export
 from lamina.backend.tensorflow.saved_model import (
     HostSavedModel,
     SavedModelWriter,
@@ -72,10 +73,7 @@ def _import_tf2onnx():
 
 
 def export_program(model, filepath, input_signature, options=None):
-    raise ValueError(
-        "export(format='torch') writes a torch.export ExportedProgram and needs the torch "
-        "engine (LAMINA_BACKEND=torch); the active engine is 'tensorflow'."
-    )
+    refuse_torch_export("tensorflow")
 
 
 def load_saved_model(filepath, call_endpoint, call_training_endpoint=None):

@@ -3,9 +3,10 @@
 Resizing without antialiasing samples exactly as the torch and JAX engines (half-pixel
 centres; nearest takes ``floor((i + 0.5) * in / out)``, Keras's rule; bicubic uses Keys'
 kernel with a = -0.75 and repeats the edge pixels): each output position is a weighted sum of
-gathered source rows, with indices and weights computed once in NumPy. With antialiasing the
-filter is JAX's (and ``tf.image.resize``'s): Keys' a = -0.5 for bicubic, stretched when
-downscaling, applied as one matmul per axis.
+gathered source rows, with indices and weights computed once in NumPy
+(``common.resize_taps``, shared with JAX). With antialiasing the filter is JAX's (and
+``tf.image.resize``'s): Keys' a = -0.5 for bicubic, stretched when downscaling, applied as
+one matmul per axis.
 """
 
 from __future__ import annotations
@@ -13,57 +14,14 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
+from lamina.backend.common.argument_checks import check_resize
+from lamina.backend.common.resize_taps import resample_axis
 from lamina.backend.config import standardize_data_format
 from lamina.backend.tensorflow.core import convert_to_tensor, to_tf_dtype
 
-_INTERPOLATIONS = ("nearest", "bilinear", "bicubic")
-_CUBIC_A = -0.75  # torch's (and OpenCV's) bicubic coefficient
-
-
-def _cubic_near(t):  # the kernel for distances |t| <= 1
-    return ((_CUBIC_A + 2) * t - (_CUBIC_A + 3)) * t * t + 1
-
-
-def _cubic_far(t):  # the kernel for distances 1 < |t| < 2
-    return ((_CUBIC_A * t - 5 * _CUBIC_A) * t + 8 * _CUBIC_A) * t - 4 * _CUBIC_A
-
-
-def _taps(in_size: int, out_size: int, interpolation: str) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(source index, weight) pairs, one per kernel tap, for every output position."""
-    scale = in_size / out_size
-    position = np.arange(out_size, dtype=np.float64)
-    if interpolation == "nearest":
-        return [(np.floor((position + 0.5) * scale), np.ones(out_size))]
-    source = scale * (position + 0.5) - 0.5  # half-pixel centres
-    if interpolation == "bilinear":
-        source = np.maximum(source, 0.0)
-        base = np.floor(source)
-        t = source - base
-        return [(base, 1.0 - t), (base + 1, t)]
-    base = np.floor(source)
-    t = source - base
-    return [
-        (base - 1, _cubic_far(t + 1)),
-        (base, _cubic_near(t)),
-        (base + 1, _cubic_near(1 - t)),
-        (base + 2, _cubic_far(2 - t)),
-    ]
-
 
 def _resize_axis(x, axis: int, out_size: int, interpolation: str):
-    in_size = x.shape[axis]
-    if in_size == out_size:
-        return x
-    weight_shape = [1] * x.shape.rank
-    weight_shape[axis] = out_size
-    out = None
-    for index, weight in _taps(in_size, out_size, interpolation):
-        index = np.clip(index, 0, in_size - 1).astype(np.int32)  # edges repeat
-        sampled = tf.gather(x, index, axis=axis)
-        if interpolation != "nearest":
-            sampled = sampled * tf.constant(weight.reshape(weight_shape), x.dtype)
-        out = sampled if out is None else out + sampled
-    return out
+    return resample_axis(x, axis, out_size, interpolation, take=tf.gather, weight=tf.constant)
 
 
 def _keys_cubic_half(t):
@@ -102,15 +60,7 @@ def _antialiased_axis(x, axis: int, out_size: int, interpolation: str):
 def resize(images, size, interpolation="bilinear", antialias=False, data_format=None):
     data_format = standardize_data_format(data_format)
     images = convert_to_tensor(images)
-    if interpolation not in _INTERPOLATIONS:
-        raise ValueError(
-            f"interpolation must be one of {sorted(_INTERPOLATIONS)}; received {interpolation!r}."
-        )
-    if images.shape.rank not in (3, 4):
-        raise ValueError(
-            "resize expects images of rank 3 (unbatched) or 4 (batched); received shape "
-            f"{tuple(images.shape.as_list())}."
-        )
+    check_resize(interpolation, images.shape.rank)
     height, width = (int(s) for s in size)
     first = images.shape.rank - (3 if data_format == "channels_last" else 2)  # the height axis
     integer_dtype = None

@@ -1,10 +1,10 @@
 """NumPy-like functions on TensorFlow tensors: convert, promote, call the native op.
 
 TensorFlow does not promote mixed dtypes (``tf.add(int32, float32)`` is an error), so every
-function with several operands casts them to ``result_type`` first, with Python scalars weak
-(they take the tensor's dtype) as on the other engines. Integer results follow Keras: sums
-keep their integer dtype (bool and narrow ints give int32), indices are int32, integer
-division gives floatx.
+function with two operands casts them to ``promotion.binary_dtype`` first (Python scalars and
+0-d tensors weak), the rule every engine shares; more operands go through ``result_type``.
+Integer results follow Keras: sums keep their integer dtype (bool and narrow ints give
+int32), indices are int32, integer division gives floatx.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import builtins
 
 import tensorflow as tf
 
-from lamina.backend.common.dtypes import result_type
+from lamina.backend.common.promotion import binary_dtype, operand_key, scalar_key
 from lamina.backend.tensorflow.core import convert_to_tensor, dtype_name, to_tf_dtype
 from lamina.backend.tensorflow.numpy_creation import (  # the creation half, re-exported
     _value,
@@ -73,15 +73,16 @@ def _float(x):
     return x if _is_inexact(x) else tf.cast(x, to_tf_dtype(None))
 
 
-def _operand_dtype(x):
-    """What ``result_type`` reads: a dtype name, or the Python type of a weak scalar."""
+def _operand_key(x) -> str:
+    """How ``promotion.binary_dtype`` names an operand (a tensor of unknown rank counts as
+    one with dimensions)."""
     if isinstance(x, _PYTHON_SCALARS):
-        return type(x)
-    return dtype_name(x)
+        return scalar_key(x)
+    return operand_key(dtype_name(x), 1 if x.shape.rank is None else x.shape.rank)
 
 
 def _pair(x1, x2):
-    """Two tensors of their promoted dtype; Python scalars are weak."""
+    """Two tensors in the dtype ``promotion.binary_dtype`` gives (Python scalars weak)."""
     x1, x2 = _value(x1), _value(x2)
     if isinstance(x1, tf.Tensor) and isinstance(x2, tf.Tensor) and x1.dtype == x2.dtype:
         return x1, x2  # the hot path: nothing to convert or promote
@@ -89,15 +90,14 @@ def _pair(x1, x2):
         x1 = _t(x1)
     if not isinstance(x2, _PYTHON_SCALARS):
         x2 = _t(x2)
-    name = result_type(_operand_dtype(x1), _operand_dtype(x2))
-    if name == "bool" and (type(x1) is int or type(x2) is int):
-        name = "int32"  # a bool tensor with a Python int counts, as in NumPy
-    dtype = to_tf_dtype(name)
+    dtype = to_tf_dtype(binary_dtype(_operand_key(x1), _operand_key(x2)))
     return _promote_to(x1, dtype), _promote_to(x2, dtype)
 
 
 def _promote_to(x, dtype):
     if isinstance(x, _PYTHON_SCALARS):
+        if isinstance(x, bool) and dtype != tf.bool:
+            x = int(x)  # TensorFlow makes no number constant from a bool
         return tf.constant(x, dtype=dtype)
     return _cast(x, dtype)
 

@@ -22,9 +22,11 @@ _BITS = {tf.float16: tf.int16, tf.bfloat16: tf.int16, tf.float32: tf.int32, tf.f
 
 
 def _float_pair(x1, x2):
-    x1, x2 = _t(x1), _t(x2)
-    dtype = to_tf_dtype(result_type(dtype_name(x1), dtype_name(x2), float))
-    return _cast(x1, dtype), _cast(x2, dtype)
+    """Two tensors in the dtype ``_pair`` settles, floatx where that is not a float."""
+    x1, x2 = _pair(x1, x2)
+    if not (x1.dtype.is_floating or x1.dtype.is_complex):
+        x1, x2 = _cast(x1, to_tf_dtype(None)), _cast(x2, to_tf_dtype(None))
+    return x1, x2
 
 
 def _int_pair(x1, x2):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from lamina.backend.common.argument_checks import check_resize
 from lamina.backend.config import standardize_data_format
 from lamina.backend.torch.core import convert_to_tensor
 
@@ -16,10 +17,7 @@ _MODES = {"nearest": "nearest-exact", "bilinear": "bilinear", "bicubic": "bicubi
 def resize(images, size, interpolation="bilinear", antialias=False, data_format=None):
     data_format = standardize_data_format(data_format)
     images = convert_to_tensor(images)
-    if interpolation not in _MODES:
-        raise ValueError(
-            f"interpolation must be one of {sorted(_MODES)}; received {interpolation!r}."
-        )
+    check_resize(interpolation, images.ndim)
     batched = images.ndim == 4
     x = images if batched else images.unsqueeze(0)
     if data_format == "channels_last":

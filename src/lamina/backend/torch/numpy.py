@@ -9,6 +9,7 @@ import torch
 
 from lamina.backend.common.argument_checks import check_pad_mode, check_split_sections
 from lamina.backend.common.dtypes import result_type
+from lamina.backend.common.promotion import binary_dtype, operand_key, scalar_key
 from lamina.backend.common.variables import KerasVariable
 from lamina.backend.torch import core
 from lamina.backend.torch.core import (
@@ -22,23 +23,65 @@ _t = convert_to_tensor
 
 
 def _pair(x1, x2):
-    """Convert two operands, keeping Python scalars weak (they take the tensor's dtype)."""
+    """Two operands in the dtype ``promotion.binary_dtype`` gives; a Python scalar stays a
+    scalar (torch keeps it weak, without a copy to the device)."""
     if isinstance(x1, torch.Tensor) and isinstance(x2, torch.Tensor):
-        return x1, x2
+        return (x1, x2) if x1.dtype == x2.dtype else _promote_tensors(x1, x2)
     # A Variable's value, so that `variable * 0.9` keeps the scalar weak, not a new tensor.
     if isinstance(x1, KerasVariable):
         x1 = x1.value
     if isinstance(x2, KerasVariable):
         x2 = x2.value
-    if isinstance(x1, torch.Tensor) and isinstance(x2, (int, float, bool)):
-        if isinstance(x2, float) and not (x1.is_floating_point() or x1.is_complex()):
-            x1 = x1.to(to_torch_dtype(None))
-        return x1, x2
-    if isinstance(x2, torch.Tensor) and isinstance(x1, (int, float, bool)):
-        if isinstance(x1, float) and not (x2.is_floating_point() or x2.is_complex()):
-            x2 = x2.to(to_torch_dtype(None))
-        return x1, x2
-    return _t(x1), _t(x2)
+    if isinstance(x1, torch.Tensor) and isinstance(x2, _SCALARS):
+        x1 = _with_scalar(x1, x2)
+        return x1, _scalar_for(x1, x2)
+    if isinstance(x2, torch.Tensor) and isinstance(x1, _SCALARS):
+        x2 = _with_scalar(x2, x1)
+        return _scalar_for(x2, x1), x2
+    x1, x2 = _t(x1), _t(x2)
+    return (x1, x2) if x1.dtype == x2.dtype else _promote_tensors(x1, x2)
+
+
+_SCALARS = (int, float, bool)
+
+
+def _promote_tensors(x1, x2):
+    dtype = to_torch_dtype(
+        binary_dtype(operand_key(dtype_name(x1), x1.ndim), operand_key(dtype_name(x2), x2.ndim))
+    )
+    return x1.to(dtype), x2.to(dtype)
+
+
+def _with_scalar(tensor, scalar):
+    """``tensor`` in the dtype it computes in against the Python ``scalar``."""
+    if tensor.is_floating_point() or tensor.is_complex():
+        return tensor  # no Python scalar outranks a float tensor
+    if tensor.dtype != torch.bool and not isinstance(scalar, float):
+        return tensor  # nor a bool or int one an integer tensor (the hot integer case)
+    dtype = binary_dtype(operand_key(dtype_name(tensor), tensor.ndim), scalar_key(scalar))
+    return tensor.to(to_torch_dtype(dtype))
+
+
+def _scalar_for(tensor, scalar):
+    """A Python bool against a number tensor as the int it is (torch's sub refuses bools)."""
+    if isinstance(scalar, bool) and tensor.dtype != torch.bool:
+        return int(scalar)
+    return scalar
+
+
+def _int32_if_both_bool(x1, x2):
+    """power / floor_divide / mod on two bools count in int32, as Keras."""
+    if _is_bool(x1) and _is_bool(x2):
+        return _as_int32(x1), _as_int32(x2)
+    return x1, x2
+
+
+def _is_bool(x) -> bool:
+    return isinstance(x, bool) or (isinstance(x, torch.Tensor) and x.dtype == torch.bool)
+
+
+def _as_int32(x):
+    return x.to(torch.int32) if isinstance(x, torch.Tensor) else int(x)
 
 
 def _axes(axis):
@@ -89,21 +132,21 @@ def divide_no_nan(x1, x2):
 
 
 def floor_divide(x1, x2):
-    x1, x2 = _pair(x1, x2)
+    x1, x2 = _int32_if_both_bool(*_pair(x1, x2))
     if not isinstance(x1, torch.Tensor):
         x1 = torch.as_tensor(x1, dtype=x2.dtype, device=x2.device)
     return torch.floor_divide(x1, x2)
 
 
 def mod(x1, x2):
-    x1, x2 = _pair(x1, x2)
+    x1, x2 = _int32_if_both_bool(*_pair(x1, x2))
     if not isinstance(x1, torch.Tensor):
         x1 = torch.as_tensor(x1, dtype=x2.dtype, device=x2.device)
     return torch.remainder(x1, x2)
 
 
 def power(x1, x2):
-    x1, x2 = _pair(x1, x2)
+    x1, x2 = _int32_if_both_bool(*_pair(x1, x2))
     return torch.pow(x1, x2)
 
 
@@ -227,6 +270,8 @@ def maximum(x1, x2):
     if not isinstance(x1, torch.Tensor):
         x1, x2 = x2, x1
     if not isinstance(x2, torch.Tensor):
+        if x1.dtype == torch.bool:  # clamp has no bool kernel
+            return torch.maximum(x1, torch.as_tensor(x2, dtype=torch.bool, device=x1.device))
         return torch.clamp(x1, min=x2)
     return torch.maximum(x1, x2)
 
@@ -236,6 +281,8 @@ def minimum(x1, x2):
     if not isinstance(x1, torch.Tensor):
         x1, x2 = x2, x1
     if not isinstance(x2, torch.Tensor):
+        if x1.dtype == torch.bool:  # clamp has no bool kernel
+            return torch.minimum(x1, torch.as_tensor(x2, dtype=torch.bool, device=x1.device))
         return torch.clamp(x1, max=x2)
     return torch.minimum(x1, x2)
 

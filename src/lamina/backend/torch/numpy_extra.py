@@ -19,9 +19,12 @@ _INT32 = torch.int32
 
 
 def _float_pair(x1, x2):
-    x1, x2 = _t(x1), _t(x2)
-    dtype = to_torch_dtype(result_type(dtype_name(x1), dtype_name(x2), float))
-    return x1.to(dtype), x2.to(dtype)
+    """Two tensors in the dtype ``_pair`` settles, floatx where that is not a float."""
+    x1, x2 = _pair(x1, x2)
+    dtype = (x1 if isinstance(x1, torch.Tensor) else x2).dtype
+    if not (dtype.is_floating_point or dtype.is_complex):
+        dtype = to_torch_dtype(None)
+    return _t(x1, dtype=dtype), _t(x2, dtype=dtype)
 
 
 def _int_pair(x1, x2):

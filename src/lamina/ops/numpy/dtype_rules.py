@@ -7,6 +7,12 @@ import functools
 from collections.abc import Callable
 
 from lamina.backend import any_symbolic_tensors, floatx, is_float_dtype, result_type
+from lamina.backend.common.promotion import (
+    PYTHON_SCALARS,
+    binary_dtype,
+    operand_key,
+    scalar_key,
+)
 from lamina.ops.core import cast, dtype
 from lamina.ops.operation import FunctionOperation
 
@@ -23,6 +29,20 @@ def float_dtype(*tensors) -> str:
     """The float dtype of an op on ``tensors``: their promoted dtype, floatx for ints/bools."""
     promoted = result_type(*[dtype(t) for t in tensors])
     return promoted if is_float_dtype(promoted) else floatx()
+
+
+def pair_float_dtype(x1, x2) -> str:
+    """The float dtype of an op on two operands: the dtype the engines' binary ops compute in
+    (Python scalars and 0-d tensors weak; ``backend/common/promotion``), floatx for
+    ints/bools."""
+    promoted = binary_dtype(_operand_key(x1), _operand_key(x2))
+    return promoted if is_float_dtype(promoted) else floatx()
+
+
+def _operand_key(x) -> str:
+    if isinstance(x, PYTHON_SCALARS):
+        return scalar_key(x)
+    return operand_key(dtype(x), len(x.shape) if hasattr(x, "shape") else 1)
 
 
 def to_float(x):

@@ -5,7 +5,7 @@ import math as _python_math
 from lamina.backend import engine, is_float_dtype, result_type
 from lamina.ops.core import cast, dtype
 from lamina.ops.dispatch import op
-from lamina.ops.numpy.dtype_rules import FLOAT_MAX, float_dtype, to_float
+from lamina.ops.numpy.dtype_rules import FLOAT_MAX, pair_float_dtype, to_float
 
 _np = engine.numpy
 _extra = engine.numpy_extra
@@ -109,12 +109,12 @@ def _rad2deg(x):
 
 
 def _heaviside(x1, x2):
-    x1, x2 = (cast(t, float_dtype(x1, x2)) for t in (x1, x2))
+    x1, x2 = (cast(t, pair_float_dtype(x1, x2)) for t in (x1, x2))
     return where(less(x1, 0), 0.0, where(greater(x1, 0), 1.0, x2))
 
 
 def _hypot(x1, x2):
-    x1, x2 = (absolute(cast(t, float_dtype(x1, x2))) for t in (x1, x2))
+    x1, x2 = (absolute(cast(t, pair_float_dtype(x1, x2))) for t in (x1, x2))
     # Scaled by the larger magnitude so that squaring cannot overflow.
     larger = maximum(x1, x2)
     safe = where(equal(larger, 0), 1.0, larger)
@@ -123,7 +123,7 @@ def _hypot(x1, x2):
 
 
 def _logaddexp2(x1, x2):
-    x1, x2 = (cast(t, float_dtype(x1, x2)) for t in (x1, x2))
+    x1, x2 = (cast(t, pair_float_dtype(x1, x2)) for t in (x1, x2))
     ln2 = _python_math.log(2.0)
     return divide(logaddexp(multiply(x1, ln2), multiply(x2, ln2)), ln2)
 
@@ -147,7 +147,7 @@ def _ldexp(x1, x2):
 
 
 def _isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
-    x1, x2 = (cast(t, float_dtype(x1, x2)) for t in (x1, x2))
+    x1, x2 = (cast(t, pair_float_dtype(x1, x2)) for t in (x1, x2))
     close = less_equal(absolute(subtract(x1, x2)), add(atol, multiply(rtol, absolute(x2))))
     close = logical_or(close, equal(x1, x2))  # equal infinities
     if equal_nan:
