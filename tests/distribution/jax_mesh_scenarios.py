@@ -293,7 +293,71 @@ def two_processes():
     ):
         found[name] = mlp_trained(distribution, batch_size, epochs, predict=False)
         found[name].update(global_inference(LAST_MODEL[0], distribution))
+    if os.environ.get("LAMINA_TEST_SAVE_DIR"):
+        folder = os.environ["LAMINA_TEST_SAVE_DIR"]
+        found["saving"] = saved_by_process_zero(folder)
+        found["checkpoint"] = checkpoint_under_model_parallel(folder, layout_map)
     return found
+
+
+def checkpoint_under_model_parallel(folder: str, layout_map) -> dict:
+    """ModelCheckpoint while the kernels are split among the processes: fetching them is a
+    collective, so the callback runs in every process (process 0 writes)."""
+    path = os.path.join(folder, "model_parallel.keras")
+    with dist.ModelParallel(layout_map=layout_map).scope():
+        model = mlp()
+        checkpoint = keras.callbacks.ModelCheckpoint(path)
+        model.fit(X, Y, batch_size=8, epochs=1, verbose=0, callbacks=[checkpoint])
+        there = os.path.exists(path)
+        loaded = keras.saving.load_model(path)
+        difference = max(
+            np.abs(a - b).max() for a, b in zip(loaded.get_weights(), model.get_weights())
+        )
+    return {"there_after_fit": there, "loaded_weights": float(difference)}
+
+
+def saved_by_process_zero(folder: str) -> dict:
+    """``save`` and ``save_weights`` under DataParallel over both processes: only process 0
+    writes the real paths (the others a throw-away one), and after the barrier the files
+    are whole in every process."""
+    from lamina.saving import keras_archive, weights
+
+    written: list = []
+    write_zip, write_weights = keras_archive._write_zip, weights._write_replacing
+
+    def record_zip(model, members, weights_name, filepath, directory):
+        written.append(filepath)
+        write_zip(model, members, weights_name, filepath, directory)
+
+    def record_weights(model, filepath):
+        written.append(filepath)
+        write_weights(model, filepath)
+
+    keras_archive._write_zip, weights._write_replacing = record_zip, record_weights
+    try:
+        with dist.DataParallel().scope():
+            model = mlp()
+            model.fit(X, Y, batch_size=16, epochs=1, verbose=0)
+            archive = os.path.join(folder, "model.keras")
+            weights_file = os.path.join(folder, "model.weights.h5")
+            model.save(archive)
+            archive_there = os.path.exists(archive)
+            model.save_weights(weights_file)
+            weights_there = os.path.exists(weights_file)
+            loaded = keras.saving.load_model(archive)
+            model.load_weights(weights_file)
+    finally:
+        keras_archive._write_zip, weights._write_replacing = write_zip, write_weights
+    logger = keras.callbacks.CSVLogger(os.path.join(folder, "log.csv"))
+    return {
+        # rank 0 alone runs the callbacks that write files (and prints progress)
+        "file_callbacks_kept": len(keras.callbacks.CallbackList([logger]).callbacks),
+        "real_paths_written": [path in (archive, weights_file) for path in written],
+        "there_after_save": [archive_there, weights_there],
+        "loaded_weights": float(
+            max(np.abs(a - b).max() for a, b in zip(loaded.get_weights(), model.get_weights()))
+        ),
+    }
 
 
 def fail_in_fit(how: str) -> None:

@@ -154,11 +154,13 @@ def run_two_processes(*names: str, env=None) -> list:
     return ended[::-1]
 
 
-def test_two_processes_train_predict_and_evaluate_as_one():
+def test_two_processes_train_predict_and_evaluate_as_one(tmp_path):
     """jax.distributed on 127.0.0.1: 2 processes of 2 CPU devices each, every one running
-    the same script (each gives its own part of each global batch). Then process 1 raises
-    inside fit, and process 0 must stop at once, naming it."""
-    ended = run_two_processes("two_processes", "fail:raise")
+    the same script (each gives its own part of each global batch); a save writes in
+    process 0 alone and is there for both when it returns. Then process 1 raises inside
+    fit, and process 0 must stop at once, naming it."""
+    env = {**ENV, "LAMINA_TEST_SAVE_DIR": str(tmp_path)}
+    ended = run_two_processes("two_processes", "fail:raise", env=env)
     found = [read_results(0, stdout, stderr)["two_processes"] for _, stdout, stderr, _ in ended]
     assert [result["process"] for result in found] == [0, 1]
     for result in found:
@@ -171,6 +173,12 @@ def test_two_processes_train_predict_and_evaluate_as_one():
             assert result[name]["predict_rows"] == 29
             assert result[name]["predict"] < 1e-6
             assert result[name]["evaluate"] < 1e-6  # the global loss, in every process
+        saving = result["saving"]
+        assert saving["file_callbacks_kept"] == (1 if result["process"] == 0 else 0)
+        assert saving["real_paths_written"] == [result["process"] == 0] * 2
+        assert saving["there_after_save"] == [True, True]
+        assert saving["loaded_weights"] == 0.0
+        assert result["checkpoint"] == {"there_after_fit": True, "loaded_weights": 0.0}
         kernel = result["model_parallel"]["placements"]["dense/kernel"]
         assert kernel["spec"] == [None, "model"]
         assert kernel["shard"] == [6, 8]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import itertools
 import os
 import random
 import sys
@@ -20,6 +21,7 @@ import weakref
 import jax
 import numpy as np
 
+from lamina.backend.common import global_state, process_rank
 from lamina.backend.jax import random as engine_random
 
 # A mesh's and a layout's JAX form, made once per object (the public objects stay free of
@@ -55,6 +57,8 @@ def initialize(job_addresses, num_processes, process_id) -> None:
         process_id=process_id,
         heartbeat_timeout_seconds=_heartbeat_timeout(),
     )
+    # Rank 0 alone prints progress and runs the callbacks that write files.
+    process_rank.set_process(jax.process_index(), jax.process_count())
     _agree_on_seed()
 
 
@@ -247,6 +251,29 @@ def _wait_for_the_others_to_leave(client) -> None:
             return
         with contextlib.suppress(Exception):  # not there in time: leave anyway
             client.blocking_key_value_get(f"{_LEFT_KEY}{index}", remaining_ms)
+
+
+# Barriers are named; every process passes the same ones in the same order, so a counter
+# gives the same names everywhere. A save waits for process 0's write, which may be long.
+_barriers = itertools.count()
+_BARRIER_TIMEOUT_MS = 30 * 60 * 1000
+
+
+def barrier() -> None:
+    """Waits until every process of the run gets here (saving: process 0 has written).
+    The coordination service's barrier: no device collective, so nothing is compiled."""
+    client = _client()
+    if client is None or jax.process_count() <= 1:
+        return
+    client.wait_at_barrier(f"lamina/barrier/{next(_barriers)}", _BARRIER_TIMEOUT_MS)
+
+
+def gathers_to_save() -> bool:
+    """Whether saving needs every process: under a ModelParallel (a layout map) over several
+    processes, variables split among them are fetched by a collective
+    (``multihost_utils.process_allgather``), so ModelCheckpoint then runs in all of them."""
+    distribution = global_state.get_global_attribute("distribution")
+    return getattr(distribution, "_layout_map", None) is not None and jax.process_count() > 1
 
 
 @contextlib.contextmanager
