@@ -114,9 +114,13 @@ true_divide = divide
 
 
 def divide_no_nan(x1, x2):
-    out = divide(x1, x2)
-    x2 = x2 if isinstance(x2, _PYTHON_SCALARS) else _t(x2)
-    return jnp.where(jnp.equal(x2, 0), jnp.zeros((), dtype=out.dtype), out)
+    if isinstance(x2, _PYTHON_SCALARS):
+        return divide(x1, x2) if x2 != 0 else jnp.zeros_like(divide(x1, 1.0))
+    x2 = _t(x2)
+    zero = jnp.equal(x2, 0)
+    # Divided by 1 where x2 is 0, so the gradient holds no inf or NaN there.
+    out = divide(x1, jnp.where(zero, jnp.ones((), dtype=x2.dtype), x2))
+    return jnp.where(zero, jnp.zeros((), dtype=out.dtype), out)
 
 
 def floor_divide(x1, x2):

@@ -139,6 +139,8 @@ def rfft(x, fft_length=None):
     x = _fft_float(x)
     if fft_length is None:
         fft_length = x.shape[-1] if x.shape[-1] is not None else tf.shape(x)[-1]
+    # Cropped here, not by rfft: rfft's gradient fails on a longer input.
+    x = x[..., :fft_length]
     return _parts(tf.signal.rfft(x, fft_length=[fft_length]))
 
 

@@ -141,9 +141,13 @@ true_divide = divide
 
 
 def divide_no_nan(x1, x2):
-    out = divide(x1, x2)
-    x2 = _t(_value(x2)) if not isinstance(x2, _PYTHON_SCALARS) else tf.constant(x2)
-    return tf.where(tf.equal(x2, tf.zeros((), x2.dtype)), tf.zeros((), out.dtype), out)
+    if isinstance(x2, _PYTHON_SCALARS):
+        return divide(x1, x2) if x2 != 0 else tf.zeros_like(divide(x1, 1.0))
+    x2 = _t(_value(x2))
+    zero = tf.equal(x2, tf.zeros((), x2.dtype))
+    # Divided by 1 where x2 is 0, so the gradient holds no inf or NaN there.
+    out = divide(x1, tf.where(zero, tf.ones((), x2.dtype), x2))
+    return tf.where(zero, tf.zeros((), out.dtype), out)
 
 
 def floor_divide(x1, x2):

@@ -114,7 +114,14 @@ def fmod(x1, x2):
     if dtype not in _TRUNCATEMOD_DTYPES:
         wide = tf.float32 if dtype.is_floating else tf.int64
         x1, x2 = tf.cast(x1, wide), tf.cast(x2, wide)
-    return _cast(tf.truncatemod(x1, x2), dtype)  # the sign of the dividend, as C's fmod
+    out = tf.truncatemod(x1, x2)  # the sign of the dividend, as C's fmod
+    if out.dtype.is_floating:
+        # TruncateMod has no registered gradient: the value stays its own, the gradient is
+        # that of x1 - x2 * trunc(x1 / x2) (1 for x1, -trunc(x1 / x2) for x2).
+        out = tf.stop_gradient(out)
+        quotient = tf.stop_gradient(tf.round((x1 - out) / x2))
+        out += (x1 - tf.stop_gradient(x1)) - (x2 - tf.stop_gradient(x2)) * quotient
+    return _cast(out, dtype)
 
 
 def gcd(x1, x2):
@@ -236,7 +243,18 @@ def bincount(x, weights=None, minlength=0):
     weights = _t(weights)
     dtype = to_tf_dtype(result_type(dtype_name(x), dtype_name(weights)))
     weights = tf.cast(weights, tf.float64)
-    counts = tf.math.bincount(x, weights, minlength=minlength, axis=axis, dtype=tf.float64)
+    # A segment sum (DenseBincount has no gradient) so weights get gradients; per row, the
+    # ids of row r are shifted by r * length.
+    length = tf.maximum(tf.cast(minlength, x.dtype), tf.reduce_max(x) + 1)
+    if axis is None:
+        counts = tf.math.unsorted_segment_sum(weights, x, length)
+    else:
+        rows = tf.shape(x, out_type=x.dtype)[0]
+        ids = x + tf.range(rows)[:, None] * length
+        flat = tf.math.unsorted_segment_sum(
+            tf.reshape(weights, [-1]), tf.reshape(ids, [-1]), rows * length
+        )
+        counts = tf.reshape(flat, tf.stack([rows, length]))
     return tf.cast(counts, dtype)
 
 

@@ -126,9 +126,13 @@ true_divide = divide
 
 
 def divide_no_nan(x1, x2):
-    out = divide(x1, x2)
-    x2 = x2 if isinstance(x2, torch.Tensor) else torch.as_tensor(x2, device=out.device)
-    return torch.where(x2 == 0, torch.zeros((), dtype=out.dtype, device=out.device), out)
+    x2 = x2 if isinstance(x2, (torch.Tensor, int, float)) else _t(x2)
+    if not isinstance(x2, torch.Tensor):
+        return divide(x1, x2) if x2 != 0 else torch.zeros_like(divide(x1, 1.0))
+    zero = x2 == 0
+    # Divided by 1 where x2 is 0, so the gradient holds no inf or NaN there.
+    out = divide(x1, torch.where(zero, 1, x2))
+    return torch.where(zero, torch.zeros((), dtype=out.dtype, device=out.device), out)
 
 
 def floor_divide(x1, x2):

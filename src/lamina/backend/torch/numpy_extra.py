@@ -157,7 +157,10 @@ def bincount(x, weights=None, minlength=0):
     if weights is None:
         return torch.bincount(x, minlength=minlength).to(_INT32)
     dtype = to_torch_dtype(result_type(dtype_name(x), dtype_name(weights)))
-    return torch.bincount(x, weights.to(torch.float64), minlength=minlength).to(dtype)
+    # index_add (not torch.bincount, which has no derivative) so weights get gradients.
+    length = max(minlength, int(x.max()) + 1 if x.numel() else 0)
+    sums = torch.zeros(length, dtype=torch.float64, device=weights.device)
+    return sums.index_add(0, x.long(), weights.to(torch.float64)).to(dtype)
 
 
 def unique(

@@ -74,8 +74,10 @@ def _nanmean(x, axis=None, keepdims=False):
 
 def _nanvar(x, axis=None, keepdims=False):
     x = to_float(x)
-    deviations = subtract(x, _nanmean(x, axis, keepdims=True))
-    return divide(_nansum(square(deviations), axis, keepdims), _count(x, axis, keepdims))
+    # The holes are filled before squaring: a NaN squared would make the gradient NaN.
+    deviations = _filled(subtract(x, _nanmean(x, axis, keepdims=True)), 0.0)
+    squares = _np.sum(square(deviations), axis=axis, keepdims=keepdims)
+    return divide(squares, _count(x, axis, keepdims))
 
 
 def _nanstd(x, axis=None, keepdims=False):
