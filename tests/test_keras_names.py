@@ -21,9 +21,12 @@ from tests.keras_names import KERAS_NAMES
 _NO_ISSUE = "no open issue builds it yet"
 # "namespace.name" or "namespace" (the namespace and everything under it): the reason.
 OWNED_ELSEWHERE = {
-    "quantizers": f"{_NO_ISSUE}: int8/int4/float8/GPTQ/AWQ quantization",
-    "top.quantizers": f"{_NO_ISSUE}: quantization",
-    "top.Quantizer": f"{_NO_ISSUE}: quantization",
+    "quantizers.AWQConfig": f"{_NO_ISSUE}: layer quantization (model.quantize)",
+    "quantizers.Float8QuantizationConfig": f"{_NO_ISSUE}: layer quantization (model.quantize)",
+    "quantizers.GPTQConfig": f"{_NO_ISSUE}: layer quantization (model.quantize)",
+    "quantizers.Int4QuantizationConfig": f"{_NO_ISSUE}: layer quantization (model.quantize)",
+    "quantizers.Int8QuantizationConfig": f"{_NO_ISSUE}: layer quantization (model.quantize)",
+    "quantizers.QuantizationConfig": f"{_NO_ISSUE}: layer quantization (model.quantize)",
     "distillation": f"{_NO_ISSUE}: knowledge distillation",
     "top.distillation": f"{_NO_ISSUE}: knowledge distillation",
     "callbacks.OrbaxCheckpoint": f"{_NO_ISSUE}: Orbax (JAX) checkpoints",

@@ -20,6 +20,7 @@ from lamina import (
     ops,
     optimizers,
     preprocessing,
+    quantizers,
     random,
     regularizers,
     saving,
@@ -42,6 +43,7 @@ from lamina.ops.core_extra import remat
 from lamina.ops.function import Function
 from lamina.ops.operation import Operation
 from lamina.optimizers import Optimizer
+from lamina.quantizers import Quantizer
 from lamina.regularizers import Regularizer
 from lamina.trainers.data_adapters.py_dataset import PyDataset
 
@@ -68,6 +70,7 @@ __all__ = [
     "Operation",
     "Optimizer",
     "PyDataset",
+    "Quantizer",
     "Regularizer",
     "RematScope",
     "SeedGenerator",
@@ -97,6 +100,7 @@ __all__ = [
     "ops",
     "optimizers",
     "preprocessing",
+    "quantizers",
     "random",
     "regularizers",
     "remat",

@@ -30,6 +30,7 @@ PUBLIC_MODULES = (
     "constraints",
     "callbacks",
     "dtype_policies",
+    "quantizers",
 )
 # Keras classes whose own name differs from the public name they are exported under: files
 # written by Keras carry the class's own name.
